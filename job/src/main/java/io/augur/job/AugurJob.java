@@ -1,0 +1,64 @@
+package io.augur.job;
+
+import io.augur.job.config.AugurConfig;
+import io.augur.job.sink.Outputs;
+import io.augur.job.topology.AugurTopology;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds Augur's execution environment and job from a configuration. Used by {@code augur run} and {@code augur replay}. */
+public final class AugurJob {
+    private static final Logger LOG = LoggerFactory.getLogger(AugurJob.class);
+
+    private AugurJob() {}
+
+    /** Flink settings every Augur job has: no Kryo fallback, fixed max parallelism, state backend, checkpoints. */
+    public static Configuration flinkConfiguration(AugurConfig cfg, boolean managedFlink) {
+        Configuration conf = new Configuration();
+        // Every record and state type is Avro or a Flink basic type: fail fast instead of silently using Kryo.
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.NAME, cfg.get(AugurConfig.JOB_NAME));
+        conf.set(PipelineOptions.MAX_PARALLELISM, cfg.getInt(AugurConfig.JOB_MAX_PARALLELISM));
+        if (!managedFlink) {
+            // Managed Flink owns the state backend and checkpoint storage; elsewhere Augur sets them.
+            conf.set(StateBackendOptions.STATE_BACKEND, cfg.get(AugurConfig.STATE_BACKEND));
+            if (cfg.isSet(AugurConfig.CHECKPOINT_DIR)) {
+                conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.get(AugurConfig.CHECKPOINT_DIR));
+            }
+        }
+        return conf;
+    }
+
+    public static StreamExecutionEnvironment environment(AugurConfig cfg, boolean managedFlink) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(cfg, managedFlink));
+        configure(env, cfg, managedFlink);
+        return env;
+    }
+
+    public static void configure(StreamExecutionEnvironment env, AugurConfig cfg, boolean managedFlink) {
+        env.configure(flinkConfiguration(cfg, managedFlink));
+        if (cfg.getInt(AugurConfig.JOB_PARALLELISM) > 0) env.setParallelism(cfg.getInt(AugurConfig.JOB_PARALLELISM));
+        long interval = cfg.getDuration(AugurConfig.CHECKPOINT_INTERVAL).toMillis();
+        if (!managedFlink && interval > 0) env.enableCheckpointing(interval);
+    }
+
+    /** Builds the streaming job against the configured sources and writes its outputs. */
+    public static void buildJob(StreamExecutionEnvironment env, AugurConfig cfg, Outputs outputs) {
+        AugurTopology.Streams streams = AugurTopology.build(env, cfg);
+        AugurTopology.writeOutputs(streams, outputs);
+    }
+
+    /** Runs the continuous job (Kinesis in, outputs to {@code output.dir} if set). Blocks until the job ends. */
+    public static void run(AugurConfig cfg, boolean managedFlink) throws Exception {
+        LOG.info("Augur configuration: {}", cfg.describe());
+        StreamExecutionEnvironment env = environment(cfg, managedFlink);
+        Outputs outputs = cfg.isSet(AugurConfig.OUTPUT_DIR) ? Outputs.fileSink(cfg.get(AugurConfig.OUTPUT_DIR)) : Outputs.none();
+        buildJob(env, cfg, outputs);
+        env.execute(cfg.get(AugurConfig.JOB_NAME));
+    }
+}

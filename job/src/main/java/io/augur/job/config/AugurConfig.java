@@ -1,0 +1,302 @@
+package io.augur.job.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Augur's configuration: every key is declared in {@link #KEYS} with a default. Values come, later ones winning, from
+ * the defaults, a YAML or .properties file, Amazon Managed Service for Apache Flink runtime property groups (group =
+ * the part of the key before the first dot), and command-line {@code --set key=value} flags. An unknown key or a bad
+ * value is an error that names the fix.
+ */
+public final class AugurConfig {
+    public static final ConfigKey SOURCE_TYPE = key("source.type", "kinesis", "one of kinesis|files", "Where records come from: Kinesis streams, or replay files (replay.*).");
+    public static final ConfigKey KINESIS_REGION = key("kinesis.region", "us-east-1", "AWS region", "Region of the Kinesis streams.");
+    public static final ConfigKey KINESIS_ENDPOINT = key("kinesis.endpoint", "", "URL", "Endpoint override, e.g. http://127.0.0.1:4568 for kinesis-local; empty for AWS.");
+    public static final ConfigKey KINESIS_ACCOUNT = key("kinesis.account", "000000000000", "12-digit account id", "Account that owns the streams, used to build a stream ARN from a stream name.");
+    public static final ConfigKey KINESIS_METRICS_STREAM = key("kinesis.metrics.stream", "augur-metrics", "stream name or ARN", "Stream carrying CloudWatch metric-stream records (JSON or OpenTelemetry).");
+    public static final ConfigKey KINESIS_EVENTS_STREAM = key("kinesis.events.stream", "augur-events", "stream name or ARN, or empty", "Stream carrying CloudTrail, CodeDeploy and Config events; empty to read metrics only.");
+    public static final ConfigKey KINESIS_INITIAL_POSITION = key("kinesis.initial-position", "LATEST", "one of LATEST|TRIM_HORIZON|AT_TIMESTAMP", "Where to start reading a stream without checkpointed position.");
+    public static final ConfigKey KINESIS_INITIAL_TIMESTAMP = key("kinesis.initial-timestamp", "", "ISO-8601 instant", "Start time for AT_TIMESTAMP.");
+    public static final ConfigKey KINESIS_CREDENTIALS = key("kinesis.credentials.provider", "AUTO", "one of AUTO|BASIC|ENV_VAR|SYS_PROP|PROFILE|WEB_IDENTITY_TOKEN", "AWS credentials provider (AUTO = the default chain; on Managed Flink, the application's role).");
+    public static final ConfigKey KINESIS_ACCESS_KEY = key("kinesis.credentials.access-key-id", "", "string", "Access key for BASIC credentials. Never logged.");
+    public static final ConfigKey KINESIS_SECRET_KEY = key("kinesis.credentials.secret-key", "", "string", "Secret key for BASIC credentials. Never logged.");
+    public static final ConfigKey KINESIS_PROFILE = key("kinesis.credentials.profile", "", "string", "Profile name for PROFILE credentials.");
+    public static final ConfigKey KINESIS_SHARD_DISCOVERY = key("kinesis.shard-discovery-interval", "10s", "duration", "How often new shards (after resharding) are discovered.");
+
+    public static final ConfigKey REPLAY_METRICS = key("replay.metrics", "", "paths, comma-separated", "Files or directories of metric-stream records for source.type=files (newline-delimited; .gz allowed).");
+    public static final ConfigKey REPLAY_EVENTS = key("replay.events", "", "paths, comma-separated", "Files or directories of event records for source.type=files.");
+
+    public static final ConfigKey WATERMARK_OUT_OF_ORDERNESS = key("watermark.out-of-orderness", "5m", "duration", "How far behind the newest datapoint a datapoint may arrive and still be in order (metric streams deliver in 2-3 minutes).");
+    public static final ConfigKey WATERMARK_IDLENESS = key("watermark.idleness", "1m", "duration", "After this long without data a source split is idle and does not hold back event time.");
+
+    public static final ConfigKey PARSE_MAX_RECORD = key("parse.max-record-bytes", "1048576", "bytes", "Records larger than this go to the dead-letter output (Kinesis records are at most 1 MiB).");
+    public static final ConfigKey PARSE_MAX_DECOMPRESSED = key("parse.max-decompressed-bytes", "16777216", "bytes", "Gzip content larger than this decompressed goes to the dead-letter output.");
+    public static final ConfigKey DEAD_LETTER_PAYLOAD = key("deadletter.payload-chars", "2048", "characters", "How much of a bad record's payload the dead letter keeps.");
+    public static final ConfigKey DEDUP_CAPACITY = key("dedup.series-window", "32", "datapoints", "Per series, how many recent datapoint timestamps are remembered to drop repeats.");
+    public static final ConfigKey DEDUP_SERIES_TTL = key("dedup.series-ttl", "1d", "duration", "A series silent this long loses its de-duplication state.");
+    public static final ConfigKey DEDUP_EVENT_TTL = key("dedup.event-ttl", "1d", "duration", "How long a change event id is remembered to drop repeats.");
+
+    public static final ConfigKey OUTPUT_DIR = key("output.dir", "", "path or URI", "Where NDJSON outputs (normalized records, dead letters) are written; empty for none. For clusters: a shared file system such as s3://bucket/augur.");
+
+    public static final ConfigKey JOB_NAME = key("job.name", "augur", "string", "Flink job name.");
+    public static final ConfigKey JOB_PARALLELISM = key("job.parallelism", "0", "integer", "Operator parallelism; 0 = the cluster's default.");
+    public static final ConfigKey JOB_MAX_PARALLELISM = key("job.max-parallelism", "128", "integer", "Fixed max parallelism (key groups). Changing it breaks savepoint compatibility.");
+    public static final ConfigKey STATE_BACKEND = key("state.backend", "rocksdb", "one of rocksdb|hashmap", "Keyed state backend; RocksDB keeps baselines for millions of series off heap.");
+    public static final ConfigKey CHECKPOINT_INTERVAL = key("checkpoint.interval", "60s", "duration", "Checkpoint interval; 0 disables checkpointing (not for production).");
+    public static final ConfigKey CHECKPOINT_DIR = key("checkpoint.dir", "", "URI", "Checkpoint storage, e.g. s3://bucket/checkpoints; empty = the cluster's setting (Managed Flink manages its own).");
+
+    /** Every key Augur knows, in documentation order. */
+    public static final List<ConfigKey> KEYS;
+    private static final Map<String, ConfigKey> BY_NAME;
+    private static List<ConfigKey> declared;
+
+    static {
+        KEYS = Collections.unmodifiableList(declared);
+        Map<String, ConfigKey> m = new LinkedHashMap<>();
+        for (ConfigKey k : KEYS) m.put(k.name(), k);
+        BY_NAME = Collections.unmodifiableMap(m);
+    }
+
+    private final Map<String, String> values;
+
+    private AugurConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    private static ConfigKey key(String name, String def, String values, String description) {
+        if (declared == null) declared = new ArrayList<>();
+        ConfigKey k = new ConfigKey(name, def, values, description);
+        declared.add(k);
+        return k;
+    }
+
+    public static AugurConfig defaults() {
+        return new AugurConfig(new TreeMap<>());
+    }
+
+    public static boolean isKnown(String name) {
+        return BY_NAME.containsKey(name);
+    }
+
+    /** A copy with {@code overrides} applied; every key is checked. */
+    public AugurConfig with(Map<String, String> overrides) {
+        Map<String, String> next = new TreeMap<>(values);
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            ConfigKey k = known(e.getKey());
+            next.put(k.name(), validate(k, e.getValue().trim()));
+        }
+        return new AugurConfig(next);
+    }
+
+    public AugurConfig with(String key, String value) {
+        return with(Map.of(key, value));
+    }
+
+    /** Reads a YAML (.yaml/.yml, nested maps flattened to dotted keys) or .properties file. */
+    public static Map<String, String> readFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("configuration file " + file + " does not exist (pass --config with the path of a .yaml or .properties file)");
+        }
+        String name = file.getFileName().toString().toLowerCase();
+        Map<String, String> out = new TreeMap<>();
+        if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            if (root != null && !root.isNull()) {
+                if (!root.isObject()) throw new ConfigException(file + ": expected a mapping of keys to values at the top level");
+                flatten("", root, out);
+            }
+        } else {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            }
+            for (String k : p.stringPropertyNames()) out.put(k, p.getProperty(k));
+        }
+        return out;
+    }
+
+    /** Managed Flink runtime properties: property group {@code kinesis} with key {@code metrics.stream} = {@code kinesis.metrics.stream}. */
+    public static Map<String, String> fromPropertyGroups(Map<String, Properties> groups) {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, Properties> g : groups.entrySet()) {
+            for (String k : g.getValue().stringPropertyNames()) {
+                String full = k.startsWith(g.getKey() + ".") ? k : g.getKey() + "." + k;
+                out.put(full, g.getValue().getProperty(k));
+            }
+        }
+        return out;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String k = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            JsonNode v = e.getValue();
+            if (v.isObject()) {
+                flatten(k, v, out);
+            } else if (v.isArray()) {
+                List<String> parts = new ArrayList<>();
+                v.forEach(x -> parts.add(x.asText()));
+                out.put(k, String.join(",", parts));
+            } else {
+                out.put(k, v.isNull() ? "" : v.asText());
+            }
+        }
+    }
+
+    public String get(ConfigKey k) {
+        return values.getOrDefault(k.name(), k.defaultValue());
+    }
+
+    public boolean isSet(ConfigKey k) {
+        return !get(k).isEmpty();
+    }
+
+    public int getInt(ConfigKey k) {
+        return Integer.parseInt(get(k));
+    }
+
+    public Duration getDuration(ConfigKey k) {
+        return parseDuration(get(k));
+    }
+
+    public List<String> getList(ConfigKey k) {
+        List<String> out = new ArrayList<>();
+        for (String s : get(k).split(",")) if (!s.isBlank()) out.add(s.trim());
+        return out;
+    }
+
+    /** The explicitly set values (not defaults), secrets masked: safe to log. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new TreeMap<>();
+        for (ConfigKey k : KEYS) {
+            String v = get(k);
+            out.put(k.name(), isSecret(k) && !v.isEmpty() ? "****" : v);
+        }
+        return out;
+    }
+
+    static boolean isSecret(ConfigKey k) {
+        return k.name().contains("secret") || k.name().contains("access-key");
+    }
+
+    private static ConfigKey known(String name) {
+        ConfigKey k = BY_NAME.get(name);
+        if (k == null) {
+            throw new ConfigException("unknown configuration key '" + name + "'" + suggestion(name) + " (`augur config` lists every key)");
+        }
+        return k;
+    }
+
+    private static String validate(ConfigKey k, String v) {
+        List<String> choices = k.choices();
+        if (!choices.isEmpty() && !choices.contains(v)) {
+            throw new ConfigException(k.name() + "=" + v + " is not valid: use one of " + String.join(", ", choices));
+        }
+        try {
+            switch (k.values()) {
+                case "duration":
+                    parseDuration(v);
+                    break;
+                case "integer":
+                case "bytes":
+                case "datapoints":
+                case "characters":
+                    if (Long.parseLong(v) < 0) throw new NumberFormatException("negative");
+                    break;
+                default:
+                    break;
+            }
+        } catch (RuntimeException e) {
+            throw new ConfigException(k.name() + "=" + v + " is not valid: expected " + k.values()
+                    + ("duration".equals(k.values()) ? " such as 30s, 5m, 2h, 1d or PT5M" : " (a non-negative whole number)"));
+        }
+        return v;
+    }
+
+    /** 500ms, 30s, 5m, 2h, 1d, or ISO-8601 (PT5M). */
+    public static Duration parseDuration(String s) {
+        String v = s.trim();
+        if (v.startsWith("P") || v.startsWith("p")) {
+            try {
+                return Duration.parse(v.toUpperCase());
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("bad duration " + s);
+            }
+        }
+        int i = 0;
+        while (i < v.length() && Character.isDigit(v.charAt(i))) i++;
+        if (i == 0) throw new IllegalArgumentException("bad duration " + s);
+        long n = Long.parseLong(v.substring(0, i));
+        switch (v.substring(i).trim()) {
+            case "ms": return Duration.ofMillis(n);
+            case "s": case "": return Duration.ofSeconds(n);
+            case "m": case "min": return Duration.ofMinutes(n);
+            case "h": return Duration.ofHours(n);
+            case "d": return Duration.ofDays(n);
+            default: throw new IllegalArgumentException("bad duration " + s);
+        }
+    }
+
+    private static String suggestion(String name) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : BY_NAME.keySet()) {
+            int d = distance(name, k);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        return best != null && bestDistance <= Math.max(3, name.length() / 3) ? ": did you mean '" + best + "'?" : "";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** Reads Managed Flink's application properties when running there; empty elsewhere. */
+    public static Map<String, String> managedFlinkProperties() {
+        try {
+            Map<String, Properties> groups = com.amazonaws.services.kinesisanalytics.runtime.KinesisAnalyticsRuntime.getApplicationProperties();
+            return groups == null ? Map.of() : fromPropertyGroups(groups);
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    static InputStream resource(String name) {
+        return AugurConfig.class.getResourceAsStream(name);
+    }
+}

@@ -1,0 +1,74 @@
+package io.augur.job.replay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.augur.ops.flink.IoCounters;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What a replay read and what became of it. {@code read = accepted metrics + accepted events + ignored + dead-lettered}. */
+public record ReplaySummary(long records, long read, long metrics, long events, Map<String, Long> ignored,
+                            Map<String, Long> deadLetters, long eventTimeReached, double seconds) {
+
+    public static ReplaySummary from(Map<String, Object> accumulators, double seconds) {
+        Map<String, Long> ignored = new TreeMap<>();
+        Map<String, Long> dead = new TreeMap<>();
+        long records = 0, read = 0, metrics = 0, events = 0, eventTime = Long.MIN_VALUE;
+        for (Map.Entry<String, Object> e : accumulators.entrySet()) {
+            String k = e.getKey();
+            if (k.equals("augur.eventTimeReached")) {
+                eventTime = ((Number) e.getValue()).longValue();
+                continue;
+            }
+            if (!k.startsWith(IoCounters.ACC_PREFIX) || !(e.getValue() instanceof Number)) continue;
+            long v = ((Number) e.getValue()).longValue();
+            String name = k.substring(IoCounters.ACC_PREFIX.length());
+            if (name.equals("records")) records = v;
+            else if (name.equals("read")) read = v;
+            else if (name.equals("accepted.metrics")) metrics = v;
+            else if (name.equals("accepted.events")) events = v;
+            else if (name.startsWith("ignored.")) ignored.put(name.substring(8), v);
+            else if (name.startsWith("deadLetter.")) dead.put(name.substring(11), v);
+        }
+        return new ReplaySummary(records, read, metrics, events, ignored, dead, eventTime, seconds);
+    }
+
+    public long ignoredTotal() {
+        return ignored.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public long deadLettered() {
+        return deadLetters.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public boolean balanced() {
+        return read == metrics + events + ignoredTotal() + deadLettered();
+    }
+
+    public String describe() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("replayed %,d records in %.1f s: %,d items read%n", records, seconds, read));
+        b.append(String.format("  accepted      %,d metric datapoints, %,d change events%n", metrics, events));
+        b.append(String.format("  ignored       %,d %s%n", ignoredTotal(), ignored.isEmpty() ? "" : ignored));
+        b.append(String.format("  dead-lettered %,d %s%n", deadLettered(), deadLetters.isEmpty() ? "" : deadLetters));
+        b.append(String.format("  %s: read %,d = %,d + %,d + %,d + %,d", balanced() ? "balanced" : "UNBALANCED",
+                read, metrics, events, ignoredTotal(), deadLettered()));
+        return b.toString();
+    }
+
+    public String toJson() {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode o = m.createObjectNode();
+        o.put("records", records);
+        o.put("read", read);
+        o.put("acceptedMetrics", metrics);
+        o.put("acceptedEvents", events);
+        ignored.forEach(o.putObject("ignored")::put);
+        deadLetters.forEach(o.putObject("deadLetters")::put);
+        o.put("deadLettered", deadLettered());
+        o.put("balanced", balanced());
+        o.put("seconds", seconds);
+        return o.toPrettyString();
+    }
+}

@@ -1,0 +1,62 @@
+package io.augur.ops.flink.dedup;
+
+import io.augur.ops.deadletter.DeadLetterReason;
+import io.augur.ops.deadletter.DeadLetters;
+import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.Outputs;
+import io.augur.ops.format.RecordJson;
+import io.augur.schema.ChangeEvent;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** Keyed by event id: an event id seen within the TTL is a duplicate (CloudTrail and EventBridge repeat events). */
+public class DedupChangeEvents extends KeyedProcessFunction<String, ChangeEvent, ChangeEvent> {
+    public static final String STATE_NAME = "event-seen";
+    private final Duration ttl;
+    private final int deadLetterPayloadChars;
+    private transient ValueState<Long> firstSeen;
+    private transient IoCounters counters;
+
+    public DedupChangeEvents(Duration ttl, int deadLetterPayloadChars) {
+        this.ttl = ttl;
+        this.deadLetterPayloadChars = deadLetterPayloadChars;
+    }
+
+    public static ValueStateDescriptor<Long> descriptor(Duration ttl) {
+        ValueStateDescriptor<Long> d = new ValueStateDescriptor<>(STATE_NAME, Types.LONG);
+        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        return d;
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        firstSeen = getRuntimeContext().getState(descriptor(ttl));
+        counters = new IoCounters(getRuntimeContext());
+    }
+
+    @Override
+    public void processElement(ChangeEvent e, Context ctx, Collector<ChangeEvent> out) throws Exception {
+        if (firstSeen.value() == null) {
+            firstSeen.update(ctx.timerService().currentProcessingTime());
+            out.collect(e);
+        } else {
+            counters.inc("deadLetter." + DeadLetterReason.DUPLICATE.name(), 1);
+            counters.inc("accepted.events", -1);
+            ctx.output(Outputs.DEAD_LETTERS, DeadLetters.of(DeadLetterReason.DUPLICATE,
+                    "change event " + e.getId() + " already received", "dedup",
+                    ctx.timerService().currentProcessingTime(),
+                    RecordJson.changeEvent(e).getBytes(StandardCharsets.UTF_8), deadLetterPayloadChars));
+        }
+    }
+}

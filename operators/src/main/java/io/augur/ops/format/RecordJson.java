@@ -1,0 +1,94 @@
+package io.augur.ops.format;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.augur.schema.ChangeEvent;
+import io.augur.schema.DeadLetter;
+import io.augur.schema.MetricDatapoint;
+import io.augur.schema.Resource;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * JSON renderings of Augur's records, one object per line in NDJSON outputs. Change events use DevOps Guru's Event
+ * field names (Id, Time, EventSource, Name, DataSource, EventClass, Resources[{Type, Name, Arn}]).
+ */
+public final class RecordJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private RecordJson() {}
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static String metric(MetricDatapoint m) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("seriesId", m.getSeriesId());
+        o.put("accountId", m.getAccountId());
+        o.put("region", m.getRegion());
+        o.put("namespace", m.getNamespace());
+        o.put("metricName", m.getMetricName());
+        ObjectNode dims = o.putObject("dimensions");
+        new TreeMap<>(m.getDimensions()).forEach(dims::put);
+        o.put("timestamp", m.getTimestamp());
+        o.put("timestampISO", Instant.ofEpochMilli(m.getTimestamp()).toString());
+        ObjectNode v = o.putObject("value");
+        v.put("min", m.getMin());
+        v.put("max", m.getMax());
+        v.put("sum", m.getSum());
+        v.put("count", m.getCount());
+        for (Map.Entry<String, Double> p : new TreeMap<>(m.getPercentiles()).entrySet()) v.put(p.getKey(), p.getValue());
+        o.put("unit", m.getUnit());
+        resource(o.putObject("resource"), m.getResource(), false);
+        if (m.getMetricStreamName() != null) o.put("metricStreamName", m.getMetricStreamName());
+        return write(o);
+    }
+
+    public static String changeEvent(ChangeEvent e) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("Id", e.getId());
+        o.put("Time", Instant.ofEpochMilli(e.getTime()).toString());
+        o.put("EventSource", e.getEventSource());
+        o.put("Name", e.getName());
+        o.put("DataSource", e.getDataSource().name());
+        o.put("EventClass", e.getEventClass().name());
+        ArrayNode rs = o.putArray("Resources");
+        for (Resource r : e.getResources()) resource(rs.addObject(), r, true);
+        o.put("AccountId", e.getAccountId());
+        o.put("Region", e.getRegion());
+        if (e.getErrorCode() != null) o.put("ErrorCode", e.getErrorCode());
+        if (e.getActor() != null) o.put("Actor", e.getActor());
+        if (e.getDeploymentId() != null) o.put("DeploymentId", e.getDeploymentId());
+        return write(o);
+    }
+
+    public static String deadLetter(DeadLetter d) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("reason", d.getReason());
+        o.put("detail", d.getDetail());
+        o.put("origin", d.getOrigin());
+        o.put("receivedAt", Instant.ofEpochMilli(d.getReceivedAt()).toString());
+        o.put("payloadBytes", d.getPayloadBytes());
+        o.put("payload", d.getPayload());
+        return write(o);
+    }
+
+    private static void resource(ObjectNode o, Resource r, boolean devopsGuruCase) {
+        o.put(devopsGuruCase ? "Type" : "type", r.getType());
+        o.put(devopsGuruCase ? "Name" : "name", r.getName());
+        o.put(devopsGuruCase ? "Arn" : "arn", r.getArn());
+    }
+
+    private static String write(ObjectNode o) {
+        try {
+            return MAPPER.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON", e);
+        }
+    }
+}
