@@ -57,7 +57,8 @@ for minute in range(120):
 lines.insert(40, lines[39])  # Kinesis delivers at least once: a repeated record
 lines.insert(200, '{"metric_stream_name":"augur-sample","account_id":"123456789012","region":"us-east-1","namespace":"AWS/EC2","metric_name":"CPUUtilization","dimensions":{"InstanceId":"i-0a1b2c3d4e5f60718"},"timestamp":1735726200000,"value":{"max":NaN,"min":1,"sum":1,"count":1},"unit":"Percent"}')
 lines.insert(300, '{"metric_stream_name":"augur-sample","account_id":"123456789012","region":"us-east-1","namespace":"AWS/EC2",')
-truncated = base64.b64decode(gz(b'{"a":1}\n' * 50)[7:])[:40]
+full = base64.b64decode(gz("\n".join(json.dumps(dp("AWS/EC2", "CPUUtilization", {"InstanceId": "i-0a1b2c3d4e5f60718"}, T0 + k * 60000, (40.0 + k, 1), "Percent")) for k in range(30)).encode())[7:])
+truncated = full[:len(full) // 2]  # a gzip record cut in half in transit
 lines.insert(400, "base64:" + base64.b64encode(truncated).decode())
 
 def iso(ms):
