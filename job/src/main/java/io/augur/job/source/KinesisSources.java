@@ -5,6 +5,7 @@ import io.augur.job.config.ConfigException;
 import io.augur.schema.RawRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.connector.kinesis.source.KinesisStreamsSource;
 import org.apache.flink.connector.kinesis.source.config.KinesisStreamsSourceConfigConstants;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -74,6 +75,6 @@ public final class KinesisSources {
                 .setDeserializationSchema(new RawRecordKinesisDeserializer(name))
                 .build();
         // Watermarks are assigned after parsing, from the datapoints' own timestamps.
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kinesis " + name).uid(uid);
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kinesis " + name, new AvroTypeInfo<>(RawRecord.class)).uid(uid);
     }
 }

@@ -58,6 +58,7 @@ public final class KinesisLocal implements AutoCloseable {
         int tls = freePort();
         Path log = Files.createTempFile("kinesis-local", ".log");
         ProcessBuilder pb = new ProcessBuilder("node", main.toString())
+                .directory(main.getParent().toFile()) // it loads server.json (its TLS certificate) from the working directory
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("KINESIS_MOCK_PLAIN_PORT", String.valueOf(plain));
         pb.environment().put("KINESIS_MOCK_TLS_PORT", String.valueOf(tls));

@@ -1,0 +1,109 @@
+package io.augur.job.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.augur.job.cli.AugurCli;
+import io.augur.job.config.AugurConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole topology on an embedded Flink (MiniCluster) over replay files. */
+class ReplayTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void replayWritesNormalizedRecordsAndDeadLettersWhoseCountsAddUpToWhatWasRead(@TempDir Path tmp) throws Exception {
+        Path samples = Replay.extractSamples();
+        Path out = tmp.resolve("out");
+
+        int exit = AugurCli.execute("replay", "--metrics", samples.resolve("metrics.ndjson").toString(),
+                "--events", samples.resolve("events.ndjson").toString(), "--out", out.toString(), "--quiet");
+        assertThat(exit).isZero();
+
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        List<String> metrics = Files.readAllLines(out.resolve("metrics.ndjson"));
+        List<String> events = Files.readAllLines(out.resolve("change-events.ndjson"));
+        List<String> dead = Files.readAllLines(out.resolve("dead-letter.ndjson"));
+        long ignored = 0;
+        for (JsonNode n : summary.path("ignored")) ignored += n.asLong();
+
+        assertThat(summary.get("records").asLong()).isEqualTo(lineCount(samples.resolve("metrics.ndjson")) + lineCount(samples.resolve("events.ndjson")));
+        assertThat(metrics).hasSize(summary.get("acceptedMetrics").asInt());
+        assertThat(events).hasSize(summary.get("acceptedEvents").asInt());
+        assertThat(dead).hasSize(summary.get("deadLettered").asInt());
+        assertThat(summary.get("read").asLong()).isEqualTo(metrics.size() + events.size() + ignored + dead.size());
+        assertThat(summary.get("balanced").asBoolean()).isTrue();
+
+        // 7 series x 120 minutes of datapoints in the sample
+        assertThat(metrics).hasSize(840);
+        assertThat(metrics.stream().map(ReplayTest::seriesAndTime).distinct()).hasSize(840);
+        // every bad record planted in the sample is dead-lettered with its reason
+        Map<String, Long> reasons = dead.stream().map(l -> read(l).get("reason").asText())
+                .collect(Collectors.groupingBy(r -> r, TreeMap::new, Collectors.counting()));
+        assertThat(reasons).containsEntry("MALFORMED_JSON", 1L).containsEntry("NON_FINITE_VALUE", 1L).containsEntry("TRUNCATED_GZIP", 1L);
+        assertThat(reasons.get("DUPLICATE")).isGreaterThanOrEqualTo(1L);
+        for (String l : dead) {
+            JsonNode d = read(l);
+            assertThat(d.get("detail").asText()).isNotBlank();
+            assertThat(d.get("payloadBytes").asLong()).isPositive();
+        }
+        JsonNode cpu = metrics.stream().map(ReplayTest::read).filter(m -> m.get("metricName").asText().equals("CPUUtilization")
+                && m.get("namespace").asText().equals("AWS/RDS")).findFirst().orElseThrow();
+        assertThat(cpu.at("/resource/arn").asText()).isEqualTo("arn:aws:rds:us-east-1:123456789012:db:orders-db");
+    }
+
+    @Test
+    void directoriesAndGzipFilesReplayTheSameAsPlainFiles(@TempDir Path tmp) throws Exception {
+        Path samples = Replay.extractSamples();
+        Path dir = Files.createDirectories(tmp.resolve("in"));
+        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(dir.resolve("metrics.ndjson.gz")))) {
+            gz.write(Files.readAllBytes(samples.resolve("metrics.ndjson")));
+        }
+        AugurConfig cfg = AugurConfig.defaults();
+        ReplaySummary plain = new Replay(cfg.with(AugurConfig.REPLAY_METRICS.name(), samples.resolve("metrics.ndjson").toString()),
+                tmp.resolve("a"), 2, null).run();
+        ReplaySummary gzipped = new Replay(cfg.with(AugurConfig.REPLAY_METRICS.name(), dir.toString()), tmp.resolve("b"), 1, null).run();
+
+        assertThat(gzipped.read()).isEqualTo(plain.read());
+        assertThat(gzipped.metrics()).isEqualTo(plain.metrics()).isEqualTo(840);
+        assertThat(sorted(tmp.resolve("b/metrics.ndjson"))).isEqualTo(sorted(tmp.resolve("a/metrics.ndjson")));
+        assertThat(gzipped.balanced()).isTrue();
+    }
+
+    @Test
+    void aBadConfigurationKeyIsAnErrorNotAFailure(@TempDir Path tmp) {
+        assertThat(AugurCli.execute("replay", "--set", "watermark.idlenes=1m", "--out", tmp.toString())).isEqualTo(2);
+    }
+
+    private static List<String> sorted(Path p) throws Exception {
+        return Files.readAllLines(p).stream().sorted().collect(Collectors.toList());
+    }
+
+    private static long lineCount(Path p) throws Exception {
+        return Files.readAllLines(p).stream().filter(l -> !l.isBlank()).count();
+    }
+
+    private static String seriesAndTime(String line) {
+        JsonNode n = read(line);
+        return n.get("seriesId").asText() + "@" + n.get("timestamp").asLong();
+    }
+
+    private static JsonNode read(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + line, e);
+        }
+    }
+}
