@@ -14,6 +14,8 @@ import java.util.TreeMap;
  */
 public final class ResourceIdentities {
     public static final String GENERIC_TYPE = "AWS::CloudWatch::Generic";
+    /** Type of a resource known only by an ARN of a kind Augur does not map, when the input names no type. */
+    public static final String UNKNOWN_TYPE = "AWS::Unknown";
 
     private ResourceIdentities() {}
 
@@ -102,6 +104,9 @@ public final class ResourceIdentities {
         } else if (name.contains(":function:")) {
             name = name.substring(name.indexOf(":function:") + 10);
             if (name.contains(":")) name = name.substring(0, name.indexOf(':'));
+        } else if (name.contains(":")) {
+            // A qualified name "my-function:PROD" or "my-function:3": the function is the part before the qualifier.
+            name = name.substring(0, name.indexOf(':'));
         }
         return of("AWS::Lambda::Function", name, "arn:aws:lambda:" + region + ":" + account + ":function:" + name);
     }
@@ -187,6 +192,133 @@ public final class ResourceIdentities {
     public static Resource ecsCluster(String account, String region, String cluster) {
         String c = afterLast(cluster, ":cluster/");
         return of("AWS::ECS::Cluster", c, "arn:aws:ecs:" + region + ":" + account + ":cluster/" + c);
+    }
+
+    /**
+     * REST APIs known only by their id (CloudTrail's {@code restApiId}, an ARN {@code …::/restapis/ID}). The ARN is
+     * AWS's real one, but it does not equal {@link #restApi}'s name-based identity that metrics use (CloudWatch's
+     * AWS/ApiGateway dimension is ApiName): an id-only change event meets REST API metrics only through a later id→name
+     * lookup. Calls that carry both (CreateRestApi's response has id and name) get both identities.
+     */
+    public static Resource restApiById(String account, String region, String restApiId) {
+        return of("AWS::ApiGateway::RestApi", restApiId, "arn:aws:apigateway:" + region + "::/restapis/" + restApiId);
+    }
+
+    /** Like Auto Scaling groups, real stack ARNs end in a UUID that most calls do not show: the identity omits it. */
+    public static Resource cloudFormationStack(String account, String region, String nameOrArn) {
+        String name = nameOrArn;
+        if (name.startsWith("arn:")) {
+            String[] p = name.split(":", 6);
+            if (p.length == 6) {
+                region = p[3];
+                account = p[4];
+                String[] r = p[5].split("/"); // stack/NAME/UUID
+                if (r.length >= 2) name = r[1];
+            }
+        }
+        return of("AWS::CloudFormation::Stack", name, "arn:aws:cloudformation:" + region + ":" + account + ":stack/" + name + "/*");
+    }
+
+    /** A CodeDeploy deployment group; the ARN is AWS's own form (…:deploymentgroup:APPLICATION/GROUP). */
+    public static Resource codeDeployDeploymentGroup(String account, String region, String application, String group) {
+        return of("AWS::CodeDeploy::DeploymentGroup", application + "/" + group,
+                "arn:aws:codedeploy:" + region + ":" + account + ":deploymentgroup:" + application + "/" + group);
+    }
+
+    /** A resource Augur has no factory for, named by the caller: type, short name and ARN are taken as given. */
+    public static Resource named(String type, String name, String arn) {
+        return of(type, name, arn);
+    }
+
+    /**
+     * The identity of the resource an ARN names. ARNs of the kinds the factories above know map to the same identity
+     * their metrics get (so an ALB ARN from CloudTrail equals the AWS/ApplicationELB LoadBalancer dimension's
+     * identity); any other ARN is kept as it is, with {@code typeIfUnknown} (or {@value #UNKNOWN_TYPE}) as its type
+     * and the ARN's last path segment as its name. A string that is not an ARN is kept as its own name and ARN.
+     */
+    public static Resource fromArn(String arn, String typeIfUnknown) {
+        String type = typeIfUnknown == null || typeIfUnknown.isEmpty() ? UNKNOWN_TYPE : typeIfUnknown;
+        String[] p = arn.split(":", 6);
+        if (p.length < 6 || !"arn".equals(p[0])) return of(type, arn, arn);
+        String service = p[2];
+        String region = p[3];
+        String account = p[4];
+        String res = p[5];
+        switch (service) {
+            case "lambda":
+                if (res.startsWith("function:")) return lambdaFunction(account, region, arn);
+                break;
+            case "ec2":
+                if (res.startsWith("instance/")) return ec2Instance(account, region, res.substring(9));
+                if (res.startsWith("volume/")) return ebsVolume(account, region, res.substring(7));
+                break;
+            case "autoscaling": {
+                int i = res.indexOf(":autoScalingGroupName/");
+                if (res.startsWith("autoScalingGroup:") && i >= 0) {
+                    return autoScalingGroup(account, region, res.substring(i + ":autoScalingGroupName/".length()));
+                }
+                break;
+            }
+            case "rds":
+                if (res.startsWith("db:")) return rdsInstance(account, region, res.substring(3));
+                if (res.startsWith("cluster:")) return rdsCluster(account, region, res.substring(8));
+                break;
+            case "dynamodb":
+                if (res.startsWith("table/")) return dynamoDbTable(account, region, res.substring(6));
+                break;
+            case "elasticloadbalancing":
+                if (res.startsWith("loadbalancer/")) {
+                    String lb = res.substring(13);
+                    if (lb.startsWith("app/") || lb.startsWith("net/") || lb.startsWith("gwy/")) return loadBalancerV2(account, region, lb);
+                    if (!lb.contains("/")) return classicLoadBalancer(account, region, lb);
+                }
+                break;
+            case "sqs":
+                if (!res.contains(":") && !res.contains("/")) return sqsQueue(account, region, res);
+                break;
+            case "sns":
+                if (!res.contains(":") && !res.contains("/")) return snsTopic(account, region, res); // not a subscription
+                break;
+            case "kinesis":
+                if (res.startsWith("stream/")) {
+                    String s = res.substring(7);
+                    if (s.contains("/")) s = s.substring(0, s.indexOf('/')); // stream/NAME/consumer/…
+                    return kinesisStream(account, region, s);
+                }
+                break;
+            case "ecs":
+                if (res.startsWith("service/")) {
+                    String[] s = res.substring(8).split("/");
+                    if (s.length == 2) return ecsService(account, region, s[0], s[1]); // old-format ARNs lack the cluster
+                }
+                if (res.startsWith("cluster/")) return ecsCluster(account, region, res.substring(8));
+                break;
+            case "apigateway": {
+                String[] s = res.split("/"); // /restapis/ID[/…] or /apis/ID[/…]
+                if (s.length >= 3 && s[0].isEmpty() && "restapis".equals(s[1])) return restApiById(account, region, s[2]);
+                if (s.length >= 3 && s[0].isEmpty() && "apis".equals(s[1])) return httpApi(account, region, s[2]);
+                break;
+            }
+            case "cloudformation":
+                if (res.startsWith("stack/")) return cloudFormationStack(account, region, arn);
+                break;
+            case "codedeploy":
+                if (res.startsWith("deploymentgroup:") && res.indexOf('/') > 0) {
+                    String g = res.substring(16);
+                    int slash = g.indexOf('/');
+                    return codeDeployDeploymentGroup(account, region, g.substring(0, slash), g.substring(slash + 1));
+                }
+                break;
+            default:
+                break;
+        }
+        return of(type, lastSegment(res), arn);
+    }
+
+    private static String lastSegment(String arnResource) {
+        int i = Math.max(arnResource.lastIndexOf('/'), arnResource.lastIndexOf(':'));
+        String s = i < 0 ? arnResource : arnResource.substring(i + 1);
+        return s.isEmpty() ? arnResource : s;
     }
 
     /** Namespaces Augur has no mapping for: the namespace and the sorted dimensions are the identity. */
