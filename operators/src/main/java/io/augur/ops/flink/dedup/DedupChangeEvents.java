@@ -4,9 +4,9 @@ import io.augur.ops.deadletter.DeadLetterReason;
 import io.augur.ops.deadletter.DeadLetters;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.Outputs;
+import io.augur.ops.flink.StateTtl;
 import io.augur.ops.format.RecordJson;
 import io.augur.schema.ChangeEvent;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -31,12 +31,7 @@ public class DedupChangeEvents extends KeyedProcessFunction<String, ChangeEvent,
     }
 
     public static ValueStateDescriptor<Long> descriptor(Duration ttl) {
-        ValueStateDescriptor<Long> d = new ValueStateDescriptor<>(STATE_NAME, Types.LONG);
-        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
-        return d;
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>(STATE_NAME, Types.LONG), ttl);
     }
 
     @Override

@@ -5,10 +5,10 @@ import io.augur.ops.deadletter.DeadLetters;
 import io.augur.ops.dedup.RecentTimestamps;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.Outputs;
+import io.augur.ops.flink.StateTtl;
 import io.augur.ops.format.RecordJson;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.SeriesSeen;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.configuration.Configuration;
@@ -41,12 +41,7 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     }
 
     public static ValueStateDescriptor<SeriesSeen> descriptor(Duration ttl) {
-        ValueStateDescriptor<SeriesSeen> d = new ValueStateDescriptor<>(STATE_NAME, new AvroTypeInfo<>(SeriesSeen.class));
-        d.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
-        return d;
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>(STATE_NAME, new AvroTypeInfo<>(SeriesSeen.class)), ttl);
     }
 
     @Override
