@@ -1,0 +1,115 @@
+package io.augur.ops.detect;
+
+import io.augur.ops.eval.nab.NabCorpus;
+import io.augur.ops.eval.nab.NabFile;
+import io.augur.ops.eval.nab.NabFileResult;
+import io.augur.ops.eval.nab.NabProfile;
+import io.augur.ops.eval.nab.NabResult;
+import io.augur.ops.eval.nab.NabScorer;
+import io.augur.schema.SeriesBaseline;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Runs {@link BaselineDetector} with its shipped settings over every NAB file on this machine (each file one series,
+ * fresh state, rows in order), and scores the result with the project's NAB scorer at the shipped threshold and at the
+ * optimised one. Skipped when the NAB folder is absent. {@code -Daugur.nab.verbose=true} prints per-file detail.
+ */
+class NabDetectorEvaluation {
+    /** Honest floor a bit below what the shipped detector achieves, so regressions fail. */
+    static final double STANDARD_FLOOR = 60.0;
+    static final int MAX_STATE_BYTES = 2048;
+
+    record Run(Map<String, double[]> scores, int maxStateBytes, double pointsPerSecond, long points) {}
+
+    static Run run(NabCorpus corpus, DetectorSettings settings) throws IOException {
+        BaselineDetector detector = new BaselineDetector(settings);
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        int maxBytes = 0;
+        long points = 0, nanos = 0;
+        SpecificDatumWriter<SeriesBaseline> writer = new SpecificDatumWriter<>(SeriesBaseline.class);
+        for (NabFile f : corpus.files()) {
+            SeriesBaseline state = detector.newState();
+            double[] v = f.values();
+            long[] ts = new long[v.length];
+            for (int i = 0; i < v.length; i++) ts[i] = f.timestamps()[i].toInstant(ZoneOffset.UTC).toEpochMilli();
+            double[] out = new double[v.length];
+            long t0 = System.nanoTime();
+            for (int i = 0; i < v.length; i++) out[i] = detector.score(state, ts[i], v[i]).anomalyScore();
+            nanos += System.nanoTime() - t0;
+            points += v.length;
+            scores.put(f.name(), out);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
+            writer.write(state, enc);
+            enc.flush();
+            maxBytes = Math.max(maxBytes, bytes.size());
+        }
+        return new Run(scores, maxBytes, points / (nanos / 1e9), points);
+    }
+
+    static Optional<NabCorpus> corpus() throws IOException {
+        Optional<Path> dir = NabCorpus.locate();
+        if (dir.isEmpty() || !Files.isDirectory(dir.get())) return Optional.empty();
+        return Optional.of(NabCorpus.load(dir.get()));
+    }
+
+    static String report(NabCorpus corpus, Run run, double threshold, boolean verbose) {
+        NabScorer scorer = new NabScorer(corpus, run.scores());
+        StringBuilder sb = new StringBuilder();
+        NabResult std = null;
+        for (NabProfile p : new NabProfile[]{NabProfile.standard(), NabProfile.rewardLowFpRate(), NabProfile.rewardLowFnRate()}) {
+            NabResult fixed = scorer.score(p, threshold);
+            NabResult opt = scorer.optimizeThreshold(p);
+            if (std == null) std = fixed;
+            sb.append(String.format("%-20s shipped(%.2f): %6.2f (TP %d FP %d FN %d)   optimised(%.4f): %6.2f%n", p.name(),
+                    threshold, fixed.score(), fixed.truePositives(), fixed.falsePositives(), fixed.falseNegatives(),
+                    opt.threshold(), opt.score()));
+        }
+        if (verbose) {
+            for (NabFile f : corpus.files()) {
+                NabFileResult r = std.file(f.name());
+                sb.append(String.format("  %-62s win %d TP %d FP %3d raw %7.3f%n", f.name(), r.windows(), r.truePositives(),
+                        r.falsePositives(), r.raw()));
+            }
+        }
+        sb.append(String.format("state bytes max %d; %.0f datapoints/s over %d datapoints%n", run.maxStateBytes(),
+                run.pointsPerSecond(), run.points()));
+        return sb.toString();
+    }
+
+    @Test
+    void shippedSettingsOnNab() throws IOException {
+        Optional<NabCorpus> corpus = corpus();
+        assumeTrue(corpus.isPresent(), "NAB folder not found; set -D" + NabCorpus.DIR_PROPERTY);
+        DetectorSettings settings = DetectorSettings.defaults();
+        Run run = run(corpus.get(), settings);
+        System.out.println("NAB, " + settings + "\n" + report(corpus.get(), run, settings.threshold(), Boolean.getBoolean("augur.nab.verbose")));
+        assertThat(run.maxStateBytes()).isLessThanOrEqualTo(MAX_STATE_BYTES);
+        double standard = new NabScorer(corpus.get(), run.scores()).score(NabProfile.standard(), settings.threshold()).score();
+        assertThat(standard).isGreaterThanOrEqualTo(STANDARD_FLOOR);
+    }
+
+    /** For tuning from the command line: {@code java ... NabDetectorEvaluation [criticalZ] [refractory]}. */
+    public static void main(String[] args) throws IOException {
+        DetectorSettings s = DetectorSettings.defaults();
+        if (args.length > 0) s = s.withCriticalZ(Double.parseDouble(args[0]));
+        if (args.length > 1) s = s.withRefractoryPoints(Integer.parseInt(args[1]));
+        NabCorpus c = corpus().orElseThrow();
+        System.out.println(s + "\n" + report(c, run(c, s), s.threshold(), true));
+    }
+}
