@@ -42,8 +42,13 @@ public final class BaselineDetector implements Serializable {
     private static final double TAU_SCALE = 60;
     private static final double TAU_RMS = 1500;
     private static final double HUBER = 3;
+    private static final double MIN_LOG_DEV = 0.05;
+    private static final double PEAK_DECAY = Math.log(2) / 300;
+    private static final double PEAK_GAIN = 10;
 
     private final DetectorSettings settings;
+    /** The self-calibrated evidence of the latest call (diagnostics in tests; not thread-safe). */
+    final transient double[] lastEvidence = new double[EVIDENCE];
 
     public BaselineDetector(DetectorSettings settings) {
         this.settings = settings;
@@ -69,13 +74,19 @@ public final class BaselineDetector implements Serializable {
         for (int i = 0; i < settings.dailyBins(); i++) daily.add(Float.NaN);
         s.setDaily(daily);
         List<Double> ev = new ArrayList<>(EVIDENCE);
-        List<Double> rms = new ArrayList<>(EVIDENCE);
+        List<Double> lm = new ArrayList<>(EVIDENCE);
+        List<Double> ld = new ArrayList<>(EVIDENCE);
+        List<Double> pk = new ArrayList<>(EVIDENCE);
         for (int i = 0; i < EVIDENCE; i++) {
             ev.add(0.0);
-            rms.add(0.0);
+            lm.add(0.0);
+            ld.add(0.0);
+            pk.add(0.0);
         }
+        s.setEvidencePeak(pk);
         s.setEvidence(ev);
-        s.setEvidenceRms(rms);
+        s.setEvidenceLogMean(lm);
+        s.setEvidenceLogDev(ld);
         s.setOutlierRun(0);
         s.setLastAlert(0L);
         return s;
@@ -113,8 +124,8 @@ public final class BaselineDetector implements Serializable {
 
         double level = s.getLevel();
         double slow = s.getSlowLevel() + s.getTrend() * Math.min(steps, 50);
-        double eps = 1e-9 + 1e-6 * Math.abs(slow);
-        double flatScale = Math.max(s.getFlatScale(), eps);
+        double eps = 1e-9 + 1e-4 * Math.abs(slow);
+        double flatScale = Math.max(s.getFlatScale(), Math.max(eps, 0.05 * s.getSlowDev()));
         double slowDev = Math.max(s.getSlowDev(), eps);
         double dailyScale = Math.max(s.getDailyScale(), eps);
 
@@ -156,23 +167,30 @@ public final class BaselineDetector implements Serializable {
 
         // ---- evidence at several time scales, self-calibrated
         List<Double> ev = s.getEvidence();
-        List<Double> rms = s.getEvidenceRms();
-        double aRms = alpha(steps, Math.min(TAU_RMS, n));
+        List<Double> lm = s.getEvidenceLogMean();
+        List<Double> ld = s.getEvidenceLogDev();
+        List<Double> pk = s.getEvidencePeak();
+        double peakDecay = steps * PEAK_DECAY;
+        double zc = settings.criticalZ();
+        double aCal = alpha(steps, Math.min(TAU_RMS, n));
         double best = 0;
         int dir = 0;
         for (int i = 0; i < EVIDENCE; i++) {
             double e = i == 0 ? zPoint : ev.get(i) + alpha(steps, EVIDENCE_TAU[i]) * (zBase - ev.get(i));
             ev.set(i, e);
-            double r = rms.get(i);
-            double natural = i == 0 ? 1 : Math.sqrt(1 / (2 * EVIDENCE_TAU[i] - 1));
-            double ref = Math.max(r, natural);
-            double u = Math.abs(e) / ref;
+            double x = Math.log1p(Math.abs(e));
+            double m = lm.get(i), d = Math.max(ld.get(i), MIN_LOG_DEV);
+            double peak = pk.get(i) - peakDecay;
+            double u = Math.min((x - m) / (MAD_TO_SD * d), zc - 1 + PEAK_GAIN * (x - peak));
+            pk.set(i, Math.max(x, peak));
+            lastEvidence[i] = u * Math.signum(e);
             if (u > best) {
                 best = u;
                 dir = (int) Math.signum(e);
             }
-            double clipped = Math.min(Math.abs(e), 4 * ref);
-            rms.set(i, Math.sqrt(r * r + aRms * (clipped * clipped - r * r)));
+            double r = clamp(x - m, -HUBER * MAD_TO_SD * d, HUBER * MAD_TO_SD * d);
+            lm.set(i, m + aCal * r);
+            ld.set(i, ld.get(i) + aCal * (Math.abs(r) - ld.get(i)));
         }
 
         // ---- learn

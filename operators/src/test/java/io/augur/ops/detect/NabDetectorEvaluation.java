@@ -34,6 +34,8 @@ class NabDetectorEvaluation {
     static final double STANDARD_FLOOR = 60.0;
     static final int MAX_STATE_BYTES = 2048;
 
+    static final String DEBUG = System.getProperty("augur.nab.debug");
+
     record Run(Map<String, double[]> scores, int maxStateBytes, double pointsPerSecond, long points) {}
 
     static Run run(NabCorpus corpus, DetectorSettings settings) throws IOException {
@@ -49,7 +51,12 @@ class NabDetectorEvaluation {
             for (int i = 0; i < v.length; i++) ts[i] = f.timestamps()[i].toInstant(ZoneOffset.UTC).toEpochMilli();
             double[] out = new double[v.length];
             long t0 = System.nanoTime();
-            for (int i = 0; i < v.length; i++) out[i] = detector.score(state, ts[i], v[i]).anomalyScore();
+            java.io.PrintWriter dbg = DEBUG == null ? null : new java.io.PrintWriter(Files.newBufferedWriter(Path.of(DEBUG, f.name().replace('/', '_'))));
+            for (int i = 0; i < v.length; i++) {
+                out[i] = detector.score(state, ts[i], v[i]).anomalyScore();
+                if (dbg != null) dbg.printf("%d,%s,%.4f,%.3f,%.3f,%.3f%n", i, v[i], out[i], detector.lastEvidence[0], detector.lastEvidence[1], detector.lastEvidence[2]);
+            }
+            if (dbg != null) dbg.close();
             nanos += System.nanoTime() - t0;
             points += v.length;
             scores.put(f.name(), out);
