@@ -21,7 +21,8 @@ import java.util.List;
  *   <li><b>Evidence at several time scales</b>: the point residual and running means of the baseline residual over
  *       short and longer horizons. Each is divided by its own long-run (clipped) root mean square, so a spiky series
  *       needs a bigger spike than a smooth one: the detector calibrates itself per series without per-series
- *       configuration.</li>
+ *       configuration. Each is also compared with its own decaying recent peak, so an excursion no bigger than a
+ *       recent one is not new.</li>
  *   <li><b>Adaptation</b>: a sustained one-sided departure snaps the levels to the new regime (a level shift is
  *       flagged once, then learned), and after an alert further scores are damped for a refractory period.</li>
  * </ul>
@@ -43,7 +44,8 @@ public final class BaselineDetector implements Serializable {
     private static final double TAU_RMS = 1500;
     private static final double HUBER = 3;
     private static final double MIN_LOG_DEV = 0.05;
-    private static final double PEAK_DECAY = Math.log(2) / 300;
+    private static final double PROVEN = 0.5;  // the daily profile must explain half the variation around the slow level
+    private static final double PEAK_DECAY = Math.log(2) / 30;
     private static final double PEAK_GAIN = 10;
 
     private final DetectorSettings settings;
@@ -153,7 +155,7 @@ public final class BaselineDetector implements Serializable {
         }
         double age = timestampMillis - s.getFirstTimestamp();
         boolean dailyProven = !Double.isNaN(rDaily) && age >= 1.5 * DAY_MS && interval <= binMs * 4
-                && s.getDailyScale() < 0.5 * s.getSlowDev();
+                && s.getDailyScale() < PROVEN * s.getSlowDev();
 
         double zDaily = Double.isNaN(rDaily) ? Double.NaN : rDaily / (MAD_TO_SD * dailyScale);
         double zPoint = zFlat;

@@ -70,7 +70,7 @@ public final class DetectorSettings implements Serializable {
 
     /** What Augur ships with. */
     public static DetectorSettings defaults() {
-        return new DetectorSettings(Duration.ofHours(1), 12, 48, 5.0, 150, Sensitivity.MEDIUM, DirectionFilter.BOTH);
+        return new DetectorSettings(Duration.ofHours(1), 12, 48, 4.0, 400, Sensitivity.MEDIUM, DirectionFilter.BOTH);
     }
 
     /** Minimum time from a series' first datapoint before it is scored. */
