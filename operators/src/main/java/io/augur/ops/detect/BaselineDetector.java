@@ -41,7 +41,7 @@ public final class BaselineDetector implements Serializable {
     private static final double MAD_TO_SD = 1.2533;
     private static final double TAU_FAST = 2;
     private static final double TAU_SCALE = 60;
-    private static final double TAU_RMS = 1500;
+    private static final double TAU_RMS = 500;
     private static final double HUBER = 3;
     private static final double MIN_LOG_DEV = 0.05;
     private static final double PROVEN = 0.5;  // the daily profile must explain half the variation around the slow level
