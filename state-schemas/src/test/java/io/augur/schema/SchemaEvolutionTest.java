@@ -32,7 +32,8 @@ class SchemaEvolutionTest {
 
     /** Every Avro record in state-schemas. A new record must be added here (the count check below enforces it). */
     static List<Class<? extends SpecificRecordBase>> records() {
-        return List.of(Resource.class, MetricDatapoint.class, ChangeEvent.class, DeadLetter.class, RawRecord.class, SeriesSeen.class, SeriesBaseline.class);
+        return List.of(Resource.class, MetricDatapoint.class, ChangeEvent.class, DeadLetter.class, RawRecord.class, SeriesSeen.class,
+                SeriesBaseline.class, ScoredDatapoint.class);
     }
 
     @Test
@@ -88,14 +89,24 @@ class SchemaEvolutionTest {
         assertThat(r.getPayload().remaining()).isEqualTo(2);
     }
 
+    /** Named types a schema uses from other files, in the order they must be parsed. */
+    private static final Map<String, List<String>> DEPENDENCIES = Map.of(
+            "MetricDatapoint", List.of("Resource"),
+            "ChangeEvent", List.of("Resource"),
+            "ScoredDatapoint", List.of("Resource", "MetricDatapoint"));
+
     private static List<Schema> history(String name) throws IOException {
         List<Schema> out = new ArrayList<>();
         for (int v = 1; ; v++) {
             try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream("/schema-history/" + name + "/v" + v + ".avsc")) {
                 if (in == null) return out;
                 Schema.Parser p = new Schema.Parser();
-                // records refer to Resource by name: make it known to the parser first
-                if (!name.equals("Resource")) p.parse(SchemaEvolutionTest.class.getResourceAsStream("/schema-history/Resource/v1.avsc"));
+                // records refer to other records by name: make those known to the parser first
+                for (String dep : DEPENDENCIES.getOrDefault(name, List.of())) {
+                    try (InputStream d = SchemaEvolutionTest.class.getResourceAsStream("/schema-history/" + dep + "/v1.avsc")) {
+                        p.parse(d);
+                    }
+                }
                 out.add(p.parse(in));
             }
         }

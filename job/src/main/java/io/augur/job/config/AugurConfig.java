@@ -54,6 +54,9 @@ public final class AugurConfig {
     public static final ConfigKey DEDUP_SERIES_TTL = key("dedup.series-ttl", "1d", "duration", "A series silent this long loses its de-duplication state.");
     public static final ConfigKey DEDUP_EVENT_TTL = key("dedup.event-ttl", "1d", "duration", "How long a change event id is remembered to drop repeats.");
 
+    public static final ConfigKey DETECTOR_SENSITIVITY = key("detector.sensitivity", "medium", "low, medium, high, or a score in (0,1]", "How unusual a datapoint must be to count as anomalous: high flags more, low fewer.");
+    public static final ConfigKey DETECTOR_STATE_TTL = key("detector.state-ttl", "7d", "duration", "A series silent this long loses its learned baseline.");
+
     public static final ConfigKey OUTPUT_DIR = key("output.dir", "", "path or URI", "Where NDJSON outputs (normalized records, dead letters) are written; empty for none. For clusters: a shared file system such as s3://bucket/augur.");
 
     public static final ConfigKey JOB_NAME = key("job.name", "augur", "string", "Flink job name.");

@@ -5,13 +5,16 @@ import io.augur.job.sink.Outputs;
 import io.augur.job.source.KinesisSources;
 import io.augur.job.source.ReplaySources;
 import io.augur.ops.flink.dedup.DedupChangeEvents;
+import io.augur.ops.detect.DetectorSettings;
 import io.augur.ops.flink.dedup.DedupDatapoints;
+import io.augur.ops.flink.detect.ScoreDatapoints;
 import io.augur.ops.flink.parse.ParseRecords;
 import io.augur.ops.format.RecordJson;
 import io.augur.schema.ChangeEvent;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.RawRecord;
+import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -29,7 +32,8 @@ import static io.augur.ops.flink.Outputs.DEAD_LETTERS;
  */
 public final class AugurTopology {
     /** The streams the topology produces; later stages (baselines, patterns, insights) attach here. */
-    public record Streams(DataStream<MetricDatapoint> metrics, DataStream<ChangeEvent> events, DataStream<DeadLetter> deadLetters) {}
+    public record Streams(DataStream<MetricDatapoint> metrics, DataStream<ChangeEvent> events, DataStream<DeadLetter> deadLetters,
+                          DataStream<ScoredDatapoint> scores, DataStream<ScoredDatapoint> anomalousPoints) {}
 
     private AugurTopology() {}
 
@@ -79,7 +83,18 @@ public final class AugurTopology {
 
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(DEAD_LETTERS)
                 .union(uniqueMetrics.getSideOutput(DEAD_LETTERS), uniqueEvents.getSideOutput(DEAD_LETTERS));
-        return new Streams(uniqueMetrics, uniqueEvents, deadLetters);
+
+        DetectorSettings detector = DetectorSettings.defaults();
+        SingleOutputStreamOperator<ScoredDatapoint> scores = uniqueMetrics
+                .keyBy(ScoreDatapoints.seriesStatKey())
+                .process(new ScoreDatapoints(detector, sensitivityThreshold(cfg, detector), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL)))
+                .uid("score-datapoints").name("Score datapoints against baselines");
+        return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS));
+    }
+
+    /** {@code detector.sensitivity}: low, medium, high, or a score threshold in (0,1]. */
+    static double sensitivityThreshold(AugurConfig cfg, DetectorSettings detector) {
+        return detector.thresholdFor(cfg.get(AugurConfig.DETECTOR_SENSITIVITY));
     }
 
     /** The NDJSON outputs of this stage: normalized records and dead letters. */
@@ -87,5 +102,6 @@ public final class AugurTopology {
         outputs.write(s.metrics(), "metrics", RecordJson::metric);
         outputs.write(s.events(), "change-events", RecordJson::changeEvent);
         outputs.write(s.deadLetters(), "dead-letter", RecordJson::deadLetter);
+        outputs.write(s.anomalousPoints(), "anomalous-points", RecordJson::scored);
     }
 }

@@ -131,6 +131,22 @@ public final class DetectorSettings implements Serializable {
         return new DetectorSettings(warmup, warmupPoints, dailyBins, criticalZ, refractoryPoints, sensitivity, d);
     }
 
+    /**
+     * The score threshold for a sensitivity setting: {@code low}, {@code medium}, {@code high} (any case), or a
+     * number in (0,1].
+     */
+    public double thresholdFor(String sensitivity) {
+        String v = sensitivity.trim();
+        for (Sensitivity s : Sensitivity.values()) if (s.name().equalsIgnoreCase(v)) return s.threshold();
+        try {
+            double t = Double.parseDouble(v);
+            if (t > 0 && t <= 1) return t;
+        } catch (NumberFormatException ignored) {
+            // fall through to the error
+        }
+        throw new IllegalArgumentException("sensitivity '" + sensitivity + "' is not low, medium, high or a number in (0,1]");
+    }
+
     @Override
     public String toString() {
         return "DetectorSettings{warmup=" + warmup + ", warmupPoints=" + warmupPoints + ", dailyBins=" + dailyBins

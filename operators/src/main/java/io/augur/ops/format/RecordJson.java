@@ -8,6 +8,7 @@ import io.augur.schema.ChangeEvent;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.Resource;
+import io.augur.schema.ScoredDatapoint;
 
 import java.time.Instant;
 import java.util.Map;
@@ -64,6 +65,29 @@ public final class RecordJson {
         if (e.getErrorCode() != null) o.put("ErrorCode", e.getErrorCode());
         if (e.getActor() != null) o.put("Actor", e.getActor());
         if (e.getDeploymentId() != null) o.put("DeploymentId", e.getDeploymentId());
+        return write(o);
+    }
+
+    /** An anomalous point: the statistic, its value, the expected value and band, the score and direction. */
+    public static String scored(ScoredDatapoint s) {
+        ObjectNode o = MAPPER.createObjectNode();
+        MetricDatapoint m = s.getDatapoint();
+        o.put("seriesId", m.getSeriesId());
+        o.put("namespace", m.getNamespace());
+        o.put("metricName", m.getMetricName());
+        ObjectNode dims = o.putObject("dimensions");
+        new TreeMap<>(m.getDimensions()).forEach(dims::put);
+        o.put("stat", s.getStat());
+        o.put("timestamp", m.getTimestamp());
+        o.put("timestampISO", Instant.ofEpochMilli(m.getTimestamp()).toString());
+        o.put("value", s.getValue());
+        o.put("expected", s.getExpected());
+        o.put("lower", s.getLower());
+        o.put("upper", s.getUpper());
+        o.put("score", s.getScore());
+        o.put("direction", s.getDirection() > 0 ? "ABOVE" : s.getDirection() < 0 ? "BELOW" : "NONE");
+        o.put("unit", m.getUnit());
+        resource(o.putObject("resource"), m.getResource(), false);
         return write(o);
     }
 

@@ -1,0 +1,91 @@
+package io.augur.ops.flink.detect;
+
+import io.augur.ops.detect.BaselineDetector;
+import io.augur.ops.detect.DetectorSettings;
+import io.augur.ops.detect.MetricDirections;
+import io.augur.ops.detect.Score;
+import io.augur.ops.detect.Statistics;
+import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.StateTtl;
+import io.augur.schema.MetricDatapoint;
+import io.augur.schema.ScoredDatapoint;
+import io.augur.schema.SeriesBaseline;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
+
+/**
+ * Keyed by series and statistic: scores every datapoint against the series' learned baseline (kept in keyed state,
+ * RocksDB in production) and updates it. All scores go out; points at or over the sensitivity, in a direction the
+ * metric cares about, also go to {@link #ANOMALOUS_POINTS}. A thin shell around {@link BaselineDetector}.
+ */
+public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoint, ScoredDatapoint> {
+    public static final String STATE_NAME = "series-baseline";
+    public static final OutputTag<ScoredDatapoint> ANOMALOUS_POINTS =
+            new OutputTag<>("anomalous-points", new AvroTypeInfo<>(ScoredDatapoint.class));
+
+    private final DetectorSettings settings;
+    private final double threshold;
+    private final Duration ttl;
+    private transient BaselineDetector detector;
+    private transient ValueState<SeriesBaseline> baseline;
+    private transient IoCounters counters;
+
+    public ScoreDatapoints(DetectorSettings settings, double threshold, Duration ttl) {
+        this.settings = settings;
+        this.threshold = threshold;
+        this.ttl = ttl;
+    }
+
+    /** The key: series id and the statistic Augur learns for it. */
+    public static KeySelector<MetricDatapoint, String> seriesStatKey() {
+        return m -> m.getSeriesId() + "|" + Statistics.statFor(m);
+    }
+
+    public static ValueStateDescriptor<SeriesBaseline> descriptor(Duration ttl) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>(STATE_NAME, new AvroTypeInfo<>(SeriesBaseline.class)), ttl);
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        detector = new BaselineDetector(settings);
+        baseline = getRuntimeContext().getState(descriptor(ttl));
+        counters = new IoCounters(getRuntimeContext());
+    }
+
+    @Override
+    public void processElement(MetricDatapoint m, Context ctx, Collector<ScoredDatapoint> out) throws Exception {
+        String stat = Statistics.statFor(m);
+        double value = Statistics.value(m, stat);
+        if (Double.isNaN(value)) {
+            counters.inc("detector.noValue", 1); // e.g. Average of a datapoint with SampleCount 0
+            return;
+        }
+        SeriesBaseline state = baseline.value();
+        if (state == null) state = detector.newState();
+        Score s = detector.score(state, m.getTimestamp(), value);
+        baseline.update(state);
+
+        boolean anomalous = s.warm() && s.anomalyScore() >= threshold
+                && MetricDirections.forMetric(m.getNamespace(), m.getMetricName()).accepts(s.direction());
+        ScoredDatapoint scored = ScoredDatapoint.newBuilder()
+                .setSeriesKey(ctx.getCurrentKey()).setStat(stat).setValue(value)
+                .setScore(s.anomalyScore()).setDirection(s.direction())
+                .setExpected(s.expected()).setLower(s.lower()).setUpper(s.upper())
+                .setWarm(s.warm()).setAnomalous(anomalous).setDatapoint(m)
+                .build();
+        out.collect(scored);
+        counters.inc("detector.scored", 1);
+        if (anomalous) {
+            counters.inc("detector.anomalous", 1);
+            ctx.output(ANOMALOUS_POINTS, scored);
+        }
+    }
+}

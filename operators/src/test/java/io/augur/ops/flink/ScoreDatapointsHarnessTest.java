@@ -1,0 +1,88 @@
+package io.augur.ops.flink;
+
+import io.augur.ops.detect.DetectorSettings;
+import io.augur.ops.flink.detect.ScoreDatapoints;
+import io.augur.schema.MetricDatapoint;
+import io.augur.schema.Resource;
+import io.augur.schema.ScoredDatapoint;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScoreDatapointsHarnessTest {
+    private static final long T0 = 1_700_000_000_000L;
+
+    @Test
+    void aSpikeInALearnedSeriesIsScoredAnomalousAndSentToTheSideOutput() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> h = harness()) {
+            h.open();
+            Random rnd = new Random(1);
+            for (int i = 0; i < 300; i++) h.processElement(errors(i, 10 + rnd.nextGaussian()), T0 + i * 60_000L);
+            h.processElement(errors(300, 80), T0 + 300 * 60_000L);
+
+            List<ScoredDatapoint> out = h.extractOutputValues();
+            assertThat(out).hasSize(301);
+            assertThat(out).allSatisfy(s -> {
+                assertThat(s.getScore()).isBetween(0.0, 1.0);
+                assertThat(s.getStat()).isEqualTo("Sum");
+                assertThat(s.getSeriesKey()).endsWith("|Sum");
+            });
+            ScoredDatapoint spike = out.get(300);
+            assertThat(spike.getValue()).isEqualTo(80.0);
+            assertThat(spike.getDirection()).isEqualTo(1);
+            assertThat(spike.getAnomalous()).isTrue();
+            assertThat(spike.getUpper()).isLessThan(80.0);
+            List<ScoredDatapoint> anomalous = h.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS).stream()
+                    .map(StreamRecord::getValue).collect(Collectors.toList());
+            assertThat(anomalous).contains(spike);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDropOnARiseOnlyMetricIsNotAnomalousAndTheBaselineSurvivesRestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        Random rnd = new Random(2);
+        try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> h = harness()) {
+            h.open();
+            for (int i = 0; i < 300; i++) h.processElement(errors(i, 50 + rnd.nextGaussian()), T0 + i * 60_000L);
+            snapshot = h.snapshot(1, 1);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(errors(300, 0), T0 + 300 * 60_000L); // errors dropping is good news
+            ScoredDatapoint drop = h.extractOutputValues().get(0);
+            assertThat(drop.getWarm()).as("baseline restored, not warming up again").isTrue();
+            assertThat(drop.getDirection()).isEqualTo(-1);
+            assertThat(drop.getAnomalous()).isFalse();
+            assertThat(h.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS)).isNullOrEmpty();
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> harness() throws Exception {
+        DetectorSettings s = DetectorSettings.defaults();
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ScoreDatapoints(s, s.threshold(), Duration.ofDays(7))),
+                ScoreDatapoints.seriesStatKey(), Types.STRING);
+    }
+
+    private static MetricDatapoint errors(int minute, double sum) {
+        return MetricDatapoint.newBuilder()
+                .setSeriesId("123456789012|us-east-1|AWS/Lambda|Errors|FunctionName=f").setAccountId("123456789012").setRegion("us-east-1")
+                .setNamespace("AWS/Lambda").setMetricName("Errors").setDimensions(Map.of("FunctionName", "f"))
+                .setTimestamp(T0 + minute * 60_000L).setMin(0).setMax(Math.max(0, sum)).setSum(Math.max(0, sum)).setCount(60).setUnit("Count")
+                .setResource(Resource.newBuilder().setType("AWS::Lambda::Function").setName("f").setArn("arn:aws:lambda:us-east-1:123456789012:function:f").build())
+                .build();
+    }
+}
