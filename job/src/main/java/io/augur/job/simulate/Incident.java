@@ -110,6 +110,11 @@ final class Incident {
         }
     }
 
+    /** Where the incident is loud: from onset (reactive), or the last three hours before exhaustion (proactive). */
+    int busyFrom() {
+        return kind.proactive() ? exhaustion - 180 : onset;
+    }
+
     /** 0 at onset, 1 at exhaustion, growing on linearly after it. */
     double progress(int m) {
         return (m - onset) / (double) (exhaustion - onset);

@@ -102,6 +102,24 @@ public final class Simulator {
             for (IncidentKind k : IncidentKind.values()) (k.proactive() ? proactive : reactive).add(k);
         }
         Collections.shuffle(reactive, planRnd);
+        Collections.shuffle(proactive, planRnd);
+        // Proactive incidents first: a trend from the first third to an exhaustion in the last third, exhaustions
+        // spread out so that no two share a window.
+        int ps = (int) (minutes * 0.68), pe = (int) (minutes * 0.9);
+        int pslot = proactive.isEmpty() ? 0 : (pe - ps) / proactive.size();
+        for (int i = 0; i < proactive.size(); i++) {
+            IncidentKind k = proactive.get(i);
+            int onset = (int) (minutes * (0.15 + 0.2 * planRnd.nextDouble()));
+            int after = switch (k) {
+                case MEMORY_LEAK -> 6;
+                case DISK_FILL -> 15;
+                case DYNAMODB_CAPACITY_CREEP -> 60;
+                default -> 45;
+            };
+            int exhaustion = Math.min(ps + i * pslot + planRnd.nextInt(Math.max(1, pslot / 3)), minutes - after - 5);
+            App app = chooseApp(k, exhaustion - 180, exhaustion + after);
+            addProactive(k, app, onset, exhaustion, exhaustion + after);
+        }
         // Reactive incidents in the second half (after a baseline has been seen), one per slot.
         int ws = (int) (minutes * 0.45), we = (int) (minutes * 0.95);
         int slot = reactive.isEmpty() ? 0 : (we - ws) / reactive.size();
@@ -117,20 +135,6 @@ public final class Simulator {
             duration = Math.min(duration, Math.max(10, slot - slot / 4 - 20));
             App app = chooseApp(k, onset - 90, Math.min(minutes - 1, onset + duration + 60));
             addReactive(k, app, onset, Math.min(minutes - 5, onset + duration));
-        }
-        // Proactive incidents: a trend from the first third to exhaustion in the last quarter.
-        for (IncidentKind k : proactive) {
-            int onset = (int) (minutes * (0.15 + 0.2 * planRnd.nextDouble()));
-            int exhaustion = (int) (minutes * (0.7 + 0.18 * planRnd.nextDouble()));
-            int after = switch (k) {
-                case MEMORY_LEAK -> 6;
-                case DISK_FILL -> 15;
-                case DYNAMODB_CAPACITY_CREEP -> 60;
-                default -> 45;
-            };
-            exhaustion = Math.min(exhaustion, minutes - after - 5);
-            App app = chooseApp(k, onset, exhaustion + after);
-            addProactive(k, app, onset, exhaustion, exhaustion + after);
         }
         incidents.sort(Comparator.comparingInt((Incident i) -> i.onset).thenComparing(i -> i.kind));
         for (int i = 0; i < incidents.size(); i++) {
@@ -161,7 +165,7 @@ public final class Simulator {
             for (Incident i : incidents) {
                 if (i.app != a) continue;
                 count++;
-                if (i.onset <= to && i.end >= from) overlaps++;
+                if (i.busyFrom() <= to && i.end >= from) overlaps++;
             }
             int score = overlaps * 1000 + count;
             if (score < bestScore) {
@@ -349,8 +353,7 @@ public final class Simulator {
             boolean clash = false;
             for (Incident i : incidents) {
                 if (i.app != app) continue;
-                int from = i.onset - 90, to = i.end + 30;
-                if (i.kind.proactive()) from = i.exhaustion - 90; // the slow trend may overlap; its end may not
+                int from = i.busyFrom() - 90, to = i.end + 30;
                 if (m + margin >= from && m <= to) clash = true;
             }
             if (!clash) return m;
