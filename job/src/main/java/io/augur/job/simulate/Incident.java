@@ -20,6 +20,8 @@ final class Incident {
     final int onset;
     int end;
     int exhaustion = -1;
+    /** Minutes over which a trend grows by {@link #param} - 1 (defaults to onset → exhaustion). */
+    int span = -1;
     SimResource primary;
     final List<SimResource> affected = new ArrayList<>();
     /** BAD_CONFIG_CHANGE: "lambda" or "rds". */
@@ -115,9 +117,9 @@ final class Incident {
         return kind.proactive() ? exhaustion - 180 : onset;
     }
 
-    /** 0 at onset, 1 at exhaustion, growing on linearly after it. */
+    /** 0 at onset, 1 after {@link #span} minutes (at exhaustion unless set otherwise), growing on linearly after it. */
     double progress(int m) {
-        return (m - onset) / (double) (exhaustion - onset);
+        return (m - onset) / (double) (span > 0 ? span : exhaustion - onset);
     }
 
     List<SimResource> computeTargets() {

@@ -254,9 +254,19 @@ public final class Simulator {
                 inc.param = t.provisionedWcu * 60 / MetricModel.expectedWriteUnits(app, load);
                 inc.limit = new Limit("AWS/DynamoDB", "ConsumedWriteCapacityUnits", "Sum", t.provisionedWcu * 60, "Count",
                         "provisioned write capacity: " + (long) t.provisionedWcu + " WCU per second = " + (long) (t.provisionedWcu * 60) + " units per minute");
+                // With daily seasonality the limit is first reached at a busy hour: exhaustion is that first minute.
+                inc.span = exhaustion - onset;
+                for (int m = onset; m <= exhaustion; m++) {
+                    double g = 1 + (inc.param - 1) * inc.progress(m);
+                    if (MetricModel.expectedWriteUnits(app, model.expectedLoad(app, time(m))) * g >= t.provisionedWcu * 60) {
+                        inc.exhaustion = m;
+                        break;
+                    }
+                }
+                inc.end = end = inc.exhaustion + (end - exhaustion);
                 inc.resolve = updateTable(t, time(end) - 30_000, (long) t.provisionedRcu, (long) t.provisionedWcu * 2);
                 inc.description = String.format("writes to %s grow %.1fx until they reach the provisioned capacity, then throttle until it is doubled",
-                        t.id, inc.param);
+                        t.id, 1 + (inc.param - 1) * inc.progress(inc.exhaustion));
             }
             case LAMBDA_CONCURRENCY_CREEP -> {
                 SimResource fn = app.apiFunction();
@@ -267,9 +277,18 @@ public final class Simulator {
                 double g = ((limit - 1) * 1000 * 60 / (demand * 1.25) - MetricModel.normalStoreLatencyMs(app) * MetricModel.STORE_CALLS_PER_REQUEST) / fn.base;
                 inc.param = Math.max(1.5, g);
                 inc.limit = new Limit("AWS/Lambda", "ConcurrentExecutions", "Maximum", limit, "Count", "account concurrency limit");
+                inc.span = exhaustion - onset;
+                for (int m = onset; m <= exhaustion; m++) {
+                    double mult = 1 + (inc.param - 1) * inc.progress(m);
+                    if (MetricModel.expectedConcurrencyMax(fn, model.expectedLoad(app, time(m)), mult) >= limit) {
+                        inc.exhaustion = m;
+                        break;
+                    }
+                }
+                inc.end = end = inc.exhaustion + (end - exhaustion);
                 inc.resolve = deployment(app, deploymentId(), end - 5, end);
                 inc.description = String.format("%s slows down steadily (%.1fx at exhaustion), so its ConcurrentExecutions climb to the account limit of %d; throttles until a fix is deployed",
-                        fn.id, inc.param, fn.concurrencyLimit);
+                        fn.id, 1 + (inc.param - 1) * inc.progress(inc.exhaustion), fn.concurrencyLimit);
             }
             default -> throw new IllegalStateException(k.name());
         }

@@ -42,7 +42,7 @@ class SimScenarioTest {
 
     @BeforeAll
     static void generateAndParse() throws Exception {
-        summary = new Simulator(Scenario.named("default"), 42).write(dir);
+        summary = new Simulator(Scenario.named("default"), Long.getLong("augur.sim.seed", 42)).write(dir);
         truth = new ObjectMapper().readTree(dir.resolve(Simulator.GROUND_TRUTH_FILE).toFile());
         RecordParser parser = new RecordParser();
         ParseResult r = new ParseResult();
@@ -242,6 +242,10 @@ class SimScenarioTest {
         return max;
     }
 
+    private static double meanMax(String arn, long from, long to) {
+        return s(arn, "ConcurrentExecutions").subMap(from, true, to, false).values().stream().mapToDouble(MetricDatapoint::getMax).average().orElseThrow();
+    }
+
     /** The value nearest to {@code t} within two minutes (a datapoint may have been dropped). */
     private static double near(String arn, String metric, long t) {
         NavigableMap<Long, MetricDatapoint> m = s(arn, metric).subMap(t - 2 * MIN, true, t + 2 * MIN, true);
@@ -357,8 +361,10 @@ class SimScenarioTest {
         limit = l.get("limit").get("value").asDouble();
         assertThat(limit).isEqualTo(Fleet.LAMBDA_ACCOUNT_LIMIT);
         assertThat(maxOf(fn, "ConcurrentExecutions", on - 120 * MIN, on)).isLessThan(0.5 * limit);
-        assertThat(maxOf(fn, "ConcurrentExecutions", exh - 30 * MIN, exh + 30 * MIN)).isGreaterThan(0.9 * limit).isLessThanOrEqualTo(limit);
-        assertThat(maxOf(fn, "ConcurrentExecutions", exh - 240 * MIN, exh - 180 * MIN)).isLessThan(0.95 * limit);
+        assertThat(maxOf(fn, "ConcurrentExecutions", exh - 30 * MIN, exh + 30 * MIN)).isLessThanOrEqualTo(limit);
+        // The per-minute maximum is noisy (about ±10%): compare means over windows.
+        assertThat(meanMax(fn, exh - 15 * MIN, exh + 15 * MIN)).isGreaterThan(0.93 * limit);
+        assertThat(meanMax(fn, exh - 240 * MIN, exh - 180 * MIN)).isLessThan(0.9 * limit);
         assertThat(sumOf(fn, "Throttles", exh, end)).isPositive();
         assertThat(sumOf(fn, "Throttles", on - 600 * MIN, on)).isZero();
     }
