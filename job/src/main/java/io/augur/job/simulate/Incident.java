@@ -77,7 +77,7 @@ final class Incident {
                 Effects s = app.store.effects;
                 s.latencyMult *= 1 + 24 * ramp3;
                 if (app.rds) s.cpuAdd += 15 * ramp3;
-                else s.errorRate += 0.05 * ramp3;
+                else if (m >= onset + 2) s.errorRate += 0.05; // requests start to time out
                 if (m >= onset + 2) for (SimResource c : app.compute) c.effects.errorRate += 0.05;
             }
             case MEMORY_LEAK -> {
