@@ -11,7 +11,7 @@ import java.util.List;
  * @param incidentsPerKind how many incidents of every {@link IncidentKind} are injected (0: a quiet fleet, for
  *                         false-positive measurements)
  * @param dropRate         fraction of datapoints never delivered
- * @param lateRate         fraction of datapoints delivered 2-6 minutes late (written out of order)
+ * @param lateRate         fraction of datapoints delivered 2-5 minutes late, within the job's 5-minute watermark tolerance (written out of order)
  * @param duplicateRate    fraction of datapoints delivered twice (Kinesis is at-least-once)
  * @param noopDeploysPerDay  deployments that change nothing, fleet-wide per day
  * @param configChangesPerDay routine configuration changes (and read-only calls) fleet-wide per day

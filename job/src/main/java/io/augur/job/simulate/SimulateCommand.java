@@ -8,14 +8,15 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Generate a simulated fleet's CloudWatch metric-stream datapoints and CloudTrail / CodeDeploy / Config events,",
-                "with injected incidents, in the exact wire formats Augur reads. Writes DIR/metrics.ndjson, DIR/events.ndjson",
-                "(one record per line, replayable with `augur replay --metrics DIR/metrics.ndjson --events DIR/events.ndjson`)",
-                "and DIR/ground-truth.json (every injected incident and harmless noise item). Same seed, same bytes.",
-                "Incident kinds: DEPLOYMENT_REGRESSION, BAD_CONFIG_CHANGE, TRAFFIC_SURGE, DEPENDENCY_FAILURE (reactive);",
-                "MEMORY_LEAK, DISK_FILL, DYNAMODB_CAPACITY_CREEP, LAMBDA_CONCURRENCY_CREEP (proactive).",
-                "Scenarios: default (20 resources, 2 days, every kind once), fleet (100 resources, 3 days, every kind 3 times),",
-                "quiet (20 resources, 2 days, no incidents)."})
+        description = {"Generate a simulated fleet's CloudWatch metric-stream datapoints and CloudTrail / CodeDeploy / Config events, "
+                + "with injected incidents, in the exact wire formats Augur reads.",
+                "Writes DIR/metrics.ndjson and DIR/events.ndjson (one record per line; replay them with "
+                + "`augur replay --metrics DIR/metrics.ndjson --events DIR/events.ndjson`) and DIR/ground-truth.json "
+                + "(every injected incident and harmless noise item). The same seed gives the same bytes.",
+                "Incident kinds: DEPLOYMENT_REGRESSION, BAD_CONFIG_CHANGE, TRAFFIC_SURGE, DEPENDENCY_FAILURE (reactive); "
+                + "MEMORY_LEAK, DISK_FILL, DYNAMODB_CAPACITY_CREEP, LAMBDA_CONCURRENCY_CREEP (proactive).",
+                "Scenarios: default (20 resources, 2 days, every kind once), fleet (100 resources, 3 days, every kind 3 times), "
+                + "quiet (20 resources, 2 days, no incidents).", ""})
 public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--scenario", defaultValue = "default", description = "Named scenario: default, fleet or quiet (default: ${DEFAULT-VALUE}).")
     String scenario;

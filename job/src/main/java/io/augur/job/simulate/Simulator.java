@@ -523,7 +523,7 @@ public final class Simulator {
                     }
                     if (x < scenario.dropRate() + scenario.lateRate()) {
                         counts[3]++;
-                        pending.add(new Pending(current[0] + 2 + deliveryRnd.nextInt(5), seq[0]++, line));
+                        pending.add(new Pending(current[0] + 2 + deliveryRnd.nextInt(4), seq[0]++, line)); // 2-5 minutes late
                     } else {
                         w.write(line);
                         w.write('\n');
