@@ -47,13 +47,6 @@ public final class BaselineDetector implements Serializable {
     private static final double PROVEN = 0.5;  // the daily profile must explain half the variation around the slow level
     private static final double PEAK_DECAY = Math.log(2) / 30;
     private static final double PEAK_GAIN = 10;
-    /**
-     * Where the evidence calibration starts: mean and mean absolute deviation of log(1+|z|) for standard normal z. The
-     * calibration is not learned during warm-up, when the spread estimates are still near zero and every z is huge:
-     * learning from those would make the first real anomaly after warm-up look ordinary.
-     */
-    private static final double CALIBRATION_MEAN = 0.535;
-    private static final double CALIBRATION_DEV = 0.265;
 
     private final DetectorSettings settings;
     /** The self-calibrated evidence of the latest call (diagnostics in tests; not thread-safe). */
@@ -88,8 +81,8 @@ public final class BaselineDetector implements Serializable {
         List<Double> pk = new ArrayList<>(EVIDENCE);
         for (int i = 0; i < EVIDENCE; i++) {
             ev.add(0.0);
-            lm.add(CALIBRATION_MEAN);
-            ld.add(CALIBRATION_DEV);
+            lm.add(0.0);
+            ld.add(0.0);
             pk.add(0.0);
         }
         s.setEvidencePeak(pk);
@@ -181,8 +174,7 @@ public final class BaselineDetector implements Serializable {
         List<Double> pk = s.getEvidencePeak();
         double peakDecay = steps * PEAK_DECAY;
         double zc = settings.criticalZ();
-        double aCal = alpha(steps, TAU_RMS);
-        boolean calibrating = n > settings.warmupPoints() && timestampMillis - s.getFirstTimestamp() >= settings.warmup().toMillis();
+        double aCal = alpha(steps, Math.min(TAU_RMS, n));
         double best = 0;
         int dir = 0;
         for (int i = 0; i < EVIDENCE; i++) {
@@ -198,11 +190,9 @@ public final class BaselineDetector implements Serializable {
                 best = u;
                 dir = (int) Math.signum(e);
             }
-            if (calibrating) {
-                double r = clamp(x - m, -HUBER * MAD_TO_SD * d, HUBER * MAD_TO_SD * d);
-                lm.set(i, m + aCal * r);
-                ld.set(i, ld.get(i) + aCal * (Math.abs(r) - ld.get(i)));
-            }
+            double r = clamp(x - m, -HUBER * MAD_TO_SD * d, HUBER * MAD_TO_SD * d);
+            lm.set(i, m + aCal * r);
+            ld.set(i, ld.get(i) + aCal * (Math.abs(r) - ld.get(i)));
         }
 
         // ---- learn
