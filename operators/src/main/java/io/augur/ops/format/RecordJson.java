@@ -28,16 +28,7 @@ public final class RecordJson {
     }
 
     public static String metric(MetricDatapoint m) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("seriesId", m.getSeriesId());
-        o.put("accountId", m.getAccountId());
-        o.put("region", m.getRegion());
-        o.put("namespace", m.getNamespace());
-        o.put("metricName", m.getMetricName());
-        ObjectNode dims = o.putObject("dimensions");
-        new TreeMap<>(m.getDimensions()).forEach(dims::put);
-        o.put("timestamp", m.getTimestamp());
-        o.put("timestampISO", Instant.ofEpochMilli(m.getTimestamp()).toString());
+        ObjectNode o = series(m);
         ObjectNode v = o.putObject("value");
         v.put("min", m.getMin());
         v.put("max", m.getMax());
@@ -70,16 +61,9 @@ public final class RecordJson {
 
     /** An anomalous point: the statistic, its value, the expected value and band, the score and direction. */
     public static String scored(ScoredDatapoint s) {
-        ObjectNode o = MAPPER.createObjectNode();
         MetricDatapoint m = s.getDatapoint();
-        o.put("seriesId", m.getSeriesId());
-        o.put("namespace", m.getNamespace());
-        o.put("metricName", m.getMetricName());
-        ObjectNode dims = o.putObject("dimensions");
-        new TreeMap<>(m.getDimensions()).forEach(dims::put);
+        ObjectNode o = series(m);
         o.put("stat", s.getStat());
-        o.put("timestamp", m.getTimestamp());
-        o.put("timestampISO", Instant.ofEpochMilli(m.getTimestamp()).toString());
         o.put("value", s.getValue());
         o.put("expected", s.getExpected());
         o.put("lower", s.getLower());
@@ -100,6 +84,21 @@ public final class RecordJson {
         o.put("payloadBytes", d.getPayloadBytes());
         o.put("payload", d.getPayload());
         return write(o);
+    }
+
+    /** The fields that name a series and a datapoint's time, shared by every datapoint rendering. */
+    private static ObjectNode series(MetricDatapoint m) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("seriesId", m.getSeriesId());
+        o.put("accountId", m.getAccountId());
+        o.put("region", m.getRegion());
+        o.put("namespace", m.getNamespace());
+        o.put("metricName", m.getMetricName());
+        ObjectNode dims = o.putObject("dimensions");
+        new TreeMap<>(m.getDimensions()).forEach(dims::put);
+        o.put("timestamp", m.getTimestamp());
+        o.put("timestampISO", Instant.ofEpochMilli(m.getTimestamp()).toString());
+        return o;
     }
 
     private static void resource(ObjectNode o, Resource r, boolean devopsGuruCase) {
