@@ -3,7 +3,6 @@ package io.augur.ops.parse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.augur.ops.deadletter.BadInputException;
 import io.augur.ops.deadletter.DeadLetterReason;
-import io.augur.ops.resource.ResourceIdentities;
 import io.augur.schema.MetricDatapoint;
 
 import java.util.HashMap;
@@ -49,12 +48,7 @@ public final class MetricStreamJsonParser {
         double max = JsonFields.number(value, "max");
         double sum = JsonFields.number(value, "sum");
         double count = JsonFields.number(value, "count");
-        if (count < 0) {
-            throw new BadInputException(DeadLetterReason.INVALID_VALUE, "value.count is negative: " + count);
-        }
-        if (min > max) {
-            throw new BadInputException(DeadLetterReason.INVALID_VALUE, "value.min " + min + " exceeds value.max " + max);
-        }
+        MetricDatapoints.checkStatistics(min, max, count);
         Map<String, Double> percentiles = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -63,24 +57,7 @@ public final class MetricStreamJsonParser {
                 percentiles.put("p" + k.substring(1), JsonFields.finite(e.getValue(), "value." + k));
             }
         }
-        String unit = JsonFields.optText(obj, "unit");
-
-        return MetricDatapoint.newBuilder()
-                .setSeriesId(ResourceIdentities.seriesId(account, region, namespace, metric, dims))
-                .setAccountId(account)
-                .setRegion(region)
-                .setNamespace(namespace)
-                .setMetricName(metric)
-                .setDimensions(dims)
-                .setTimestamp(ts)
-                .setMin(min)
-                .setMax(max)
-                .setSum(sum)
-                .setCount(count)
-                .setPercentiles(percentiles)
-                .setUnit(unit == null ? "None" : unit)
-                .setResource(ResourceIdentities.fromMetric(account, region, namespace, dims))
-                .setMetricStreamName(JsonFields.optText(obj, "metric_stream_name"))
-                .build();
+        return MetricDatapoints.of(account, region, namespace, metric, dims, ts, min, max, sum, count, percentiles,
+                JsonFields.optText(obj, "unit"), JsonFields.optText(obj, "metric_stream_name"));
     }
 }

@@ -8,8 +8,8 @@ import com.google.protobuf.WireFormat;
 import io.augur.ops.deadletter.BadInputException;
 import io.augur.ops.deadletter.DeadLetterReason;
 import io.augur.ops.parse.JsonFields;
+import io.augur.ops.parse.MetricDatapoints;
 import io.augur.ops.parse.ParseResult;
-import io.augur.ops.resource.ResourceIdentities;
 import io.augur.schema.MetricDatapoint;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -218,28 +218,8 @@ public final class OtelMetricParser {
             throw new BadInputException(DeadLetterReason.INVALID_VALUE,
                     "count " + Long.toUnsignedString(count) + " is not a plausible sample count (negative as int64: " + count + ")");
         }
-        if (min > max) {
-            throw new BadInputException(DeadLetterReason.INVALID_VALUE, "minimum " + min + " exceeds maximum " + max);
-        }
-
-        Map<String, String> dims = pairs.dimensions;
-        return MetricDatapoint.newBuilder()
-                .setSeriesId(ResourceIdentities.seriesId(res.account, res.region, namespace, metricName, dims))
-                .setAccountId(res.account)
-                .setRegion(res.region)
-                .setNamespace(namespace)
-                .setMetricName(metricName)
-                .setDimensions(dims)
-                .setTimestamp(ts)
-                .setMin(min)
-                .setMax(max)
-                .setSum(sum)
-                .setCount((double) count)
-                .setPercentiles(percentiles)
-                .setUnit(cloudWatchUnit(metric.getUnit()))
-                .setResource(ResourceIdentities.fromMetric(res.account, res.region, namespace, dims))
-                .setMetricStreamName(res.streamName)
-                .build();
+        return MetricDatapoints.of(res.account, res.region, namespace, metricName, pairs.dimensions, ts, min, max, sum, (double) count,
+                percentiles, cloudWatchUnit(metric.getUnit()), res.streamName);
     }
 
     /**
