@@ -22,8 +22,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Duration;
 
-import static io.augur.ops.flink.Outputs.CHANGE_EVENTS;
-import static io.augur.ops.flink.Outputs.DEAD_LETTERS;
+import static io.augur.ops.flink.SideOutputs.CHANGE_EVENTS;
+import static io.augur.ops.flink.SideOutputs.DEAD_LETTERS;
 
 /**
  * Augur's dataflow. Sources (Kinesis or replay files) → parse (dead letters aside) → event-time watermarks →

@@ -35,7 +35,7 @@ class DedupDatapointsHarnessTest {
             h.processElement(later, later.getTimestamp());
 
             assertThat(h.extractOutputValues()).containsExactly(disk, cpu, later);
-            List<DeadLetter> dead = h.getSideOutput(Outputs.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+            List<DeadLetter> dead = h.getSideOutput(SideOutputs.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
             assertThat(dead).singleElement().satisfies(d -> {
                 assertThat(d.getReason()).isEqualTo("DUPLICATE");
                 assertThat(d.getDetail()).contains(disk.getSeriesId());
@@ -46,7 +46,7 @@ class DedupDatapointsHarnessTest {
             h.setStateTtlProcessingTime(TTL.toMillis() + 1);
             h.processElement(disk, disk.getTimestamp());
             assertThat(h.extractOutputValues()).hasSize(4);
-            assertThat(h.getSideOutput(Outputs.DEAD_LETTERS)).hasSize(1);
+            assertThat(h.getSideOutput(SideOutputs.DEAD_LETTERS)).hasSize(1);
         }
     }
 
@@ -64,7 +64,7 @@ class DedupDatapointsHarnessTest {
             h.open();
             h.processElement(disk, disk.getTimestamp());
             assertThat(h.extractOutputValues()).isEmpty();
-            assertThat(h.getSideOutput(Outputs.DEAD_LETTERS)).hasSize(1);
+            assertThat(h.getSideOutput(SideOutputs.DEAD_LETTERS)).hasSize(1);
         }
     }
 

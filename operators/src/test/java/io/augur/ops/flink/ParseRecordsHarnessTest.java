@@ -34,7 +34,7 @@ class ParseRecordsHarnessTest {
             assertThat(out).hasSize(4).extracting(MetricDatapoint::getMetricName)
                     .containsExactly("DiskWriteOps", "CPUUtilization", "Duration", "OrdersPlaced");
 
-            List<DeadLetter> dead = h.getSideOutput(Outputs.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+            List<DeadLetter> dead = h.getSideOutput(SideOutputs.DEAD_LETTERS).stream().map(StreamRecord::getValue).collect(Collectors.toList());
             assertThat(dead).extracting(DeadLetter::getReason).containsExactly("MALFORMED_JSON", "TRUNCATED_GZIP", "UNKNOWN_FORMAT");
             assertThat(dead).allSatisfy(d -> {
                 assertThat(d.getOrigin()).isEqualTo("augur-metrics");

@@ -3,7 +3,7 @@ package io.augur.ops.flink.dedup;
 import io.augur.ops.deadletter.DeadLetterReason;
 import io.augur.ops.deadletter.DeadLetters;
 import io.augur.ops.flink.IoCounters;
-import io.augur.ops.flink.Outputs;
+import io.augur.ops.flink.SideOutputs;
 import io.augur.ops.flink.StateTtl;
 import io.augur.ops.format.RecordJson;
 import io.augur.schema.ChangeEvent;
@@ -48,7 +48,7 @@ public class DedupChangeEvents extends KeyedProcessFunction<String, ChangeEvent,
         } else {
             counters.inc("deadLetter." + DeadLetterReason.DUPLICATE.name(), 1);
             counters.inc("accepted.events", -1);
-            ctx.output(Outputs.DEAD_LETTERS, DeadLetters.of(DeadLetterReason.DUPLICATE,
+            ctx.output(SideOutputs.DEAD_LETTERS, DeadLetters.of(DeadLetterReason.DUPLICATE,
                     "change event " + e.getId() + " already received", "dedup",
                     ctx.timerService().currentProcessingTime(),
                     RecordJson.changeEvent(e).getBytes(StandardCharsets.UTF_8), deadLetterPayloadChars));

@@ -4,7 +4,7 @@ import io.augur.ops.deadletter.DeadLetterReason;
 import io.augur.ops.deadletter.DeadLetters;
 import io.augur.ops.dedup.RecentTimestamps;
 import io.augur.ops.flink.IoCounters;
-import io.augur.ops.flink.Outputs;
+import io.augur.ops.flink.SideOutputs;
 import io.augur.ops.flink.StateTtl;
 import io.augur.ops.format.RecordJson;
 import io.augur.schema.MetricDatapoint;
@@ -60,7 +60,7 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         } else {
             counters.inc("deadLetter." + DeadLetterReason.DUPLICATE.name(), 1);
             counters.inc("accepted.metrics", -1);
-            ctx.output(Outputs.DEAD_LETTERS, DeadLetters.of(DeadLetterReason.DUPLICATE,
+            ctx.output(SideOutputs.DEAD_LETTERS, DeadLetters.of(DeadLetterReason.DUPLICATE,
                     "datapoint already received for series " + m.getSeriesId() + " at " + m.getTimestamp(),
                     "dedup", ctx.timerService().currentProcessingTime(),
                     RecordJson.metric(m).getBytes(StandardCharsets.UTF_8), deadLetterPayloadChars));

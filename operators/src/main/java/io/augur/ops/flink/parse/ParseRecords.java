@@ -2,7 +2,7 @@ package io.augur.ops.flink.parse;
 
 import io.augur.ops.deadletter.DeadLetters;
 import io.augur.ops.flink.IoCounters;
-import io.augur.ops.flink.Outputs;
+import io.augur.ops.flink.SideOutputs;
 import io.augur.ops.parse.ParseResult;
 import io.augur.ops.parse.RecordParser;
 import io.augur.schema.ChangeEvent;
@@ -59,10 +59,10 @@ public class ParseRecords extends ProcessFunction<RawRecord, MetricDatapoint> {
             if (m.getTimestamp() > eventTimeReached.getLocalValuePrimitive()) eventTimeReached.add(m.getTimestamp());
             out.collect(m);
         }
-        for (ChangeEvent e : result.events) ctx.output(Outputs.CHANGE_EVENTS, e);
+        for (ChangeEvent e : result.events) ctx.output(SideOutputs.CHANGE_EVENTS, e);
         for (ParseResult.Rejection r : result.rejections) {
             counters.inc("deadLetter." + r.reason().name(), 1);
-            ctx.output(Outputs.DEAD_LETTERS,
+            ctx.output(SideOutputs.DEAD_LETTERS,
                     DeadLetters.of(r.reason(), r.detail(), raw.getOrigin(), raw.getReceivedAt(), r.payload(), deadLetterPayloadChars));
         }
     }
