@@ -3,6 +3,7 @@ package io.augur.job.replay;
 import io.augur.job.AugurJob;
 import io.augur.job.config.AugurConfig;
 import io.augur.job.sink.Outputs;
+import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.parse.ParseRecords;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
@@ -72,7 +73,7 @@ public final class Replay {
                 if (progress == null) continue;
                 try {
                     Map<String, Object> acc = client.getAccumulators().get(2, TimeUnit.SECONDS);
-                    long read = acc.get("augur.read") instanceof Number n ? n.longValue() : 0;
+                    long read = acc.get(IoCounters.ACC_PREFIX + IoCounters.READ) instanceof Number n ? n.longValue() : 0;
                     Object et = acc.get(ParseRecords.EVENT_TIME_REACHED);
                     long now = System.nanoTime();
                     double rate = (read - lastRead) / ((now - lastNanos) / 1e9);

@@ -3,6 +3,7 @@ package io.augur.job.replay;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.parse.ParseRecords;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,19 +18,19 @@ public record ReplaySummary(long records, long read, long metrics, long events, 
         long records = 0, read = 0, metrics = 0, events = 0, eventTime = Long.MIN_VALUE;
         for (Map.Entry<String, Object> e : accumulators.entrySet()) {
             String k = e.getKey();
-            if (k.equals("augur.eventTimeReached")) {
+            if (k.equals(ParseRecords.EVENT_TIME_REACHED)) {
                 eventTime = ((Number) e.getValue()).longValue();
                 continue;
             }
             if (!k.startsWith(IoCounters.ACC_PREFIX) || !(e.getValue() instanceof Number)) continue;
             long v = ((Number) e.getValue()).longValue();
             String name = k.substring(IoCounters.ACC_PREFIX.length());
-            if (name.equals("records")) records = v;
-            else if (name.equals("read")) read = v;
-            else if (name.equals("accepted.metrics")) metrics = v;
-            else if (name.equals("accepted.events")) events = v;
-            else if (name.startsWith("ignored.")) ignored.put(name.substring(8), v);
-            else if (name.startsWith("deadLetter.")) dead.put(name.substring(11), v);
+            if (name.equals(IoCounters.RECORDS)) records = v;
+            else if (name.equals(IoCounters.READ)) read = v;
+            else if (name.equals(IoCounters.ACCEPTED_METRICS)) metrics = v;
+            else if (name.equals(IoCounters.ACCEPTED_EVENTS)) events = v;
+            else if (name.startsWith(IoCounters.IGNORED)) ignored.put(name.substring(IoCounters.IGNORED.length()), v);
+            else if (name.startsWith(IoCounters.DEAD_LETTER)) dead.put(name.substring(IoCounters.DEAD_LETTER.length()), v);
         }
         return new ReplaySummary(records, read, metrics, events, ignored, dead, eventTime, seconds);
     }

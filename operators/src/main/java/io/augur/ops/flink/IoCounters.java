@@ -1,5 +1,6 @@
 package io.augur.ops.flink;
 
+import io.augur.ops.deadletter.DeadLetterReason;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
@@ -15,6 +16,12 @@ import java.util.Map;
  */
 public final class IoCounters {
     public static final String ACC_PREFIX = "augur.";
+    public static final String RECORDS = "records";
+    public static final String READ = "read";
+    public static final String ACCEPTED_METRICS = "accepted.metrics";
+    public static final String ACCEPTED_EVENTS = "accepted.events";
+    public static final String IGNORED = "ignored.";
+    public static final String DEAD_LETTER = "deadLetter.";
     private final RuntimeContext ctx;
     private final MetricGroup group;
     private final Map<String, Counter> metrics = new HashMap<>();
@@ -36,6 +43,20 @@ public final class IoCounters {
         }
         c.inc(n);
         accumulators.get(name).add(n);
+    }
+
+    /** One item sent to the dead-letter output. */
+    public void deadLetter(DeadLetterReason reason) {
+        inc(DEAD_LETTER + reason.name(), 1);
+    }
+
+    /**
+     * An item counted as accepted (in {@code acceptedCounter}) turned out to repeat one already accepted: it moves to the
+     * DUPLICATE dead letters, so that read = accepted + ignored + dead-lettered still holds.
+     */
+    public void duplicate(String acceptedCounter) {
+        deadLetter(DeadLetterReason.DUPLICATE);
+        inc(acceptedCounter, -1);
     }
 
     private Counter counter(String name) {

@@ -46,8 +46,7 @@ public class DedupChangeEvents extends KeyedProcessFunction<String, ChangeEvent,
             firstSeen.update(ctx.timerService().currentProcessingTime());
             out.collect(e);
         } else {
-            counters.inc("deadLetter." + DeadLetterReason.DUPLICATE.name(), 1);
-            counters.inc("accepted.events", -1);
+            counters.duplicate(IoCounters.ACCEPTED_EVENTS);
             ctx.output(SideOutputs.DEAD_LETTERS, DeadLetters.of(DeadLetterReason.DUPLICATE,
                     "change event " + e.getId() + " already received", "dedup",
                     ctx.timerService().currentProcessingTime(),

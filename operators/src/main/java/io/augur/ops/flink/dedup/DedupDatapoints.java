@@ -58,8 +58,7 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
             seen.update(SeriesSeen.newBuilder().setRecent(recent).build());
             out.collect(m);
         } else {
-            counters.inc("deadLetter." + DeadLetterReason.DUPLICATE.name(), 1);
-            counters.inc("accepted.metrics", -1);
+            counters.duplicate(IoCounters.ACCEPTED_METRICS);
             ctx.output(SideOutputs.DEAD_LETTERS, DeadLetters.of(DeadLetterReason.DUPLICATE,
                     "datapoint already received for series " + m.getSeriesId() + " at " + m.getTimestamp(),
                     "dedup", ctx.timerService().currentProcessingTime(),

@@ -50,18 +50,18 @@ public class ParseRecords extends ProcessFunction<RawRecord, MetricDatapoint> {
     public void processElement(RawRecord raw, Context ctx, Collector<MetricDatapoint> out) {
         result.clear();
         parser.parse(bytes(raw.getPayload()), result);
-        counters.inc("records", 1);
-        counters.inc("read", result.read());
-        counters.inc("accepted.metrics", result.metrics.size());
-        counters.inc("accepted.events", result.events.size());
-        for (Map.Entry<String, Integer> e : result.ignored.entrySet()) counters.inc("ignored." + e.getKey(), e.getValue());
+        counters.inc(IoCounters.RECORDS, 1);
+        counters.inc(IoCounters.READ, result.read());
+        counters.inc(IoCounters.ACCEPTED_METRICS, result.metrics.size());
+        counters.inc(IoCounters.ACCEPTED_EVENTS, result.events.size());
+        for (Map.Entry<String, Integer> e : result.ignored.entrySet()) counters.inc(IoCounters.IGNORED + e.getKey(), e.getValue());
         for (MetricDatapoint m : result.metrics) {
             if (m.getTimestamp() > eventTimeReached.getLocalValuePrimitive()) eventTimeReached.add(m.getTimestamp());
             out.collect(m);
         }
         for (ChangeEvent e : result.events) ctx.output(SideOutputs.CHANGE_EVENTS, e);
         for (ParseResult.Rejection r : result.rejections) {
-            counters.inc("deadLetter." + r.reason().name(), 1);
+            counters.deadLetter(r.reason());
             ctx.output(SideOutputs.DEAD_LETTERS,
                     DeadLetters.of(r.reason(), r.detail(), raw.getOrigin(), raw.getReceivedAt(), r.payload(), deadLetterPayloadChars));
         }
