@@ -44,6 +44,18 @@ public final class ReplaySources {
                 .uid(uid + "-raw").name("Replay " + origin + " lines");
     }
 
+    /** The Kinesis record a replay line stands for: {@code base64:<data>} decoded, text as its UTF-8 bytes. */
+    public static byte[] recordBytes(String line) {
+        if (line.startsWith(BASE64_PREFIX)) {
+            try {
+                return Base64.getDecoder().decode(line.substring(BASE64_PREFIX.length()).trim());
+            } catch (IllegalArgumentException e) {
+                return line.getBytes(StandardCharsets.UTF_8); // the parser dead-letters it as not JSON
+            }
+        }
+        return line.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** A replay line as the Kinesis record it stands for; blank lines are no records. */
     public static final class ToRawRecord implements FlatMapFunction<String, RawRecord> {
         private final String origin;
@@ -55,17 +67,7 @@ public final class ReplaySources {
         @Override
         public void flatMap(String line, Collector<RawRecord> out) {
             if (line.isBlank()) return;
-            byte[] payload;
-            if (line.startsWith(BASE64_PREFIX)) {
-                try {
-                    payload = Base64.getDecoder().decode(line.substring(BASE64_PREFIX.length()).trim());
-                } catch (IllegalArgumentException e) {
-                    payload = line.getBytes(StandardCharsets.UTF_8); // the parser dead-letters it as not JSON
-                }
-            } else {
-                payload = line.getBytes(StandardCharsets.UTF_8);
-            }
-            out.collect(RawRecord.newBuilder().setOrigin(origin).setPayload(ByteBuffer.wrap(payload))
+            out.collect(RawRecord.newBuilder().setOrigin(origin).setPayload(ByteBuffer.wrap(recordBytes(line)))
                     .setReceivedAt(System.currentTimeMillis()).build());
         }
     }

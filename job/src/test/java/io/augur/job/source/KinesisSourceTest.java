@@ -20,11 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,8 +116,7 @@ class KinesisSourceTest {
     static List<byte[]> records(Path file) throws Exception {
         List<byte[]> out = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
-            if (line.isBlank()) continue;
-            out.add(line.startsWith("base64:") ? Base64.getDecoder().decode(line.substring(7)) : line.getBytes(StandardCharsets.UTF_8));
+            if (!line.isBlank()) out.add(ReplaySources.recordBytes(line));
         }
         return out;
     }
