@@ -33,7 +33,7 @@ class SchemaEvolutionTest {
     /** Every Avro record in state-schemas. A new record must be added here (the count check below enforces it). */
     static List<Class<? extends SpecificRecordBase>> records() {
         return List.of(Resource.class, MetricDatapoint.class, ChangeEvent.class, DeadLetter.class, RawRecord.class, SeriesSeen.class,
-                SeriesBaseline.class, ScoredDatapoint.class);
+                SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class);
     }
 
     @Test
@@ -93,7 +93,9 @@ class SchemaEvolutionTest {
     private static final Map<String, List<String>> DEPENDENCIES = Map.of(
             "MetricDatapoint", List.of("Resource"),
             "ChangeEvent", List.of("Resource"),
-            "ScoredDatapoint", List.of("Resource", "MetricDatapoint"));
+            "ScoredDatapoint", List.of("Resource", "MetricDatapoint"),
+            "Anomaly", List.of("Resource"),
+            "InsightNotification", List.of("Resource", "Anomaly"));
 
     private static List<Schema> history(String name) throws IOException {
         List<Schema> out = new ArrayList<>();
