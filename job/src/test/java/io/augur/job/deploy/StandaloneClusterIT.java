@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,20 +53,23 @@ class StandaloneClusterIT {
         Path metrics = sim.resolve(Simulator.METRICS_FILE);
         Path events = sim.resolve(Simulator.EVENTS_FILE);
 
-        // the reference: the same files through `augur replay` (embedded Flink, parallelism 1)
+        // the reference: the same files through `augur replay` (embedded Flink, parallelism 1), while the cluster starts
         Path replayOut = work.resolve("replay");
-        assertThat(AugurCli.execute("replay", "--metrics", metrics.toString(), "--events", events.toString(),
-                "--out", replayOut.toString(), "--parallelism", "1", "--quiet")).isZero();
-        List<String> expected = sorted(Files.readAllLines(replayOut.resolve(AWAITED_OUTPUT + ".ndjson")));
-        assertThat(expected).as("the simulated incidents give the replay something to find").isNotEmpty();
+        CompletableFuture<Integer> replay = CompletableFuture.supplyAsync(() -> AugurCli.execute("replay",
+                "--metrics", metrics.toString(), "--events", events.toString(), "--out", replayOut.toString(), "--parallelism", "1", "--quiet"));
 
         Path output = work.resolve("output");
         long started = System.nanoTime();
-        String jobId = null;
-        StandaloneCluster cluster = StandaloneCluster.start(root.resolve("deploy/standalone/conf"), work.resolve("cluster"));
+        StandaloneCluster cluster;
+        try {
+            cluster = StandaloneCluster.start(root.resolve("deploy/standalone/conf"), work.resolve("cluster"));
+        } catch (Exception | Error e) {
+            replay.handle((code, err) -> code).join(); // never leave the replay running past the test
+            throw e;
+        }
         try {
             String jarId = cluster.uploadJar(jar);
-            jobId = cluster.runJar(jarId, AugurJob.class.getName(), List.of(
+            String jobId = cluster.runJar(jarId, AugurJob.class.getName(), List.of(
                     "--config", root.resolve("deploy/standalone/conf/augur.yaml").toString(),
                     "--set", "source.type=files",
                     "--set", "replay.metrics=" + metrics,
@@ -81,6 +85,9 @@ class StandaloneClusterIT {
                 throw new AssertionError("job " + jobId + " is " + state + ", not FINISHED, after " + JOB_TIMEOUT.toSeconds()
                         + " s\n" + why + "\n" + cluster.logTails());
             }
+            assertThat(replay.join()).as("augur replay exit code").isZero();
+            List<String> expected = sorted(Files.readAllLines(replayOut.resolve(AWAITED_OUTPUT + ".ndjson")));
+            assertThat(expected).as("the simulated incidents give the replay something to find").isNotEmpty();
             List<String> written = committedLines(output.resolve(AWAITED_OUTPUT));
             assertThat(sorted(written)).as("%s from the cluster (logs in %s)", AWAITED_OUTPUT, cluster.logDir()).isEqualTo(expected);
             for (String line : written) assertThat(JSON.readTree(line).isObject()).isTrue();
@@ -91,6 +98,7 @@ class StandaloneClusterIT {
             assertThat(checkpoints.at("/counts/completed").asInt()).as("checkpoints completed (RocksDB)").isPositive();
             assertThat(cluster.get("/jobs/" + jobId + "/config").at("/execution-config/job-parallelism").asInt()).isEqualTo(1);
         } finally {
+            replay.handle((code, err) -> code).join();
             cluster.close();
             System.out.printf("StandaloneClusterIT: cluster start, submission and job took %.1f s; logs in %s%n",
                     (System.nanoTime() - started) / 1e9, cluster.logDir());
