@@ -39,7 +39,7 @@ class DockerComposeTest {
     @Test
     void theServicesAreTheClusterTheEmulatorsTheDatabaseTheLoaderAndTheSubmission() {
         assertThat(names(services)).containsExactlyInAnyOrder(
-                "jobmanager", "taskmanager", "kinesis", "aws", "aws-init", "postgres", "loader", "submit");
+                "jobmanager", "taskmanager", "kinesis", "aws", "aws-init", "postgres", "streams", "loader", "submit");
         assertThat(services.at("/jobmanager/entrypoint").toString()).contains("/docker-entrypoint.sh jobmanager");
         assertThat(services.at("/taskmanager/entrypoint").toString()).contains("/docker-entrypoint.sh taskmanager");
     }
@@ -79,14 +79,15 @@ class DockerComposeTest {
         assertThat(services.at("/aws/healthcheck/test").toString()).contains("5000");
         assertThat(services.at("/postgres/healthcheck/test").toString()).contains("pg_isready");
         // one-shot services are retried rather than health-checked
-        for (String s : List.of("aws-init", "loader", "submit")) assertThat(services.at("/" + s + "/restart").asText()).isEqualTo("on-failure");
+        for (String s : List.of("aws-init", "streams", "loader", "submit")) assertThat(services.at("/" + s + "/restart").asText()).isEqualTo("on-failure");
     }
 
     @Test
     void theJarAndConfigurationAreMountedAndStateLivesInNamedVolumes() throws Exception {
         String jarMount = "./job/target/augur-job.jar:/opt/augur/augur-job.jar:ro";
         assertThat(volumes("submit")).contains(jarMount, "./deploy/compose/augur.yaml:/opt/augur/augur.yaml:ro");
-        assertThat(volumes("loader")).contains(jarMount);
+        assertThat(volumes("loader")).contains(jarMount, "sim-data:/sim");
+        assertThat(volumes("streams")).contains(jarMount);
         assertThat(volumes("aws-init")).contains("./deploy/compose/aws-init.py:/opt/augur/aws-init.py:ro");
         assertThat(volumes("jobmanager")).contains("flink-state:/flink-state");
         assertThat(volumes("taskmanager")).contains("flink-state:/flink-state", "augur-output:/augur-output");
@@ -115,10 +116,13 @@ class DockerComposeTest {
     void servicesStartInOrderAndTheJobIsSubmittedLast() {
         assertThat(condition("taskmanager", "jobmanager")).isEqualTo("service_healthy");
         assertThat(condition("aws-init", "aws")).isEqualTo("service_healthy");
-        assertThat(condition("loader", "kinesis")).isEqualTo("service_healthy");
+        assertThat(condition("streams", "kinesis")).isEqualTo("service_healthy");
+        assertThat(condition("loader", "streams")).isEqualTo("service_completed_successfully");
         assertThat(condition("submit", "jobmanager")).isEqualTo("service_healthy");
         assertThat(condition("submit", "taskmanager")).isEqualTo("service_healthy");
-        assertThat(condition("submit", "loader")).isEqualTo("service_completed_successfully");
+        // the job starts once its streams exist and reads them while the loader fills them
+        assertThat(condition("submit", "streams")).isEqualTo("service_completed_successfully");
+        assertThat(services.at("/submit/depends_on").has("loader")).isFalse();
         assertThat(condition("submit", "aws-init")).isEqualTo("service_completed_successfully");
         assertThat(condition("submit", "postgres")).isEqualTo("service_healthy");
         String submit = services.at("/submit/command").toString();
@@ -136,15 +140,25 @@ class DockerComposeTest {
         assertThat(cfg.get(AugurConfig.KINESIS_INITIAL_POSITION)).as("records loaded before the job starts are read").isEqualTo("TRIM_HORIZON");
         assertThat(cfg.get(AugurConfig.OUTPUT_DIR)).startsWith("file:///augur-output");
 
+        Set<String> configured = Set.of(cfg.get(AugurConfig.KINESIS_METRICS_STREAM), cfg.get(AugurConfig.KINESIS_EVENTS_STREAM));
+        // the streams service creates them, one shard each (records stay in order); the loader fills them
+        String created = services.at("/streams/command").toString();
+        assertThat(loads(created, cfg)).containsExactlyInAnyOrderElementsOf(configured);
+        assertThat(created).contains("--create-stream").doesNotContain("--shards");
         String loader = services.at("/loader/command").toString();
-        Matcher m = Pattern.compile("load --stream (\\S+) --endpoint (\\S+)").matcher(loader);
+        assertThat(loads(loader, cfg)).containsExactlyInAnyOrderElementsOf(configured);
+        assertThat(loader).contains("io.augur.job.cli.AugurCli").contains("simulate").contains("/sim/metrics.ndjson").contains("/sim/events.ndjson");
+    }
+
+    /** The streams an {@code augur load} command line puts into, checking each targets the configured endpoint. */
+    private static List<String> loads(String commandLine, AugurConfig cfg) {
+        Matcher m = Pattern.compile("load --stream (\\S+) --endpoint (\\S+)").matcher(commandLine);
         List<String> streams = new ArrayList<>();
         while (m.find()) {
             streams.add(m.group(1));
             assertThat(m.group(2)).isEqualTo(cfg.get(AugurConfig.KINESIS_ENDPOINT));
         }
-        assertThat(streams).containsExactlyInAnyOrder(cfg.get(AugurConfig.KINESIS_METRICS_STREAM), cfg.get(AugurConfig.KINESIS_EVENTS_STREAM));
-        assertThat(loader).contains("io.augur.job.cli.AugurCli").contains("simulate");
+        return streams;
     }
 
     private static String condition(String service, String on) {

@@ -70,6 +70,20 @@ class LoadCommandTest {
     }
 
     @Test
+    void withoutFilesItOnlyCreatesTheStreamAndWithoutEitherItSaysWhatIsMissing() throws Exception {
+        Run create = run("load", "--stream", "load-create", "--endpoint", kinesis.endpoint(), "--create-stream", "--shards", "2");
+        assertThat(create.exit).as(create.err).isZero();
+        assertThat(create.out).contains("stream load-create is ACTIVE");
+        assertThat(kinesis.client().listShards(b -> b.streamName("load-create")).shards()).hasSize(2);
+        Run again = run("load", "--stream", "load-create", "--endpoint", kinesis.endpoint(), "--create-stream");
+        assertThat(again.exit).as("an existing stream is fine").isZero();
+
+        Run nothing = run("load", "--stream", "load-create", "--endpoint", kinesis.endpoint());
+        assertThat(nothing.exit).isEqualTo(2);
+        assertThat(nothing.err).contains("nothing to load");
+    }
+
+    @Test
     void aMissingFileOrAnOversizedRecordIsAnErrorThatSaysWhy(@TempDir Path tmp) throws Exception {
         kinesis.createStream("load-errors", 1);
         Run missing = run("load", "--stream", "load-errors", "--endpoint", kinesis.endpoint(), tmp.resolve("nope.ndjson").toString());
