@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StandaloneCluster implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120); // a bound for failures: a loaded 2-core CI machine took 55 s
     private static final Set<String> TERMINAL = Set.of("FINISHED", "FAILED", "CANCELED");
 
     private final Path work;
