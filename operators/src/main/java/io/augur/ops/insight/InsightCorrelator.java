@@ -79,6 +79,7 @@ public final class InsightCorrelator implements Serializable {
 
     /** One input, anomaly or change event; {@code now} is the event time reached (at least the input's own time). */
     public List<InsightNotification> process(InsightState st, InsightInput in, long now) {
+        mutable(st);
         remember(st, in);
         if (in.getAnomaly() != null) return onAnomaly(st, strip(in.getAnomaly()));
         if (in.getEvent() != null) return onEvent(st, in.getEvent(), now);
@@ -142,6 +143,7 @@ public final class InsightCorrelator implements Serializable {
      * happen, but ongoing insights stay open (nothing more will come to close them or to prove them stale).
      */
     public List<InsightNotification> advance(InsightState st, long now, boolean endOfInput) {
+        mutable(st);
         List<InsightNotification> out = new ArrayList<>();
         for (OpenInsight oi : new ArrayList<>(st.getInsights())) {
             Long closedAt = oi.getAllClosedAt();
@@ -345,6 +347,19 @@ public final class InsightCorrelator implements Serializable {
     // ---- helpers ----------------------------------------------------------------------------------------------------
 
     private static final Comparator<ChangeEvent> EVENT_ORDER = Comparator.comparingLong(ChangeEvent::getTime).thenComparing(ChangeEvent::getId);
+
+    /** State read back from Flink holds Avro arrays, which cannot remove through iterators: plain lists instead. */
+    private static void mutable(InsightState st) {
+        st.setStackNames(new ArrayList<>(st.getStackNames()));
+        st.setInsights(new ArrayList<>(st.getInsights()));
+        st.setRecentEvents(new ArrayList<>(st.getRecentEvents()));
+        st.setHistory(new ArrayList<>(st.getHistory()));
+        for (OpenInsight oi : st.getInsights()) {
+            oi.setAnomalies(new ArrayList<>(oi.getAnomalies()));
+            oi.setRelatedEvents(new ArrayList<>(oi.getRelatedEvents()));
+            oi.setRecommendations(new ArrayList<>(oi.getRecommendations()));
+        }
+    }
 
     private static void remember(InsightState st, InsightInput in) {
         if (in.getStackName() != null && !st.getStackNames().contains(in.getStackName())) {
