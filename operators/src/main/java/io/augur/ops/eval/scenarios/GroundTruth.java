@@ -13,9 +13,9 @@ import java.util.Set;
 /** What {@code augur simulate} injected ({@code ground-truth.json}): the fleet's size, the run's length, every incident. */
 public record GroundTruth(String scenario, long start, long end, int periodSeconds, int resources, List<Incident> incidents) {
 
-    /** One injected incident. {@code causeEventId} and {@code exhaustion} may be null. */
+    /** One injected incident. {@code causeEventId}, {@code exhaustion} and {@code limitMetric} (proactive) may be null. */
     public record Incident(String id, String kind, boolean proactive, long onset, long end, String application, String primaryResource,
-                           Set<String> resources, String causeEventId, Long exhaustion) {}
+                           Set<String> resources, String causeEventId, Long exhaustion, String limitMetric) {}
 
     public double resourceDays() {
         return resources * (end - start) / 86_400_000.0;
@@ -34,7 +34,8 @@ public record GroundTruth(String scenario, long start, long end, int periodSecon
             incidents.add(new Incident(text(i, "id"), text(i, "kind"), "PROACTIVE".equals(text(i, "expectedInsight")),
                     i.path("onsetEpochMs").asLong(), i.path("endEpochMs").asLong(), text(i, "application"), text(i, "primaryResource"),
                     resources, i.hasNonNull("causeEventId") ? i.get("causeEventId").asText() : null,
-                    i.hasNonNull("exhaustionEpochMs") ? i.get("exhaustionEpochMs").asLong() : null));
+                    i.hasNonNull("exhaustionEpochMs") ? i.get("exhaustionEpochMs").asLong() : null,
+                    i.path("limit").hasNonNull("metricName") ? i.get("limit").get("metricName").asText() : null));
         }
         return new GroundTruth(root.path("scenario").asText(""), root.path("startEpochMs").asLong(), root.path("endEpochMs").asLong(),
                 root.path("periodSeconds").asInt(60), root.path("counts").path("resources").asInt(), incidents);

@@ -19,9 +19,9 @@ import java.util.Set;
  * (NEW_INSIGHT's time), its start and end, the resources of its anomalies, and its related events.
  */
 public final class InsightHistory {
-    /** One insight. {@code end} is null while it is open. */
+    /** One insight. {@code end} is null while it is open; {@code resourceMetrics} holds "arn|metric name" of its anomalies. */
     public record Insight(String id, boolean proactive, long announced, long start, Long end, String application, Set<String> resources,
-                          Set<String> relatedEventIds) {}
+                          Set<String> resourceMetrics, Set<String> relatedEventIds) {}
 
     private InsightHistory() {}
 
@@ -67,12 +67,19 @@ public final class InsightHistory {
             if ("NEW_INSIGHT".equals(type) || b.announced == null) b.announced = b.announced == null ? time : Math.min(b.announced, time);
             if (body.has("startTime")) b.start = b.start == null ? body.get("startTime").asLong() : Math.min(b.start, body.get("startTime").asLong());
             if ("CLOSED_INSIGHT".equals(type)) b.end = body.has("endTime") ? body.get("endTime").asLong() : time;
-            for (JsonNode a : body.path("anomalies")) for (JsonNode arn : a.path("associatedResourceArns")) b.resources.add(arn.asText());
+            for (JsonNode a : body.path("anomalies")) {
+                String metric = a.path("sourceDetails").path(0).path("dataIdentifiers").path("name").asText("");
+                for (JsonNode arn : a.path("associatedResourceArns")) {
+                    b.resources.add(arn.asText());
+                    b.resourceMetrics.add(arn.asText() + "|" + metric);
+                }
+            }
             for (JsonNode e : body.path("relatedEvents")) b.events.add(e.path("id").asText());
         }
         List<Insight> out = new ArrayList<>();
         for (Builder b : byId.values()) {
-            out.add(new Insight(b.id, b.proactive, b.announced, b.start == null ? b.announced : b.start, b.end, b.application, b.resources, b.events));
+            out.add(new Insight(b.id, b.proactive, b.announced, b.start == null ? b.announced : b.start, b.end, b.application, b.resources, b.resourceMetrics,
+                    b.events));
         }
         return out;
     }
@@ -83,6 +90,7 @@ public final class InsightHistory {
         Long announced, start, end;
         String application;
         final Set<String> resources = new LinkedHashSet<>();
+        final Set<String> resourceMetrics = new LinkedHashSet<>();
         final Set<String> events = new LinkedHashSet<>();
 
         Builder(String id) {

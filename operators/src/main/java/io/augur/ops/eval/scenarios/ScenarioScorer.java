@@ -12,7 +12,9 @@ import java.util.Locale;
  * <ol>
  *   <li>An insight <em>matches</em> an incident when at least one of its anomalies is on a resource the incident affects
  *       (its primary or affected resources) and the insight starts within the incident's window: from
- *       {@value #BEFORE_MIN} minutes before onset to {@value #AFTER_MIN} minutes after its end.</li>
+ *       {@value #BEFORE_MIN} minutes before onset to {@value #AFTER_MIN} minutes after its end. A proactive insight
+ *       matches a proactive incident only through an anomaly on the metric heading for the incident's limit (a memory
+ *       leak and a disk fill of one database are two problems).</li>
  *   <li>An incident is <em>detected</em> when a matching insight has the expected type (reactive or proactive).
  *       Recall = detected / incidents.</li>
  *   <li>An insight that matches no incident, of either type, is <em>false</em>; false insights per 1,000 resource-days =
@@ -80,6 +82,10 @@ public final class ScenarioScorer {
 
     static boolean matches(Insight in, Incident x) {
         if (in.start() < x.onset() - BEFORE_MIN * MIN || in.start() > x.end() + AFTER_MIN * MIN) return false;
+        if (in.proactive() && x.proactive() && x.limitMetric() != null) {
+            for (String r : x.resources()) if (in.resourceMetrics().contains(r + "|" + x.limitMetric())) return true;
+            return false;
+        }
         for (String r : in.resources()) if (x.resources().contains(r)) return true;
         return false;
     }

@@ -52,6 +52,8 @@ class ScenarioScorerTest {
         else o.put("causeEventId", cause);
         if (exhaustion == null) o.putNull("exhaustionEpochMs");
         else o.put("exhaustionEpochMs", S + exhaustion * MIN);
+        if (exhaustion == null) o.putNull("limit");
+        else o.putObject("limit").put("metricName", "FreeableMemory");
     }
 
     /** An insight's lifecycle lines as insights.ndjson has them: NEW_INSIGHT, and CLOSED_INSIGHT when {@code end} is set. */
@@ -67,7 +69,9 @@ class ScenarioScorerTest {
             ObjectNode body = l.putObject("body");
             body.put("startTime", S + start * MIN);
             if (messageType.equals("CLOSED_INSIGHT")) body.put("endTime", S + end * MIN);
-            body.putArray("anomalies").addObject().putArray("associatedResourceArns").add(resource);
+            ObjectNode a = body.putArray("anomalies").addObject();
+            a.putArray("sourceDetails").addObject().putObject("dataIdentifiers").put("name", type.equals("PROACTIVE") ? "FreeableMemory" : "Errors");
+            a.putArray("associatedResourceArns").add(resource);
             ArrayNode re = body.putArray("relatedEvents");
             for (String e : events) re.addObject().put("id", e);
             lines.add(l);
@@ -112,6 +116,16 @@ class ScenarioScorerTest {
                 new IncidentResult("inc-4", "MEMORY_LEAK", true, 1, null, null, 1580 / 60.0));
         assertThat(s.describe()).contains("incident recall        3/4 = 75.0 %", "2 of 7 insights; 50.00 per 1,000 resource-days",
                 "median 2.5 min (2.5 datapoints), p90 3.0 min (3.0 datapoints)", "cause linked           1/2 = 50.0 %");
+    }
+
+    @Test
+    void aProactiveInsightMatchesAProactiveIncidentOnlyOnItsLimitMetric() {
+        List<JsonNode> lines = new ArrayList<>();
+        insight(lines, "E", "PROACTIVE", 1200, 1210, null, "db2");
+        ((ObjectNode) lines.get(0).get("body").get("anomalies").get(0).get("sourceDetails").get(0).get("dataIdentifiers")).put("name", "FreeStorageSpace");
+        Score s = ScenarioScorer.score(truth(), InsightHistory.fold(lines));
+        assertThat(s.detected()).isZero();
+        assertThat(s.falseInsights()).isEqualTo(1);
     }
 
     @Test
