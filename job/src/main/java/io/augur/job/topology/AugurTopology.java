@@ -120,8 +120,7 @@ public final class AugurTopology {
                 .union(uniqueMetrics.getSideOutput(DEAD_LETTERS), uniqueEvents.getSideOutput(DEAD_LETTERS));
         if (coverage.deadLetters() != null) deadLetters = deadLetters.union(coverage.deadLetters());
 
-        DataStream<MetricDatapoint> toScore = Boolean.parseBoolean(cfg.get(AugurConfig.COVERAGE_FILTER_DATAPOINTS))
-                ? coveredDatapoints(uniqueMetrics, coverage, cfg) : uniqueMetrics;
+        DataStream<MetricDatapoint> toScore = filtersDatapoints(cfg, coverage.initial()) ? coveredDatapoints(uniqueMetrics, coverage, cfg) : uniqueMetrics;
         DetectorSettings detector = DetectorSettings.defaults();
         SingleOutputStreamOperator<ScoredDatapoint> scores = toScore
                 .keyBy(ScoreDatapoints.seriesStatKey())
@@ -164,6 +163,18 @@ public final class AugurTopology {
         DataStream<CoverageItem> eventItems = events.flatMap(CoverageItems.events()).returns(itemType)
                 .uid("coverage-event-items").name("Change events by resource");
         return new CoverageStreams(initial, settings.broadcast(CoverageFunction.SETTINGS), eventItems, listings, bad);
+    }
+
+    /**
+     * Whether datapoints go through the coverage filter before scoring: {@code insights.coverage.filter-datapoints}, where
+     * auto = when coverage can exclude anything (a mode other than account, listed accounts, or a control directory
+     * that may change it). Every account covered and no way to change it: the filter would only cost a shuffle.
+     */
+    static boolean filtersDatapoints(AugurConfig cfg, CoverageSettings initial) {
+        String v = cfg.get(AugurConfig.COVERAGE_FILTER_DATAPOINTS);
+        if (!"auto".equals(v)) return Boolean.parseBoolean(v);
+        return initial.getMode() != io.augur.schema.CoverageMode.ACCOUNT || !initial.getAccounts().isEmpty()
+                || cfg.isSet(AugurConfig.COVERAGE_CONTROL_DIR);
     }
 
     /** Datapoints of covered resources only (keyed by resource ARN): what is not covered is not scored. */
