@@ -4,6 +4,8 @@ import io.augur.job.cli.JobArgs;
 import io.augur.job.config.AugurConfig;
 import io.augur.job.sink.Outputs;
 import io.augur.job.topology.AugurTopology;
+import io.augur.schema.Anomaly;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -53,8 +55,23 @@ public final class AugurJob {
 
     /** Builds the streaming job against the configured sources and writes its outputs. */
     public static void buildJob(StreamExecutionEnvironment env, AugurConfig cfg, Outputs outputs) {
+        // The CEP patterns' anomalies stream is not part of the topology yet: insights are wired once it is (s -> s.anomalies()).
+        buildJob(env, cfg, outputs, s -> null);
+    }
+
+    /** Where the insight stage gets its anomaly revisions from; null = no insight stage. */
+    @FunctionalInterface
+    public interface AnomalySource {
+        DataStream<Anomaly> anomalies(AugurTopology.Streams streams);
+    }
+
+    /** The job with an insight stage over {@code anomalies}' stream: writes {@code insights} too. */
+    public static AugurTopology.Streams buildJob(StreamExecutionEnvironment env, AugurConfig cfg, Outputs outputs, AnomalySource anomalies) {
         AugurTopology.Streams streams = AugurTopology.build(env, cfg);
         AugurTopology.writeOutputs(streams, outputs);
+        DataStream<Anomaly> a = anomalies.anomalies(streams);
+        if (a != null) AugurTopology.writeInsightOutputs(AugurTopology.insights(a, streams.coverage(), cfg), outputs);
+        return streams;
     }
 
     /** Runs the continuous job (Kinesis in, outputs to {@code output.dir} if set). Blocks until the job ends. */

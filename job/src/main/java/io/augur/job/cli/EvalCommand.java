@@ -3,6 +3,9 @@ package io.augur.job.cli;
 import io.augur.job.eval.NabEvaluation;
 import io.augur.ops.detect.DetectorSettings;
 import io.augur.ops.eval.nab.NabCorpus;
+import io.augur.ops.eval.scenarios.GroundTruth;
+import io.augur.ops.eval.scenarios.InsightHistory;
+import io.augur.ops.eval.scenarios.ScenarioScorer;
 import io.augur.ops.eval.nab.NabDetectorOutput;
 import io.augur.ops.eval.nab.NabProfile;
 import io.augur.ops.eval.nab.NabResult;
@@ -14,12 +17,35 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Measure Augur: against the Numenta Anomaly Benchmark.",
-        subcommands = {EvalCommand.Nab.class})
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Measure Augur: against the Numenta Anomaly Benchmark, and insights against a simulator's ground truth.",
+        subcommands = {EvalCommand.Nab.class, EvalCommand.Scenarios.class})
 public final class EvalCommand implements Runnable {
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "scenarios", mixinStandardHelpOptions = true,
+            description = {"Score insights against the ground truth of `augur simulate`: incident recall, false insights per 1,000",
+                    "resource-days, time to detect (onset to NEW_INSIGHT, median and p90), causing change linked, proactive lead",
+                    "time, and grouping (one incident, one insight). The matching rules are in the README, \"Evaluating insights\"."})
+    static final class Scenarios implements Callable<Integer> {
+        @Option(names = "--truth", required = true, description = "ground-truth.json written by augur simulate.")
+        Path truth;
+
+        @Option(names = "--insights", required = true, description = "insights.ndjson written by augur replay.")
+        Path insights;
+
+        @Override
+        public Integer call() throws Exception {
+            GroundTruth t = GroundTruth.read(truth);
+            ScenarioScorer.Score s = ScenarioScorer.score(t, InsightHistory.read(insights));
+            System.out.printf("scenario %s: %d incidents, %d resources over %.1f days%n", t.scenario(), t.incidents().size(), t.resources(),
+                    (t.end() - t.start()) / 86_400_000.0);
+            System.out.print(s.describe());
+            return 0;
+        }
     }
 
     @Command(name = "nab", mixinStandardHelpOptions = true,

@@ -62,6 +62,33 @@ public final class AugurConfig {
             "Which deviations of a namespace or metric are anomalies, e.g. detector.direction.AWS/SQS/NumberOfMessagesSent=both. Defaults by metric name: errors, faults, throttles, latency, duration, age, queues rise; free storage or memory, credits, available and healthy counts drop; anything else both.");
     public static final ConfigKey DETECTOR_STATE_TTL = key("detector.state-ttl", "7d", "duration", "A series silent this long loses its learned baseline.");
 
+    // ---- insights (issue 6): coverage, correlation, notifications ----
+    public static final ConfigKey COVERAGE_MODE = key("insights.coverage.mode", "account", "one of account|stacks|tags", "What Augur analyses (DevOps Guru's coverage): every resource of the accounts, the resources of CloudFormation stacks, or resources with a devops-guru-* tag.");
+    public static final ConfigKey COVERAGE_ACCOUNTS = key("insights.coverage.accounts", "", "account ids, comma-separated", "Accounts analysed; empty = any account.");
+    public static final ConfigKey COVERAGE_STACKS = key("insights.coverage.stacks", "", "stack names, comma-separated, or *", "mode=stacks: the CloudFormation stacks analysed (* = every stack).");
+    public static final ConfigKey COVERAGE_TAG_KEY = key("insights.coverage.tag-key", "", "tag key starting with devops-guru-", "mode=tags: the application boundary key (prefix devops-guru- in any case; the key itself is case-sensitive). Its value names the application.");
+    public static final ConfigKey COVERAGE_TAG_VALUES = key("insights.coverage.tag-values", "*", "tag values, comma-separated, or *", "mode=tags: the applications (tag values) analysed.");
+    public static final ConfigKey COVERAGE_CONTROL_DIR = key("insights.coverage.control-dir", "", "path or URI, or empty", "A directory watched for coverage control files (one JSON document per line, DevOps Guru's ResourceCollection shape plus a revision): changes coverage while the job runs. Empty: the configuration's coverage only.");
+    public static final ConfigKey COVERAGE_CONTROL_POLL = key("insights.coverage.control-poll", "30s", "duration", "How often the control directory is checked for new files (continuous jobs; a replay reads it once).");
+    public static final ConfigKey COVERAGE_REFRESH = key("insights.coverage.refresh-interval", "0s", "duration", "How often stacks and tags are listed from the AWS APIs (CloudFormation ListStackResources, Resource Groups Tagging API GetResources), and at every coverage change; 0 = never (memberships come from change events only).");
+    public static final ConfigKey COVERAGE_AWS_REGION = key("insights.coverage.aws.region", "us-east-1", "AWS region", "Region of the coverage refresh API calls.");
+    public static final ConfigKey COVERAGE_AWS_ENDPOINT = key("insights.coverage.aws.endpoint", "", "URL", "Endpoint override for the refresh calls (e.g. a moto server); empty for AWS.");
+    public static final ConfigKey COVERAGE_AWS_ACCESS_KEY = key("insights.coverage.aws.access-key-id", "", "string", "Access key for the refresh calls; empty = the default credentials chain. Never logged.");
+    public static final ConfigKey COVERAGE_AWS_SECRET_KEY = key("insights.coverage.aws.secret-key", "", "string", "Secret key for the refresh calls. Never logged.");
+    public static final ConfigKey COVERAGE_MEMBERSHIP_TTL = key("insights.coverage.membership-ttl", "30d", "duration", "A resource neither seen nor re-listed for this long loses what Augur knew of its stack and tags.");
+    public static final ConfigKey COVERAGE_FILTER_DATAPOINTS = key("insights.coverage.filter-datapoints", "auto", "one of auto|true|false", "Drop datapoints of resources outside coverage before scoring (they then cost no baseline state). auto: only when coverage can exclude anything (not the whole of every account, or a control directory is set): the filter costs a shuffle of every datapoint.");
+    public static final ConfigKey INSIGHT_CLOSE_GRACE = key("insights.close-grace", "10m", "duration", "An insight closes this long after its last anomaly closed, unless a new anomaly joins it meanwhile.");
+    public static final ConfigKey INSIGHT_ANOMALY_TIMEOUT = key("insights.anomaly-timeout", "1d", "duration", "An ongoing anomaly without a revision for this long counts as closed.");
+    public static final ConfigKey INSIGHT_REPEAT_WINDOW = key("insights.repeat-window", "1d", "duration", "The same problem (resource and metric) again within this long after its insight closed is a repeat: LOW severity.");
+    public static final ConfigKey INSIGHT_LOOKBACK = key("insights.related-events.lookback", "1h", "duration", "Change events on the application this long before onset are the insight's related events.");
+    public static final ConfigKey INSIGHT_CAUSE_WINDOW = key("insights.cause-window", "30m", "duration", "The latest deployment or configuration change this long before onset is named as the likely cause.");
+    public static final ConfigKey INSIGHT_EVENT_RETENTION = key("insights.related-events.retention", "3h", "duration", "How long change events are kept to relate them to insights that open later (at least the look-back).");
+    public static final ConfigKey INSIGHT_MAX_RELATED = key("insights.related-events.max", "20", "integer", "Related events kept per insight (the latest).");
+    public static final ConfigKey INSIGHT_MAX_ANOMALIES = key("insights.max-anomalies", "100", "integer", "Anomalies kept per insight.");
+    public static final ConfigKey INSIGHT_URL_TEMPLATE = key("insights.url-template", "https://augur.local/insights/{type}/{id}", "URL with {region}, {type}, {id}", "insightUrl of notifications: where your insight view lives.");
+    public static final ConfigKey NOTIFY_SEVERITIES = key("insights.notify.severities", "LOW,MEDIUM,HIGH", "severities, comma-separated", "Notifications are sent for insights of these severities (DevOps Guru's Severities filter).");
+    public static final ConfigKey NOTIFY_MESSAGE_TYPES = key("insights.notify.message-types", "NEW_INSIGHT,NEW_ASSOCIATION,SEVERITY_UPGRADED,NEW_RECOMMENDATION,CLOSED_INSIGHT", "message types, comma-separated", "Notifications are sent for these lifecycle events (DevOps Guru's MessageTypes filter).");
+
     public static final ConfigKey OUTPUT_DIR = key("output.dir", "", "path or URI", "Where NDJSON outputs (normalized records, dead letters) are written; empty for none. For clusters: a shared file system such as s3://bucket/augur.");
 
     public static final ConfigKey JOB_NAME = key("job.name", "augur", "string", "Flink job name.");

@@ -95,6 +95,36 @@ final class ChangeEvents {
     }
 
     /**
+     * A CloudFormation stack resource status change (EventBridge source aws.cloudformation); its normalized id is
+     * {@code cloudformation:<stack>:<logicalId>:<status>:<time>}.
+     */
+    static ObjectNode cloudFormationResource(String envelopeId, String stackArn, String logicalId, String physicalId, String type,
+                                             String status, long time, String token) {
+        ObjectNode e = envelope(envelopeId, "CloudFormation Resource Status Change", "aws.cloudformation", time, stackArn);
+        ObjectNode d = e.putObject("detail");
+        d.put("stack-id", stackArn);
+        d.put("logical-resource-id", logicalId);
+        d.put("physical-resource-id", physicalId);
+        ObjectNode s = d.putObject("status-details");
+        s.put("status", status);
+        s.put("status-reason", "");
+        d.put("resource-type", type);
+        d.put("client-request-token", token);
+        return e;
+    }
+
+    /** A CloudTrail call CloudFormation made on the caller's behalf (userIdentity.invokedBy cloudformation.amazonaws.com). */
+    static ObjectNode cloudTrailByCloudFormation(Random rnd, String envelopeId, String eventId, String service, String eventName, long time,
+                                                 ObjectNode request, ObjectNode response, String user) {
+        ObjectNode e = cloudTrail(rnd, envelopeId, eventId, service, eventName, time, request, response, false, user);
+        ObjectNode d = (ObjectNode) e.get("detail");
+        ((ObjectNode) d.get("userIdentity")).put("invokedBy", "cloudformation.amazonaws.com");
+        d.put("sourceIPAddress", "cloudformation.amazonaws.com");
+        d.put("userAgent", "cloudformation.amazonaws.com");
+        return e;
+    }
+
+    /**
      * An AWS Config configuration item change (UPDATE); its normalized id is
      * {@code config:<resourceType>:<resourceId>:<configurationItemCaptureTime>}.
      */

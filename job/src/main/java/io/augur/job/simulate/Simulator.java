@@ -77,6 +77,7 @@ public final class Simulator {
         this.eventRnd = new Random(mix(seed, 3));
         planIncidents();
         planNoise();
+        planMemberships(new Random(mix(seed, 6)));
     }
 
     private static long mix(long seed, long salt) {
@@ -365,6 +366,115 @@ public final class Simulator {
         noise.sort(Comparator.comparingInt(Noise::minute));
     }
 
+    /**
+     * How the fleet's stacks and tags show in the change events, so that coverage can learn them: in the first minutes,
+     * every application's stack is updated (CloudTrail UpdateStack, with the stack tags: {@code team}, and
+     * {@code devops-guru-app} for tagged applications); CloudFormation propagates the stack tags to every resource with
+     * the services' own tag calls (invoked by cloudformation.amazonaws.com) and reports every resource UPDATE_COMPLETE
+     * (EventBridge "CloudFormation Resource Status Change", which names the resource's stack). A separate random
+     * stream, so that the rest of the output does not depend on it.
+     */
+    private void planMemberships(Random rnd) {
+        for (int i = 0; i < fleet.apps.size(); i++) {
+            App app = fleet.apps.get(i);
+            long t0 = time(1) + i * 20_000L + rnd.nextInt(5_000);
+            String stackArn = "arn:aws:cloudformation:" + Fleet.REGION + ":" + Fleet.ACCOUNT + ":stack/" + app.stack + "/" + Fleet.uuid(rnd);
+            String token = "Console-UpdateStack-" + Fleet.uuid(rnd);
+            java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+            tags.put("team", app.name + "-team");
+            if (app.tag != null) tags.put("devops-guru-app", app.tag);
+
+            ObjectNode req = ChangeEvents.obj();
+            req.put("stackName", app.stack);
+            req.put("usePreviousTemplate", true);
+            ArrayNode stackTags = req.putArray("tags");
+            tags.forEach((k, v) -> stackTags.addObject().put("key", k).put("value", v));
+            req.put("clientRequestToken", token);
+            ObjectNode resp = ChangeEvents.obj();
+            resp.put("stackId", stackArn);
+            addEvent(t0, ChangeEvents.cloudTrail(rnd, Fleet.uuid(rnd), Fleet.uuid(rnd), "cloudformation", "UpdateStack", t0, req, resp, false, "deployer"),
+                    60_000, rnd);
+
+            List<Object[]> members = new ArrayList<>(); // logical id, physical id, type, resource (null: the CodeDeploy application)
+            members.add(new Object[] {"LoadBalancer", app.alb.arn(), "AWS::ElasticLoadBalancingV2::LoadBalancer", app.alb});
+            for (int c = 0; c < app.compute.size(); c++) {
+                SimResource r = app.compute.get(c);
+                members.add(new Object[] {(r.kind == Fleet.Kind.LAMBDA ? (c == 0 ? "ApiFunction" : "WorkerFunction") : "Instance") + (c < 2 ? "" : String.valueOf(c)),
+                        r.id, r.kind == Fleet.Kind.LAMBDA ? "AWS::Lambda::Function" : "AWS::EC2::Instance", r});
+            }
+            members.add(new Object[] {app.rds ? "Database" : "Table", app.store.id, app.rds ? "AWS::RDS::DBInstance" : "AWS::DynamoDB::Table", app.store});
+            members.add(new Object[] {"JobsQueue", "https://sqs." + Fleet.REGION + ".amazonaws.com/" + Fleet.ACCOUNT + "/" + app.queue.id,
+                    "AWS::SQS::Queue", app.queue});
+            members.add(new Object[] {"CodeDeployApplication", app.name, "AWS::CodeDeploy::Application", null});
+            for (int k = 0; k < members.size(); k++) {
+                Object[] m = members.get(k);
+                long tag = t0 + 20_000 + k * 1_500L, done = t0 + 40_000 + k * 1_500L;
+                addEvent(tag, tagCall(rnd, (SimResource) m[3], app, tags, tag), 60_000, rnd);
+                addEvent(done, ChangeEvents.cloudFormationResource(Fleet.uuid(rnd), stackArn, (String) m[0], (String) m[1], (String) m[2],
+                        "UPDATE_COMPLETE", done, token), 30_000, rnd);
+            }
+        }
+    }
+
+    /** The service's own tag call for a resource (r null: the CodeDeploy application), as CloudFormation makes it. */
+    private static ObjectNode tagCall(Random rnd, SimResource r, App app, java.util.Map<String, String> tags, long t) {
+        ObjectNode req = ChangeEvents.obj();
+        String service, name;
+        if (r == null) {
+            service = "codedeploy";
+            name = "TagResource";
+            req.put("resourceArn", "arn:aws:codedeploy:" + Fleet.REGION + ":" + Fleet.ACCOUNT + ":application:" + app.name);
+            ArrayNode l = req.putArray("tags");
+            tags.forEach((k, v) -> l.addObject().put("key", k).put("value", v));
+        } else {
+            switch (r.kind) {
+                case ALB -> {
+                    service = "elasticloadbalancing";
+                    name = "AddTags";
+                    req.putArray("resourceArns").add(r.arn());
+                    ArrayNode l = req.putArray("tags");
+                    tags.forEach((k, v) -> l.addObject().put("key", k).put("value", v));
+                }
+                case LAMBDA -> {
+                    service = "lambda";
+                    name = "TagResource20170331v2";
+                    req.put("resource", r.arn());
+                    ObjectNode m = req.putObject("tags");
+                    tags.forEach(m::put);
+                }
+                case EC2 -> {
+                    service = "ec2";
+                    name = "CreateTags";
+                    req.putObject("resourcesSet").putArray("items").addObject().put("resourceId", r.id);
+                    ArrayNode l = req.putObject("tagSet").putArray("items");
+                    tags.forEach((k, v) -> l.addObject().put("key", k).put("value", v));
+                }
+                case RDS -> {
+                    service = "rds";
+                    name = "AddTagsToResource";
+                    req.put("resourceName", r.arn());
+                    ArrayNode l = req.putArray("tags");
+                    tags.forEach((k, v) -> l.addObject().put("key", k).put("value", v));
+                }
+                case DYNAMODB -> {
+                    service = "dynamodb";
+                    name = "TagResource";
+                    req.put("resourceArn", r.arn());
+                    ArrayNode l = req.putArray("tags");
+                    tags.forEach((k, v) -> l.addObject().put("key", k).put("value", v));
+                }
+                default -> {
+                    service = "sqs";
+                    name = "TagQueue";
+                    req.put("queueUrl", "https://sqs." + Fleet.REGION + ".amazonaws.com/" + Fleet.ACCOUNT + "/" + r.id);
+                    ObjectNode m = req.putObject("tags");
+                    tags.forEach(m::put);
+                }
+            }
+        }
+        return ChangeEvents.cloudTrailByCloudFormation(rnd, Fleet.uuid(rnd), Fleet.uuid(rnd), service, name, t, req, null, "deployer");
+    }
+
     /** A minute at least 2 hours into the run and away from the application's incidents, or -1. */
     private int quietMinute(App app, int margin) {
         for (int tries = 0; tries < 50; tries++) {
@@ -390,7 +500,11 @@ public final class Simulator {
     }
 
     private void addEvent(long time, ObjectNode event, int maxDelayMs) {
-        long delivery = time + (maxDelayMs <= 0 ? 0 : eventRnd.nextInt(maxDelayMs));
+        addEvent(time, event, maxDelayMs, eventRnd);
+    }
+
+    private void addEvent(long time, ObjectNode event, int maxDelayMs, Random rnd) {
+        long delivery = time + (maxDelayMs <= 0 ? 0 : rnd.nextInt(maxDelayMs));
         events.add(new Pending(delivery, eventSeq++, event.toString()));
     }
 

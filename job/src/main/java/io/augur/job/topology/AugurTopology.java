@@ -20,6 +20,29 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import io.augur.ops.flink.insight.CorrelateInsights;
+import io.augur.ops.flink.insight.CoverageFunction;
+import io.augur.ops.flink.insight.CoverageItems;
+import io.augur.ops.flink.insight.FilterCoveredDatapoints;
+import io.augur.ops.flink.insight.ParseCoverageDocuments;
+import io.augur.ops.flink.insight.RefreshMemberships;
+import io.augur.ops.flink.insight.ResolveApplications;
+import io.augur.ops.insight.InsightCorrelator;
+import io.augur.ops.insight.NotificationFilter;
+import io.augur.ops.insight.RecommendationCatalog;
+import io.augur.schema.Anomaly;
+import io.augur.schema.CoverageItem;
+import io.augur.schema.CoverageSettings;
+import io.augur.schema.InsightInput;
+import io.augur.schema.InsightNotification;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -34,7 +57,18 @@ import static io.augur.ops.flink.SideOutputs.DEAD_LETTERS;
 public final class AugurTopology {
     /** The streams the topology produces; later stages (baselines, patterns, insights) attach here. */
     public record Streams(DataStream<MetricDatapoint> metrics, DataStream<ChangeEvent> events, DataStream<DeadLetter> deadLetters,
-                          DataStream<ScoredDatapoint> scores, DataStream<ScoredDatapoint> anomalousPoints) {}
+                          DataStream<ScoredDatapoint> scores, DataStream<ScoredDatapoint> anomalousPoints, CoverageStreams coverage) {}
+
+    /**
+     * Coverage, shared by the datapoint filter and insight correlation: the settings (the configuration's, then control
+     * documents') broadcast to both, the change events as per-resource coverage items (memberships and routing), the AWS
+     * API listings when refresh is on (else null), and the dead letters of bad control documents (null without a control directory).
+     */
+    public record CoverageStreams(CoverageSettings initial, BroadcastStream<CoverageSettings> settings, DataStream<CoverageItem> eventItems,
+                                  DataStream<CoverageItem> listings, DataStream<DeadLetter> deadLetters) {}
+
+    /** Insight correlation's output: every lifecycle event (insights.ndjson), and those the notification filters let through. */
+    public record InsightStreams(DataStream<InsightNotification> insights, DataStream<InsightNotification> notifications) {}
 
     private AugurTopology() {}
 
@@ -82,14 +116,125 @@ public final class AugurTopology {
                 .process(new DedupChangeEvents(cfg.getDuration(AugurConfig.DEDUP_EVENT_TTL), payloadChars))
                 .uid("dedup-change-events").name("De-duplicate change events");
 
+        CoverageStreams coverage = coverage(raw.getExecutionEnvironment(), uniqueEvents, cfg, "files".equals(cfg.get(AugurConfig.SOURCE_TYPE)));
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(DEAD_LETTERS)
                 .union(uniqueMetrics.getSideOutput(DEAD_LETTERS), uniqueEvents.getSideOutput(DEAD_LETTERS));
+        if (coverage.deadLetters() != null) deadLetters = deadLetters.union(coverage.deadLetters());
 
-        SingleOutputStreamOperator<ScoredDatapoint> scores = uniqueMetrics
+        DataStream<MetricDatapoint> toScore = filtersDatapoints(cfg, coverage.initial()) ? coveredDatapoints(uniqueMetrics, coverage, cfg) : uniqueMetrics;
+        SingleOutputStreamOperator<ScoredDatapoint> scores = toScore
                 .keyBy(ScoreDatapoints.seriesStatKey())
                 .process(new ScoreDatapoints(detectorSettings(cfg), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL)))
                 .uid("score-datapoints").name("Score datapoints against baselines");
-        return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS));
+        return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS), coverage);
+    }
+
+    // ---- insights (issue 6): coverage and correlation ---------------------------------------------------------------
+
+    /**
+     * Coverage settings and memberships. The configuration's coverage (revision 0) always comes first; with
+     * {@code insights.coverage.control-dir} set, every line of every file in that directory is a coverage document
+     * (new files are picked up every {@code insights.coverage.control-poll} in a continuous job; a bounded replay reads
+     * the directory once). The control stream does not hold back event time: its watermark is always at the end of time.
+     */
+    public static CoverageStreams coverage(StreamExecutionEnvironment env, DataStream<ChangeEvent> events, AugurConfig cfg, boolean bounded) {
+        CoverageSettings initial = InsightConfig.coverage(cfg);
+        AvroTypeInfo<CoverageSettings> settingsType = new AvroTypeInfo<>(CoverageSettings.class);
+        DataStream<CoverageSettings> settings = env.fromData(settingsType, initial).uid("coverage-configuration").name("Coverage from configuration");
+        DataStream<DeadLetter> bad = null;
+        if (cfg.isSet(AugurConfig.COVERAGE_CONTROL_DIR)) {
+            FileSource.FileSourceBuilder<String> files = FileSource.forRecordStreamFormat(new TextLineInputFormat(),
+                    new org.apache.flink.core.fs.Path(cfg.get(AugurConfig.COVERAGE_CONTROL_DIR)));
+            if (!bounded) files.monitorContinuously(cfg.getDuration(AugurConfig.COVERAGE_CONTROL_POLL));
+            SingleOutputStreamOperator<CoverageSettings> docs = env.fromSource(files.build(), endOfTime(), "Coverage control files")
+                    .uid("coverage-control-source")
+                    .process(new ParseCoverageDocuments(cfg.getInt(AugurConfig.DEAD_LETTER_PAYLOAD))).returns(settingsType)
+                    .uid("coverage-control-documents").name("Parse coverage documents");
+            settings = settings.union(docs);
+            bad = docs.getSideOutput(DEAD_LETTERS);
+        }
+        AvroTypeInfo<CoverageItem> itemType = new AvroTypeInfo<>(CoverageItem.class);
+        DataStream<CoverageItem> listings = null;
+        Duration refresh = cfg.getDuration(AugurConfig.COVERAGE_REFRESH);
+        if (!refresh.isZero()) {
+            listings = settings.keyBy(s -> 0, Types.INT).process(new RefreshMemberships(InsightConfig.aws(cfg), refresh)).returns(itemType)
+                    .uid("coverage-refresh").name("List stacks and tags (AWS APIs)").setParallelism(1);
+        }
+        DataStream<CoverageItem> eventItems = events.flatMap(CoverageItems.events()).returns(itemType)
+                .uid("coverage-event-items").name("Change events by resource");
+        return new CoverageStreams(initial, settings.broadcast(CoverageFunction.SETTINGS), eventItems, listings, bad);
+    }
+
+    /**
+     * Whether datapoints go through the coverage filter before scoring: {@code insights.coverage.filter-datapoints}, where
+     * auto = when coverage can exclude anything (a mode other than account, listed accounts, or a control directory
+     * that may change it). Every account covered and no way to change it: the filter would only cost a shuffle.
+     */
+    static boolean filtersDatapoints(AugurConfig cfg, CoverageSettings initial) {
+        String v = cfg.get(AugurConfig.COVERAGE_FILTER_DATAPOINTS);
+        if (!"auto".equals(v)) return Boolean.parseBoolean(v);
+        return initial.getMode() != io.augur.schema.CoverageMode.ACCOUNT || !initial.getAccounts().isEmpty()
+                || cfg.isSet(AugurConfig.COVERAGE_CONTROL_DIR);
+    }
+
+    /** Datapoints of covered resources only (keyed by resource ARN): what is not covered is not scored. */
+    public static DataStream<MetricDatapoint> coveredDatapoints(DataStream<MetricDatapoint> metrics, CoverageStreams c, AugurConfig cfg) {
+        AvroTypeInfo<CoverageItem> itemType = new AvroTypeInfo<>(CoverageItem.class);
+        DataStream<CoverageItem> items = metrics.map(CoverageItems.datapoints()).returns(itemType).uid("coverage-datapoint-items")
+                .name("Datapoints by resource").union(c.eventItems());
+        if (c.listings() != null) items = items.union(c.listings());
+        return items.keyBy(CoverageItem::getArn).connect(c.settings())
+                .process(new FilterCoveredDatapoints(c.initial(), cfg.getDuration(AugurConfig.COVERAGE_MEMBERSHIP_TTL)))
+                .returns(new AvroTypeInfo<>(MetricDatapoint.class)).uid("coverage-datapoints").name("Covered datapoints");
+    }
+
+    /**
+     * Insight correlation: anomaly revisions and change events of covered resources, keyed by application, into DevOps
+     * Guru lifecycle events. Takes the anomalies stream of the CEP patterns; {@link io.augur.job.AugurJob#buildJob} wires
+     * it when the topology has one.
+     */
+    public static InsightStreams insights(DataStream<Anomaly> anomalies, CoverageStreams c, AugurConfig cfg) {
+        AvroTypeInfo<CoverageItem> itemType = new AvroTypeInfo<>(CoverageItem.class);
+        // Same parallelism as the anomalies' operator: a forward edge keeps one anomaly's revisions in order.
+        SingleOutputStreamOperator<CoverageItem> anomalyItems = anomalies.map(CoverageItems.anomalies()).returns(itemType)
+                .uid("coverage-anomaly-items").name("Anomalies by resource");
+        if (anomalies.getParallelism() > 0) anomalyItems.setParallelism(anomalies.getParallelism());
+        DataStream<CoverageItem> items = anomalyItems.union(c.eventItems());
+        if (c.listings() != null) items = items.union(c.listings());
+        SingleOutputStreamOperator<InsightInput> covered = items.keyBy(CoverageItem::getArn).connect(c.settings())
+                .process(new ResolveApplications(c.initial(), cfg.getDuration(AugurConfig.COVERAGE_MEMBERSHIP_TTL)))
+                .returns(new AvroTypeInfo<>(InsightInput.class)).uid("coverage-applications").name("Applications of covered resources");
+        InsightCorrelator correlator = new InsightCorrelator(InsightConfig.insights(cfg), RecommendationCatalog.loadDefault());
+        SingleOutputStreamOperator<InsightNotification> insights = covered.keyBy(CorrelateInsights.applicationKey())
+                .process(new CorrelateInsights(correlator)).returns(new AvroTypeInfo<>(InsightNotification.class))
+                .uid("correlate-insights").name("Correlate insights");
+        NotificationFilter filter = InsightConfig.notifications(cfg);
+        DataStream<InsightNotification> notifications = insights.filter(n -> filter.test(n)).uid("notification-filter").name("Notification filters");
+        return new InsightStreams(insights, notifications);
+    }
+
+    /** The same, building its own coverage from the configuration (for jobs without the rest of the topology). */
+    public static InsightStreams insights(DataStream<Anomaly> anomalies, DataStream<ChangeEvent> events, AugurConfig cfg) {
+        return insights(anomalies, coverage(anomalies.getExecutionEnvironment(), events, cfg, "files".equals(cfg.get(AugurConfig.SOURCE_TYPE))), cfg);
+    }
+
+    /** The insight outputs: every lifecycle event, one per line, body as an object. */
+    public static void writeInsightOutputs(InsightStreams s, Outputs outputs) {
+        outputs.write(s.insights(), "insights", RecordJson::insight);
+    }
+
+    /** A watermark strategy for control streams: always at the end of time, so they never hold back event time. */
+    static <T> WatermarkStrategy<T> endOfTime() {
+        return WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<T>() {
+            @Override
+            public void onEvent(T event, long timestamp, WatermarkOutput output) {
+            }
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.emitWatermark(new org.apache.flink.api.common.eventtime.Watermark(Long.MAX_VALUE));
+            }
+        });
     }
 
     /**

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.augur.ops.parse.ParseResult;
 import io.augur.ops.parse.RecordParser;
+import io.augur.ops.coverage.Coverage;
+import io.augur.ops.coverage.Memberships;
 import io.augur.schema.ChangeEvent;
+import io.augur.schema.CoverageMode;
+import io.augur.schema.CoverageSettings;
+import io.augur.schema.ResourceMembership;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.Resource;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,6 +174,42 @@ class SimScenarioTest {
         assertThat(kinds).containsExactlyInAnyOrder(IncidentKind.values());
         assertThat(truth.get("noise").size()).isPositive();
         assertThat(truth.get("startEpochMs").asLong()).isEqualTo(Scenario.DEFAULT_START.toEpochMilli());
+    }
+
+    @Test
+    void everyResourcesStackAndTagsShowInTheChangeEvents() {
+        Map<String, ResourceMembership> known = new HashMap<>();
+        events.values().stream().sorted(java.util.Comparator.comparingLong(ChangeEvent::getTime)).forEach(e -> {
+            for (Resource r : e.getResources()) {
+                String arn = r.getArn().toString();
+                known.put(arn, Memberships.apply(known.get(arn), arn, e));
+            }
+        });
+        Coverage tags = new Coverage(CoverageSettings.newBuilder().setMode(CoverageMode.TAGS).setTagKey("devops-guru-app").setTagValues(List.of("*"))
+                .setAccounts(List.of()).setStackNames(List.of()).build());
+        Coverage stacks = new Coverage(CoverageSettings.newBuilder().setMode(CoverageMode.STACKS).setStackNames(List.of("*"))
+                .setAccounts(List.of()).setTagValues(List.of()).build());
+        int tagged = 0;
+        for (JsonNode app : truth.get("applications")) {
+            List<String> arns = new ArrayList<>();
+            for (JsonNode r : app.get("resources")) arns.add(r.get("arn").asText());
+            arns.add("arn:aws:codedeploy:us-east-1:123456789012:application:" + app.get("codeDeployApplication").asText());
+            for (String arn : arns) {
+                ResourceMembership m = known.get(arn);
+                assertThat(m).as(arn).isNotNull();
+                assertThat(m.getStackName()).as(arn).isEqualTo(app.get("stack").asText());
+                assertThat(stacks.applicationOf("123456789012", arn, m).name()).isEqualTo(app.get("stack").asText());
+                if (app.get("tag").isNull()) {
+                    assertThat(m.getTags()).as(arn).doesNotContainKey("devops-guru-app");
+                    assertThat(tags.applicationOf("123456789012", arn, m)).isNull();
+                } else {
+                    assertThat(m.getTags()).as(arn).containsEntry("devops-guru-app", app.get("tag").get("value").asText());
+                    assertThat(tags.applicationOf("123456789012", arn, m).name()).isEqualTo(app.get("name").asText());
+                    tagged++;
+                }
+            }
+        }
+        assertThat(tagged).isPositive();
     }
 
     @Test

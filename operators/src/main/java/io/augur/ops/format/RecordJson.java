@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.augur.schema.ChangeEvent;
 import io.augur.schema.DeadLetter;
+import io.augur.schema.InsightNotification;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.Resource;
 import io.augur.schema.ScoredDatapoint;
@@ -56,6 +57,41 @@ public final class RecordJson {
         if (e.getErrorCode() != null) o.put("ErrorCode", e.getErrorCode());
         if (e.getActor() != null) o.put("Actor", e.getActor());
         if (e.getDeploymentId() != null) o.put("DeploymentId", e.getDeploymentId());
+        if (!e.getTags().isEmpty()) {
+            ObjectNode tags = o.putObject("Tags");
+            new TreeMap<>(e.getTags()).forEach(tags::put);
+        }
+        if (!e.getRemovedTagKeys().isEmpty()) {
+            ArrayNode removed = o.putArray("RemovedTagKeys");
+            for (String k : e.getRemovedTagKeys()) removed.add(k);
+        }
+        if (e.getStackName() != null) o.put("StackName", e.getStackName());
+        return write(o);
+    }
+
+    /**
+     * One insight lifecycle event: its record fields, and its notification body (DevOps Guru's SNS/EventBridge shape) as
+     * a JSON object under {@code body}.
+     */
+    public static String insight(InsightNotification n) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("id", n.getId());
+        o.put("insightId", n.getInsightId());
+        o.put("messageType", n.getMessageType().name());
+        o.put("sequence", n.getSequence());
+        o.put("severity", n.getSeverity().name());
+        o.put("insightType", n.getInsightType().name());
+        o.put("insightName", n.getInsightName());
+        o.put("accountId", n.getAccountId());
+        o.put("region", n.getRegion());
+        o.put("application", n.getApplication());
+        o.put("time", n.getTime());
+        o.put("timeISO", Instant.ofEpochMilli(n.getTime()).toString());
+        try {
+            o.set("body", MAPPER.readTree(n.getBody()));
+        } catch (JsonProcessingException e) {
+            o.put("body", n.getBody());
+        }
         return write(o);
     }
 

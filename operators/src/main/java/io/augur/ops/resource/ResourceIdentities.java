@@ -225,6 +225,38 @@ public final class ResourceIdentities {
                 "arn:aws:codedeploy:" + region + ":" + account + ":deploymentgroup:" + application + "/" + group);
     }
 
+    /** A CodeDeploy application (…:application:NAME). */
+    public static Resource codeDeployApplication(String account, String region, String application) {
+        return of("AWS::CodeDeploy::Application", application, "arn:aws:codedeploy:" + region + ":" + account + ":application:" + application);
+    }
+
+    /**
+     * The identity of a CloudFormation resource from its type and physical id, as CloudFormation's stack events and
+     * ListStackResources name it: a function or table name, an instance id, a queue URL, a load balancer ARN, … Null when
+     * the physical id alone does not identify the resource (a CodeDeploy deployment group needs its application too).
+     */
+    public static Resource fromCloudFormation(String account, String region, String type, String physicalId) {
+        if (physicalId == null || physicalId.isEmpty()) return null;
+        if (physicalId.startsWith("arn:")) return fromArn(physicalId, type);
+        switch (type) {
+            case "AWS::Lambda::Function": return lambdaFunction(account, region, physicalId);
+            case "AWS::EC2::Instance": return ec2Instance(account, region, physicalId);
+            case "AWS::EC2::Volume": return ebsVolume(account, region, physicalId);
+            case "AWS::AutoScaling::AutoScalingGroup": return autoScalingGroup(account, region, physicalId);
+            case "AWS::RDS::DBInstance": return rdsInstance(account, region, physicalId);
+            case "AWS::RDS::DBCluster": return rdsCluster(account, region, physicalId);
+            case "AWS::DynamoDB::Table": return dynamoDbTable(account, region, physicalId);
+            case "AWS::SQS::Queue": return sqsQueue(account, region, physicalId);
+            case "AWS::SNS::Topic": return snsTopic(account, region, physicalId);
+            case "AWS::Kinesis::Stream": return kinesisStream(account, region, physicalId);
+            case "AWS::ElasticLoadBalancing::LoadBalancer": return classicLoadBalancer(account, region, physicalId);
+            case "AWS::ECS::Cluster": return ecsCluster(account, region, physicalId);
+            case "AWS::CodeDeploy::Application": return codeDeployApplication(account, region, physicalId);
+            case "AWS::CloudFormation::Stack": return cloudFormationStack(account, region, physicalId);
+            default: return null;
+        }
+    }
+
     /** A resource Augur has no factory for, named by the caller: type, short name and ARN are taken as given. */
     public static Resource named(String type, String name, String arn) {
         return of(type, name, arn);
@@ -303,6 +335,7 @@ public final class ResourceIdentities {
                 if (res.startsWith("stack/")) return cloudFormationStack(account, region, arn);
                 break;
             case "codedeploy":
+                if (res.startsWith("application:")) return codeDeployApplication(account, region, res.substring(12));
                 if (res.startsWith("deploymentgroup:") && res.indexOf('/') > 0) {
                     String g = res.substring(16);
                     int slash = g.indexOf('/');

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  *   <li>EventBridge envelopes {version, id, detail-type, source, account, time, region, resources[], detail} with
  *       detail-type "AWS API Call via CloudTrail" (and CloudTrail's other detail-types, whose records are then
  *       classified like any other), "CodeDeploy Deployment State-change Notification", "CodeDeploy Instance
- *       State-change Notification" or "Config Configuration Item Change". Any other detail-type is rejected as
+ *       State-change Notification", "Config Configuration Item Change", "CloudFormation Resource Status Change" or
+ *       "CloudFormation Stack Status Change" (stack events: they say which stack a resource belongs to). Any other detail-type is rejected as
  *       UNKNOWN_FORMAT, so that a misrouted stream shows in the dead letters;</li>
  *   <li>CloudTrail log files {"Records":[…]}: each record is one item;</li>
  *   <li>CloudWatch Logs subscription payloads (already gunzipped): CONTROL_MESSAGE is one ignored item, each log event
@@ -49,9 +50,12 @@ public final class ChangeEventParser {
     static final String CODEDEPLOY_DEPLOYMENT = "CodeDeploy Deployment State-change Notification";
     static final String CODEDEPLOY_INSTANCE = "CodeDeploy Instance State-change Notification";
     static final String CONFIG_ITEM_CHANGE = "Config Configuration Item Change";
+    static final String CLOUDFORMATION_RESOURCE = "CloudFormation Resource Status Change";
+    static final String CLOUDFORMATION_STACK = "CloudFormation Stack Status Change";
 
     static final String CODEDEPLOY_SOURCE = "codedeploy.amazonaws.com";
     static final String CONFIG_SOURCE = "config.amazonaws.com";
+    static final String CLOUDFORMATION_SOURCE = "cloudformation.amazonaws.com";
 
     /** eventTypes that are API calls (or console actions) and may be changes; all others are NOT_A_CHANGE. */
     private static final Set<String> CHANGE_EVENT_TYPES = Set.of("AwsApiCall", "AwsConsoleAction");
@@ -100,9 +104,11 @@ public final class ChangeEventParser {
             codeDeploy(env, true, out);
         } else if (detailType.equals(CONFIG_ITEM_CHANGE)) {
             config(env, out);
+        } else if (detailType.equals(CLOUDFORMATION_RESOURCE) || detailType.equals(CLOUDFORMATION_STACK)) {
+            cloudFormation(env, detailType.equals(CLOUDFORMATION_STACK), out);
         } else {
             throw new BadInputException(DeadLetterReason.UNKNOWN_FORMAT, "unsupported EventBridge detail-type '" + detailType
-                    + "' (source " + JsonFields.optText(env, "source") + "): Augur reads CloudTrail, CodeDeploy and Config events");
+                    + "' (source " + JsonFields.optText(env, "source") + "): Augur reads CloudTrail, CodeDeploy, Config and CloudFormation status events");
         }
     }
 
@@ -194,6 +200,7 @@ public final class ChangeEventParser {
             return;
         }
         List<Resource> resources = CloudTrailResources.extract(rec, account, region);
+        CloudTrailTags.TagChange tags = CloudTrailTags.of(rec);
         out.events.add(ChangeEvent.newBuilder()
                 .setId(eventId)
                 .setTime(time)
@@ -207,6 +214,9 @@ public final class ChangeEventParser {
                 .setErrorCode(JsonFields.optText(rec, "errorCode"))
                 .setActor(actor(userIdentity))
                 .setDeploymentId(null)
+                .setTags(tags.set())
+                .setRemovedTagKeys(tags.removed())
+                .setStackName(tags.stackName())
                 .build());
     }
 
@@ -250,12 +260,14 @@ public final class ChangeEventParser {
         String state = JsonFields.text(d, "state");
         String instanceId = instanceEvent ? JsonFields.text(d, "instanceId") : null;
 
-        List<Resource> resources = new ArrayList<>(2);
+        List<Resource> resources = new ArrayList<>(3);
         resources.add(ResourceIdentities.codeDeployDeploymentGroup(account, region, application, group));
         if (instanceId != null) {
             resources.add(instanceId.startsWith("arn:") ? ResourceIdentities.fromArn(instanceId, "AWS::CodeDeploy::OnPremisesInstance")
                     : ResourceIdentities.ec2Instance(account, region, instanceId));
         }
+        // The application too: it is what CloudFormation stacks and tags name (a deployment group is known by name only).
+        resources.add(ResourceIdentities.codeDeployApplication(account, region, application));
         // Deterministic id: a redelivered notification gets the same id, so duplicates can be detected downstream.
         String id = "codedeploy:" + deploymentId + ":" + state + (instanceId == null ? "" : ":" + instanceId);
         out.events.add(ChangeEvent.newBuilder()
@@ -313,6 +325,8 @@ public final class ChangeEventParser {
         } else {
             throw new BadInputException(DeadLetterReason.UNKNOWN_FORMAT, "Config changeType must be CREATE, UPDATE or DELETE, got '" + changeType + "'");
         }
+        java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+        CloudTrailTags.tags(item.get("tags"), tags);
         out.events.add(ChangeEvent.newBuilder()
                 .setId("config:" + resourceType + ":" + resourceId + ":" + captureTime)
                 .setTime(time)
@@ -326,6 +340,64 @@ public final class ChangeEventParser {
                 .setErrorCode(null)
                 .setActor(null)
                 .setDeploymentId(null)
+                .setTags(tags) // the item's whole tag set: what Config recorded
+                .setStackName(changeType.equals("DELETE") ? null : tags.get(CloudTrailTags.STACK_NAME_TAG))
+                .build());
+    }
+
+    // ---- CloudFormation stack events -----------------------------------------------------------------------------
+
+    /**
+     * A stack's or a stack resource's status change (EventBridge source aws.cloudformation). Only finished operations
+     * (status *_COMPLETE) are changes; CREATE/IMPORT/DELETE are INFRASTRUCTURE, UPDATE and rollbacks DEPLOYMENT (like
+     * UpdateStack in CloudTrail). A resource event names the resource's stack, which is how coverage learns stack
+     * membership; a DELETE_COMPLETE resource has left its stack.
+     */
+    private static void cloudFormation(JsonNode env, boolean stackEvent, ParseResult out) throws BadInputException {
+        JsonNode d = JsonFields.object(env, "detail");
+        long time = JsonFields.isoMillis(env, "time");
+        String account = JsonFields.text(env, "account");
+        String region = JsonFields.text(env, "region");
+        String stackId = JsonFields.text(d, "stack-id");
+        String status = JsonFields.text(JsonFields.object(d, "status-details"), "status");
+        if (!status.endsWith("_COMPLETE")) {
+            out.ignore(RULE_NOT_A_CHANGE); // IN_PROGRESS, FAILED, …: the operation is not done
+            return;
+        }
+        Resource stack = ResourceIdentities.cloudFormationStack(account, region, stackId);
+        String stackName = stack.getName();
+        boolean deleted = status.startsWith("DELETE");
+        EventClass eventClass = status.startsWith("CREATE") || status.startsWith("IMPORT") || deleted
+                ? EventClass.INFRASTRUCTURE : EventClass.DEPLOYMENT;
+        List<Resource> resources = new ArrayList<>(2);
+        String name;
+        String id;
+        if (stackEvent) {
+            resources.add(stack);
+            name = "CloudFormation stack " + status;
+            id = "cloudformation:" + stackName + ":" + status + ":" + JsonFields.text(env, "time");
+        } else {
+            String type = JsonFields.text(d, "resource-type");
+            String logicalId = JsonFields.text(d, "logical-resource-id");
+            Resource r = ResourceIdentities.fromCloudFormation(account, region, type, JsonFields.optText(d, "physical-resource-id"));
+            resources.add(r != null ? r : stack); // a resource Augur cannot name still changed its stack
+            name = "CloudFormation " + type + " " + status;
+            id = "cloudformation:" + stackName + ":" + logicalId + ":" + status + ":" + JsonFields.text(env, "time");
+        }
+        out.events.add(ChangeEvent.newBuilder()
+                .setId(id)
+                .setTime(time)
+                .setEventSource(CLOUDFORMATION_SOURCE)
+                .setName(name)
+                .setDataSource(EventDataSource.AWS_CLOUDFORMATION)
+                .setEventClass(eventClass)
+                .setResources(resources)
+                .setAccountId(account)
+                .setRegion(region)
+                .setErrorCode(null)
+                .setActor(stackName)
+                .setDeploymentId(null)
+                .setStackName(deleted ? null : stackName)
                 .build());
     }
 

@@ -94,6 +94,55 @@ class ChangeEventParserTest {
         assertThat(e.getResources()).containsExactly(
                 ResourceIdentities.fromMetric(ACCOUNT, REGION, "AWS/EC2", Map.of("InstanceId", "i-0a1b2c3d4e5f60001")),
                 ResourceIdentities.fromMetric(ACCOUNT, REGION, "AWS/EBS", Map.of("VolumeId", "vol-0fedcba9876543210")));
+        // the tags it sets on them: coverage learns the devops-guru-* application from them
+        assertThat(e.getTags()).containsExactly(Map.entry("devops-guru-checkout", "checkout"));
+        assertThat(e.getRemovedTagKeys()).isEmpty();
+        assertThat(e.getStackName()).isNull();
+    }
+
+    // ---- EventBridge: CloudFormation stack events -----------------------------------------------------------------
+
+    @Test
+    void cloudFormationResourceStatusChangeNamesTheResourceAndItsStack() {
+        ChangeEvent e = single(parse("cloudformation-resource-status-change.json"));
+
+        assertThat(e.getId()).isEqualTo("cloudformation:checkout-prod:ApiFunction:UPDATE_COMPLETE:2024-05-14T08:02:17Z");
+        assertThat(e.getTime()).isEqualTo(Instant.parse("2024-05-14T08:02:17Z").toEpochMilli());
+        assertThat(e.getEventSource()).isEqualTo("cloudformation.amazonaws.com");
+        assertThat(e.getName()).isEqualTo("CloudFormation AWS::Lambda::Function UPDATE_COMPLETE");
+        assertThat(e.getDataSource()).isEqualTo(EventDataSource.AWS_CLOUDFORMATION);
+        assertThat(e.getEventClass()).isEqualTo(EventClass.DEPLOYMENT);
+        assertThat(e.getResources()).containsExactly(
+                ResourceIdentities.fromMetric(ACCOUNT, REGION, "AWS/Lambda", Map.of("FunctionName", "checkout-api")));
+        assertThat(e.getStackName()).isEqualTo("checkout-prod");
+        assertThat(e.getActor()).isEqualTo("checkout-prod");
+    }
+
+    @Test
+    void cloudFormationStackStatusChangeIsAChangeOfTheStack() {
+        ChangeEvent e = single(parse("cloudformation-stack-status-change.json"));
+
+        assertThat(e.getId()).isEqualTo("cloudformation:checkout-prod:UPDATE_COMPLETE:2024-05-14T08:02:41Z");
+        assertThat(e.getName()).isEqualTo("CloudFormation stack UPDATE_COMPLETE");
+        assertThat(e.getEventClass()).isEqualTo(EventClass.DEPLOYMENT);
+        assertThat(e.getResources()).extracting(Resource::getArn)
+                .containsExactly("arn:aws:cloudformation:us-east-1:123456789012:stack/checkout-prod/*");
+        assertThat(e.getStackName()).isEqualTo("checkout-prod");
+    }
+
+    @Test
+    void cloudFormationStatusesThatAreNotFinishedAreIgnored() {
+        String inProgress = new String(fixture("cloudformation-resource-status-change.json"), StandardCharsets.UTF_8)
+                .replace("\"UPDATE_COMPLETE\"", "\"UPDATE_IN_PROGRESS\"");
+        ParseResult r = parseBytes(inProgress.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.events).isEmpty();
+        assertThat(r.ignored).containsExactly(Map.entry("NOT_A_CHANGE", 1));
+
+        String deleted = new String(fixture("cloudformation-resource-status-change.json"), StandardCharsets.UTF_8)
+                .replace("\"UPDATE_COMPLETE\"", "\"DELETE_COMPLETE\"");
+        ChangeEvent e = single(parseBytes(deleted.getBytes(StandardCharsets.UTF_8)));
+        assertThat(e.getEventClass()).isEqualTo(EventClass.INFRASTRUCTURE);
+        assertThat(e.getStackName()).as("a deleted resource has left its stack").isNull();
     }
 
     @Test
@@ -203,7 +252,8 @@ class ChangeEventParserTest {
         assertThat(start.getName()).isEqualTo("CodeDeploy deployment START");
         assertThat(start.getDataSource()).isEqualTo(EventDataSource.AWS_CODE_DEPLOY);
         assertThat(start.getEventClass()).isEqualTo(EventClass.DEPLOYMENT);
-        assertThat(start.getResources()).containsExactly(group);
+        assertThat(start.getResources()).containsExactly(group, ResourceIdentities.codeDeployApplication(ACCOUNT, REGION, "checkout-app"));
+        assertThat(start.getResources().get(1).getArn()).isEqualTo("arn:aws:codedeploy:us-east-1:123456789012:application:checkout-app");
         assertThat(start.getActor()).isEqualTo("checkout-app/checkout-prod");
         assertThat(start.getDeploymentId()).isEqualTo("d-7ABCDEF12");
         assertThat(start.getAccountId()).isEqualTo(ACCOUNT);
@@ -223,7 +273,8 @@ class ChangeEventParserTest {
         assertThat(e.getName()).isEqualTo("CodeDeploy instance SUCCESS");
         assertThat(e.getResources()).containsExactly(
                 ResourceIdentities.codeDeployDeploymentGroup(ACCOUNT, REGION, "checkout-app", "checkout-prod"),
-                ResourceIdentities.fromMetric(ACCOUNT, REGION, "AWS/EC2", Map.of("InstanceId", "i-0a1b2c3d4e5f60001")));
+                ResourceIdentities.fromMetric(ACCOUNT, REGION, "AWS/EC2", Map.of("InstanceId", "i-0a1b2c3d4e5f60001")),
+                ResourceIdentities.codeDeployApplication(ACCOUNT, REGION, "checkout-app"));
     }
 
     @Test
@@ -252,6 +303,17 @@ class ChangeEventParserTest {
         assertThat(e.getActor()).isNull();
         assertThat(e.getResources()).containsExactly(
                 ResourceIdentities.fromMetric(ACCOUNT, REGION, "AWS/RDS", Map.of("DBInstanceIdentifier", "orders-db")));
+        assertThat(e.getTags()).isEmpty();
+        assertThat(e.getStackName()).isNull();
+    }
+
+    @Test
+    void configItemTagsAreTheResourcesTagsAndNameItsStack() {
+        String tagged = new String(fixture("config-item-change-update.json"), StandardCharsets.UTF_8)
+                .replace("\"tags\": {}", "\"tags\": {\"aws:cloudformation:stack-name\": \"orders-prod\", \"devops-guru-orders\": \"orders\"}");
+        ChangeEvent e = single(parseBytes(tagged.getBytes(StandardCharsets.UTF_8)));
+        assertThat(e.getTags()).containsExactly(Map.entry("aws:cloudformation:stack-name", "orders-prod"), Map.entry("devops-guru-orders", "orders"));
+        assertThat(e.getStackName()).isEqualTo("orders-prod");
     }
 
     @Test

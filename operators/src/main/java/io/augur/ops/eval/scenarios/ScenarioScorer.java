@@ -1,0 +1,160 @@
+package io.augur.ops.eval.scenarios;
+
+import io.augur.ops.eval.scenarios.GroundTruth.Incident;
+import io.augur.ops.eval.scenarios.InsightHistory.Insight;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Scores insights against a simulator's ground truth. The matching rules (also in the README, "Evaluating insights"):
+ * <ol>
+ *   <li>An insight <em>matches</em> an incident when at least one of its anomalies is on a resource the incident affects
+ *       (its primary or affected resources) and the insight starts within the incident's window: from
+ *       {@value #BEFORE_MIN} minutes before onset to {@value #AFTER_MIN} minutes after its end. A proactive insight
+ *       matches a proactive incident only through an anomaly on the metric heading for the incident's limit (a memory
+ *       leak and a disk fill of one database are two problems).</li>
+ *   <li>An incident is <em>detected</em> when a matching insight has the expected type (reactive or proactive).
+ *       Recall = detected / incidents.</li>
+ *   <li>An insight that matches no incident, of either type, is <em>false</em>; false insights per 1,000 resource-days =
+ *       false / (resources × days) × 1,000. A reactive insight matching a proactive incident (say, at exhaustion) is not
+ *       false, and it does not count towards grouping or time to detect.</li>
+ *   <li>Time to detect (reactive incidents detected): the earliest NEW_INSIGHT time of a matching reactive insight minus
+ *       onset, in minutes and in datapoints (periods). Median of an even count = mean of the middle two; p90 = the
+ *       nearest-rank value (the ⌈0.9·n⌉-th smallest).</li>
+ *   <li>Cause linked: of the incidents that have a causing change event, the share with that event's id among the
+ *       related events of a matching insight (any lifecycle event of it). Undetected incidents count as not linked.</li>
+ *   <li>Proactive lead time (proactive incidents detected): exhaustion minus the earliest NEW_INSIGHT time of a matching
+ *       proactive insight, in hours; with the share of those warned at least 24 hours ahead.</li>
+ *   <li>Grouping: of the detected incidents, the share with exactly one matching insight of the expected type, and the
+ *       mean number of such insights.</li>
+ * </ol>
+ */
+public final class ScenarioScorer {
+    public static final long BEFORE_MIN = 10;
+    public static final long AFTER_MIN = 30;
+    private static final long MIN = 60_000L;
+
+    /** One incident's outcome. Null fields do not apply (not detected, no cause, not proactive). */
+    public record IncidentResult(String id, String kind, boolean detected, int insights, Double detectMinutes, Boolean causeLinked,
+                                 Double leadHours) {}
+
+    /** The scores. Null statistics have no values to be computed from. */
+    public record Score(int incidents, int detected, double recall, int insights, int falseInsights, double resourceDays,
+                        double falsePer1000ResourceDays, Double detectMedianMinutes, Double detectP90Minutes, double periodMinutes,
+                        int incidentsWithCause, int causeLinked, Double causeLinkedShare, Double leadMedianHours, Double leadMinHours,
+                        int proactiveDetected, int warned24h, int groupedOne, Double groupedShare, Double insightsPerDetected,
+                        List<IncidentResult> perIncident) {
+
+        public String describe() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "incident recall        %d/%d = %.1f %%%n", detected, incidents, 100 * recall));
+            sb.append(String.format(Locale.ROOT, "false insights         %d of %d insights; %.2f per 1,000 resource-days (%.1f resource-days)%n",
+                    falseInsights, insights, falsePer1000ResourceDays, resourceDays));
+            sb.append(String.format(Locale.ROOT, "time to detect         median %s, p90 %s%n", minutes(detectMedianMinutes), minutes(detectP90Minutes)));
+            sb.append(String.format(Locale.ROOT, "cause linked           %d/%d%s%n", causeLinked, incidentsWithCause,
+                    causeLinkedShare == null ? "" : String.format(Locale.ROOT, " = %.1f %%", 100 * causeLinkedShare)));
+            sb.append(String.format(Locale.ROOT, "proactive lead time    median %s, min %s; %d/%d warned >= 24 h ahead%n",
+                    hours(leadMedianHours), hours(leadMinHours), warned24h, proactiveDetected));
+            sb.append(String.format(Locale.ROOT, "grouping               %d/%d detected incidents with exactly one insight%s%s%n", groupedOne, detected,
+                    groupedShare == null ? "" : String.format(Locale.ROOT, " = %.1f %%", 100 * groupedShare),
+                    insightsPerDetected == null ? "" : String.format(Locale.ROOT, "; %.2f insights per detected incident", insightsPerDetected)));
+            sb.append(String.format("%-40s %-9s %-9s %-12s %-7s %s%n", "incident", "detected", "insights", "detect", "cause", "lead"));
+            for (IncidentResult r : perIncident) {
+                sb.append(String.format(Locale.ROOT, "%-40s %-9s %-9d %-12s %-7s %s%n", r.id(), r.detected() ? "yes" : "NO", r.insights(),
+                        r.detectMinutes() == null ? "-" : minutes(r.detectMinutes()),
+                        r.causeLinked() == null ? "-" : r.causeLinked() ? "linked" : "MISSED", r.leadHours() == null ? "-" : hours(r.leadHours())));
+            }
+            return sb.toString();
+        }
+
+        private String minutes(Double m) {
+            return m == null ? "-" : String.format(Locale.ROOT, "%.1f min (%.1f datapoints)", m, m / periodMinutes);
+        }
+
+        private static String hours(Double h) {
+            return h == null ? "-" : String.format(Locale.ROOT, "%.1f h", h);
+        }
+    }
+
+    private ScenarioScorer() {}
+
+    static boolean matches(Insight in, Incident x) {
+        if (in.start() < x.onset() - BEFORE_MIN * MIN || in.start() > x.end() + AFTER_MIN * MIN) return false;
+        if (in.proactive() && x.proactive() && x.limitMetric() != null) {
+            for (String r : x.resources()) if (in.resourceMetrics().contains(r + "|" + x.limitMetric())) return true;
+            return false;
+        }
+        for (String r : in.resources()) if (x.resources().contains(r)) return true;
+        return false;
+    }
+
+    public static Score score(GroundTruth truth, List<Insight> insights) {
+        List<IncidentResult> rows = new ArrayList<>();
+        List<Double> detect = new ArrayList<>(), lead = new ArrayList<>();
+        boolean[] explained = new boolean[insights.size()];
+        int detected = 0, withCause = 0, linked = 0, proactiveDetected = 0, warned = 0, groupedOne = 0, groupedTotal = 0;
+        for (Incident x : truth.incidents()) {
+            List<Insight> expected = new ArrayList<>();
+            boolean causeLinked = false;
+            for (int i = 0; i < insights.size(); i++) {
+                Insight in = insights.get(i);
+                if (!matches(in, x)) continue;
+                explained[i] = true;
+                if (in.proactive() == x.proactive()) expected.add(in);
+                if (x.causeEventId() != null && in.relatedEventIds().contains(x.causeEventId())) causeLinked = true;
+            }
+            boolean isDetected = !expected.isEmpty();
+            Double detectMinutes = null, leadHours = null;
+            if (isDetected) {
+                detected++;
+                groupedTotal += expected.size();
+                if (expected.size() == 1) groupedOne++;
+                long first = Long.MAX_VALUE;
+                for (Insight in : expected) first = Math.min(first, in.announced());
+                if (x.proactive()) {
+                    proactiveDetected++;
+                    if (x.exhaustion() != null) {
+                        leadHours = (x.exhaustion() - first) / 3_600_000.0;
+                        lead.add(leadHours);
+                        if (leadHours >= 24) warned++;
+                    }
+                } else {
+                    detectMinutes = (first - x.onset()) / (double) MIN;
+                    detect.add(detectMinutes);
+                }
+            }
+            if (x.causeEventId() != null) {
+                withCause++;
+                if (causeLinked) linked++;
+            }
+            rows.add(new IncidentResult(x.id(), x.kind(), isDetected, expected.size(), detectMinutes,
+                    x.causeEventId() == null ? null : causeLinked, leadHours));
+        }
+        int falseInsights = 0;
+        for (boolean e : explained) if (!e) falseInsights++;
+        int n = truth.incidents().size();
+        double resourceDays = truth.resourceDays();
+        return new Score(n, detected, n == 0 ? 1.0 : detected / (double) n, insights.size(), falseInsights, resourceDays,
+                resourceDays == 0 ? 0 : falseInsights / resourceDays * 1000, median(detect), p90(detect), truth.periodSeconds() / 60.0,
+                withCause, linked, withCause == 0 ? null : linked / (double) withCause, median(lead), lead.stream().min(Double::compare).orElse(null),
+                proactiveDetected, warned, groupedOne, detected == 0 ? null : groupedOne / (double) detected,
+                detected == 0 ? null : groupedTotal / (double) detected, rows);
+    }
+
+    static Double median(List<Double> xs) {
+        if (xs.isEmpty()) return null;
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static Double p90(List<Double> xs) {
+        if (xs.isEmpty()) return null;
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        return s.get((int) Math.ceil(0.9 * s.size()) - 1);
+    }
+}

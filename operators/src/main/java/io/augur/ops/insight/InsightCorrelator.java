@@ -1,0 +1,387 @@
+package io.augur.ops.insight;
+
+import io.augur.schema.Anomaly;
+import io.augur.schema.AnomalyKind;
+import io.augur.schema.AnomalyStatus;
+import io.augur.schema.ChangeEvent;
+import io.augur.schema.ClosedInsight;
+import io.augur.schema.EventClass;
+import io.augur.schema.InsightInput;
+import io.augur.schema.InsightMessageType;
+import io.augur.schema.InsightNotification;
+import io.augur.schema.InsightState;
+import io.augur.schema.OpenInsight;
+import io.augur.schema.Severity;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Insight correlation for one application, as pure logic over its {@link InsightState}: anomaly revisions and change
+ * events go in, DevOps Guru lifecycle events come out.
+ * <ul>
+ *   <li>An anomaly opens a reactive or proactive insight when none of its kind is open for the application; while one
+ *       is open, every new anomaly of that kind joins it (NEW_ASSOCIATION). A CLOSED revision never opens an insight.</li>
+ *   <li>The earliest anomaly is CAUSAL, the others CONTEXTUAL; starts in the same minute are ordered upstream first
+ *       (data stores, then queues, then compute, then load balancers and APIs).</li>
+ *   <li>The insight's severity is its worst anomaly's (SEVERITY_UPGRADED when it rises), except for a repeat: an insight
+ *       whose first anomaly is on a resource and metric of an insight of the same kind closed within the repeat window is
+ *       LOW for good.</li>
+ *   <li>Change events on the application within the look-back before onset are related events; the latest deployment or
+ *       configuration change within the cause window is named as the likely cause in the description and in the
+ *       recommendations (NEW_RECOMMENDATION when a rule newly applies).</li>
+ *   <li>When all its anomalies have closed, the insight closes after the close grace (CLOSED_INSIGHT) unless another
+ *       anomaly joins meanwhile; an ongoing anomaly silent for the anomaly timeout counts as closed.</li>
+ * </ul>
+ * Ids are deterministic: insight ids are name-based UUIDs of the application and the first anomaly; lifecycle event ids
+ * are {@code insightId:MESSAGE_TYPE:sequence}.
+ */
+public final class InsightCorrelator implements Serializable {
+    private static final long MINUTE = 60_000L;
+    private static final Set<EventClass> CAUSE_CLASSES = Set.of(EventClass.DEPLOYMENT, EventClass.CONFIG_CHANGE, EventClass.SCHEMA_CHANGE);
+
+    private final InsightSettings settings;
+    private final RecommendationCatalog catalog;
+
+    public InsightCorrelator(InsightSettings settings, RecommendationCatalog catalog) {
+        this.settings = settings;
+        this.catalog = catalog;
+    }
+
+    public InsightSettings settings() {
+        return settings;
+    }
+
+    /** The correlation key: account, region and application. */
+    public static String key(InsightInput in) {
+        return in.getAccountId() + "|" + in.getRegion() + "|" + in.getApplication();
+    }
+
+    public static InsightState newState(InsightInput in) {
+        return InsightState.newBuilder().setApplication(in.getApplication()).setAccountId(in.getAccountId()).setRegion(in.getRegion())
+                .setStackNames(new ArrayList<>()).setTagKey(in.getTagKey()).setInsights(new ArrayList<>()).setRecentEvents(new ArrayList<>())
+                .setHistory(new ArrayList<>()).setNextTimer(null).build();
+    }
+
+    /** Nothing open, no events kept, no history: the key's state can go. */
+    public static boolean isEmpty(InsightState st) {
+        return st.getInsights().isEmpty() && st.getRecentEvents().isEmpty() && st.getHistory().isEmpty();
+    }
+
+    // ---- inputs -----------------------------------------------------------------------------------------------------
+
+    /** One input, anomaly or change event; {@code now} is the event time reached (at least the input's own time). */
+    public List<InsightNotification> process(InsightState st, InsightInput in, long now) {
+        mutable(st);
+        remember(st, in);
+        if (in.getAnomaly() != null) return onAnomaly(st, strip(in.getAnomaly()));
+        if (in.getEvent() != null) return onEvent(st, in.getEvent(), now);
+        return List.of();
+    }
+
+    private List<InsightNotification> onAnomaly(InsightState st, Anomaly a) {
+        List<InsightNotification> out = new ArrayList<>();
+        OpenInsight oi = open(st, a.getKind());
+        if (oi == null) {
+            if (a.getStatus() == AnomalyStatus.CLOSED) return out; // closes an anomaly of an insight gone already
+            oi = create(st, a);
+            out.add(emit(st, oi, InsightMessageType.NEW_INSIGHT, a.getUpdateTime(), oi.getAnomalies(), List.of(), null));
+            recommend(st, oi, a.getUpdateTime(), out);
+            return out;
+        }
+        Severity before = oi.getSeverity();
+        int idx = indexOf(oi, a.getId());
+        if (idx >= 0) {
+            if (a.getRevision() < oi.getAnomalies().get(idx).getRevision()) return out; // an older revision, late
+            oi.getAnomalies().set(idx, a);
+        } else {
+            if (oi.getAnomalies().size() >= settings.maxAnomalies()) return out;
+            oi.getAnomalies().add(a);
+            oi.setStartTime(Math.min(oi.getStartTime(), a.getStartTime()));
+            relate(st, oi);
+        }
+        oi.setLastUpdate(Math.max(oi.getLastUpdate(), a.getUpdateTime()));
+        oi.setAllClosedAt(allClosedAt(oi));
+        oi.setSeverity(severity(oi));
+        describe(st, oi);
+        long t = Math.max(a.getUpdateTime(), oi.getOpenTime());
+        if (idx < 0) out.add(emit(st, oi, InsightMessageType.NEW_ASSOCIATION, t, List.of(a), List.of(), null));
+        if (oi.getSeverity().ordinal() > before.ordinal()) out.add(emit(st, oi, InsightMessageType.SEVERITY_UPGRADED, t, List.of(), List.of(), null));
+        recommend(st, oi, t, out);
+        return out;
+    }
+
+    private List<InsightNotification> onEvent(InsightState st, ChangeEvent e, long now) {
+        List<InsightNotification> out = new ArrayList<>();
+        List<ChangeEvent> recent = st.getRecentEvents();
+        for (ChangeEvent x : recent) if (x.getId().equals(e.getId())) return out; // the same event via another resource
+        recent.add(e);
+        recent.sort(EVENT_ORDER);
+        while (recent.size() > settings.maxRecentEvents()) recent.remove(0);
+        for (OpenInsight oi : st.getInsights()) {
+            if (!inWindow(oi, e, settings.lookback().toMillis())) continue;
+            String cause = oi.getCauseEventId();
+            relate(st, oi);
+            describe(st, oi);
+            if (!java.util.Objects.equals(cause, oi.getCauseEventId())) recommend(st, oi, Math.max(now, oi.getLastUpdate()), out);
+        }
+        return out;
+    }
+
+    // ---- time -------------------------------------------------------------------------------------------------------
+
+    /**
+     * Event time reached {@code now}: insights whose close grace has passed close, insights whose anomalies went silent
+     * time out, old events and history are dropped. At the end of a bounded input ({@code endOfInput}) pending closes
+     * happen, but ongoing insights stay open (nothing more will come to close them or to prove them stale).
+     */
+    public List<InsightNotification> advance(InsightState st, long now, boolean endOfInput) {
+        mutable(st);
+        List<InsightNotification> out = new ArrayList<>();
+        for (OpenInsight oi : new ArrayList<>(st.getInsights())) {
+            Long closedAt = oi.getAllClosedAt();
+            if (closedAt != null) {
+                long due = closedAt + settings.closeGrace().toMillis();
+                if (now >= due || endOfInput) close(st, oi, due, out);
+            } else if (!endOfInput && now >= oi.getLastUpdate() + settings.anomalyTimeout().toMillis()) {
+                long due = oi.getLastUpdate() + settings.anomalyTimeout().toMillis();
+                for (Anomaly a : oi.getAnomalies()) {
+                    if (a.getStatus() == AnomalyStatus.CLOSED) continue;
+                    a.setStatus(AnomalyStatus.CLOSED);
+                    if (a.getEndTime() == null) a.setEndTime(a.getUpdateTime());
+                    a.setCloseTime(due);
+                }
+                close(st, oi, due, out);
+            }
+        }
+        long retention = settings.eventRetention().toMillis();
+        st.getRecentEvents().removeIf(e -> e.getTime() + retention <= now);
+        long repeat = settings.repeatWindow().toMillis();
+        st.getHistory().removeIf(h -> h.getClosedAt() + repeat <= now);
+        return out;
+    }
+
+    /** When {@link #advance} has something to do next, or null. */
+    public Long nextWakeUp(InsightState st) {
+        long next = Long.MAX_VALUE;
+        for (OpenInsight oi : st.getInsights()) {
+            next = Math.min(next, oi.getAllClosedAt() != null ? oi.getAllClosedAt() + settings.closeGrace().toMillis()
+                    : oi.getLastUpdate() + settings.anomalyTimeout().toMillis());
+        }
+        for (ChangeEvent e : st.getRecentEvents()) next = Math.min(next, e.getTime() + settings.eventRetention().toMillis());
+        for (ClosedInsight h : st.getHistory()) next = Math.min(next, h.getClosedAt() + settings.repeatWindow().toMillis());
+        return next == Long.MAX_VALUE ? null : next;
+    }
+
+    // ---- lifecycle --------------------------------------------------------------------------------------------------
+
+    private OpenInsight create(InsightState st, Anomaly a) {
+        boolean repeated = isRepeat(st, a);
+        String id = UUID.nameUUIDFromBytes(String.join("|", "augur-insight", st.getAccountId(), st.getRegion(), st.getApplication(),
+                a.getKind().name(), a.getId()).getBytes(StandardCharsets.UTF_8)).toString();
+        List<Anomaly> anomalies = new ArrayList<>();
+        anomalies.add(a);
+        OpenInsight oi = OpenInsight.newBuilder().setId(id).setKind(a.getKind()).setSeverity(Severity.LOW).setRepeated(repeated)
+                .setSequence(-1).setStartTime(a.getStartTime()).setOpenTime(a.getUpdateTime()).setName("").setDescription("")
+                .setAnomalies(anomalies).setRelatedEvents(new ArrayList<>()).setCauseEventId(null).setRecommendations(new ArrayList<>())
+                .setAllClosedAt(null).setLastUpdate(a.getUpdateTime()).build();
+        oi.setSeverity(severity(oi));
+        oi.setAllClosedAt(allClosedAt(oi));
+        relate(st, oi);
+        oi.setName(InsightText.insightName(a.getKind(), a, st.getApplication(), repeated));
+        describe(st, oi);
+        st.getInsights().add(oi);
+        return oi;
+    }
+
+    private void close(InsightState st, OpenInsight oi, long time, List<InsightNotification> out) {
+        long end = oi.getStartTime();
+        for (Anomaly a : oi.getAnomalies()) {
+            end = Math.max(end, a.getEndTime() != null ? a.getEndTime() : a.getCloseTime() != null ? a.getCloseTime() : a.getUpdateTime());
+        }
+        out.add(emit(st, oi, InsightMessageType.CLOSED_INSIGHT, time, oi.getAnomalies(), List.of(), end));
+        st.getInsights().remove(oi);
+        st.getHistory().add(ClosedInsight.newBuilder().setKind(oi.getKind()).setSignature(new ArrayList<>(signature(oi.getAnomalies())))
+                .setClosedAt(time).build());
+    }
+
+    private void recommend(InsightState st, OpenInsight oi, long time, List<InsightNotification> out) {
+        List<Recommendation> fresh = new ArrayList<>();
+        for (Recommendation r : catalog.match(oi.getAnomalies(), causalId(oi), cause(oi), st.getApplication())) {
+            if (!oi.getRecommendations().contains(r.ruleId())) fresh.add(r);
+        }
+        if (fresh.isEmpty()) return;
+        for (Recommendation r : fresh) oi.getRecommendations().add(r.ruleId());
+        out.add(emit(st, oi, InsightMessageType.NEW_RECOMMENDATION, time, List.of(), fresh, null));
+    }
+
+    private InsightNotification emit(InsightState st, OpenInsight oi, InsightMessageType type, long time, List<Anomaly> anomalies,
+                                     List<Recommendation> recs, Long endTime) {
+        oi.setSequence(oi.getSequence() + 1);
+        String body = InsightBody.render(new InsightBody.View(st.getAccountId(), st.getRegion(), type, oi.getId(), oi.getName(), url(st, oi),
+                oi.getKind(), oi.getDescription(), oi.getSeverity(), oi.getStartTime(), endTime, anomalies, causalId(oi), recs,
+                st.getStackNames(), st.getTagKey(), st.getApplication(), oi.getRelatedEvents()));
+        return InsightNotification.newBuilder().setId(oi.getId() + ":" + type.name() + ":" + oi.getSequence()).setInsightId(oi.getId())
+                .setMessageType(type).setSequence(oi.getSequence()).setSeverity(oi.getSeverity()).setInsightType(oi.getKind())
+                .setInsightName(oi.getName()).setAccountId(st.getAccountId()).setRegion(st.getRegion()).setApplication(st.getApplication())
+                .setTime(time).setBody(body).build();
+    }
+
+    private String url(InsightState st, OpenInsight oi) {
+        return settings.urlTemplate().replace("{region}", st.getRegion())
+                .replace("{type}", oi.getKind() == AnomalyKind.REACTIVE ? "reactive" : "proactive").replace("{id}", oi.getId());
+    }
+
+    // ---- rules ------------------------------------------------------------------------------------------------------
+
+    private Severity severity(OpenInsight oi) {
+        if (oi.getRepeated()) return Severity.LOW;
+        Severity worst = Severity.LOW;
+        for (Anomaly a : oi.getAnomalies()) if (a.getSeverity().ordinal() > worst.ordinal()) worst = a.getSeverity();
+        return worst;
+    }
+
+    private static Long allClosedAt(OpenInsight oi) {
+        long last = Long.MIN_VALUE;
+        for (Anomaly a : oi.getAnomalies()) {
+            if (a.getStatus() != AnomalyStatus.CLOSED) return null;
+            last = Math.max(last, a.getCloseTime() != null ? a.getCloseTime() : a.getUpdateTime());
+        }
+        return last;
+    }
+
+    private boolean isRepeat(InsightState st, Anomaly a) {
+        String sig = a.getResource().getArn() + "|" + a.getMetricName();
+        for (ClosedInsight h : st.getHistory()) {
+            if (h.getKind() == a.getKind() && h.getSignature().contains(sig)
+                    && h.getClosedAt() + settings.repeatWindow().toMillis() > a.getStartTime()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<String> signature(List<Anomaly> anomalies) {
+        Set<String> s = new LinkedHashSet<>();
+        for (Anomaly a : anomalies) s.add(a.getResource().getArn() + "|" + a.getMetricName());
+        return s;
+    }
+
+    /**
+     * The CAUSAL anomaly (reactive insights): of the anomalies that started within a minute of the earliest start, the
+     * furthest upstream, then the earliest, then by id.
+     */
+    public static String causalId(OpenInsight oi) {
+        if (oi.getKind() != AnomalyKind.REACTIVE || oi.getAnomalies().isEmpty()) return null;
+        long earliest = Long.MAX_VALUE;
+        for (Anomaly a : oi.getAnomalies()) earliest = Math.min(earliest, a.getStartTime());
+        long first = earliest;
+        return oi.getAnomalies().stream().filter(a -> a.getStartTime() < first + MINUTE)
+                .min(Comparator.<Anomaly>comparingInt(a -> tier(a.getResource().getType())).thenComparingLong(Anomaly::getStartTime)
+                        .thenComparing(Anomaly::getId)).map(Anomaly::getId).orElse(null);
+    }
+
+    /** 0 data stores, 1 queues and streams, 2 compute and others, 3 load balancers and APIs: lower is further upstream. */
+    static int tier(String type) {
+        if (type.startsWith("AWS::RDS::") || type.startsWith("AWS::DynamoDB::") || type.startsWith("AWS::ElastiCache::")
+                || type.startsWith("AWS::S3::") || type.startsWith("AWS::EC2::Volume")) return 0;
+        if (type.startsWith("AWS::SQS::") || type.startsWith("AWS::Kinesis::") || type.startsWith("AWS::SNS::")) return 1;
+        if (type.startsWith("AWS::ElasticLoadBalancing") || type.startsWith("AWS::ApiGateway")) return 3;
+        return 2;
+    }
+
+    private static Anomaly causal(OpenInsight oi) {
+        String id = causalId(oi);
+        if (id == null) return oi.getAnomalies().stream().min(Comparator.comparingLong(Anomaly::getStartTime).thenComparing(Anomaly::getId)).orElseThrow();
+        return oi.getAnomalies().get(indexOf(oi, id));
+    }
+
+    /** Related events: those within the look-back before onset (and the onset minute), the latest {@code maxRelatedEvents}. */
+    private void relate(InsightState st, OpenInsight oi) {
+        List<ChangeEvent> related = new ArrayList<>(oi.getRelatedEvents());
+        Set<String> ids = new HashSet<>();
+        for (ChangeEvent e : related) ids.add(e.getId());
+        for (ChangeEvent e : st.getRecentEvents()) {
+            if (!ids.contains(e.getId()) && inWindow(oi, e, settings.lookback().toMillis())) {
+                related.add(e);
+                ids.add(e.getId());
+            }
+        }
+        related.removeIf(e -> !inWindow(oi, e, settings.lookback().toMillis()));
+        related.sort(EVENT_ORDER);
+        while (related.size() > settings.maxRelatedEvents()) related.remove(0);
+        oi.setRelatedEvents(related);
+        ChangeEvent cause = null;
+        for (ChangeEvent e : related) {
+            if (e.getErrorCode() == null && CAUSE_CLASSES.contains(e.getEventClass()) && inWindow(oi, e, settings.causeWindow().toMillis())) {
+                cause = e; // sorted by time: the latest wins
+            }
+        }
+        oi.setCauseEventId(cause == null ? null : cause.getId());
+    }
+
+    private static boolean inWindow(OpenInsight oi, ChangeEvent e, long before) {
+        return e.getTime() >= oi.getStartTime() - before && e.getTime() < oi.getStartTime() + MINUTE;
+    }
+
+    private static ChangeEvent cause(OpenInsight oi) {
+        if (oi.getCauseEventId() == null) return null;
+        for (ChangeEvent e : oi.getRelatedEvents()) if (e.getId().equals(oi.getCauseEventId())) return e;
+        return null;
+    }
+
+    private void describe(InsightState st, OpenInsight oi) {
+        Set<String> resources = new HashSet<>();
+        for (Anomaly a : oi.getAnomalies()) resources.add(a.getResource().getArn());
+        oi.setDescription(InsightText.description(oi.getKind(), causal(oi), oi.getAnomalies().size(), resources.size(), st.getApplication(),
+                cause(oi), oi.getStartTime(), oi.getRepeated()));
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------------
+
+    private static final Comparator<ChangeEvent> EVENT_ORDER = Comparator.comparingLong(ChangeEvent::getTime).thenComparing(ChangeEvent::getId);
+
+    /** State read back from Flink holds Avro arrays, which cannot remove through iterators: plain lists instead. */
+    private static void mutable(InsightState st) {
+        st.setStackNames(new ArrayList<>(st.getStackNames()));
+        st.setInsights(new ArrayList<>(st.getInsights()));
+        st.setRecentEvents(new ArrayList<>(st.getRecentEvents()));
+        st.setHistory(new ArrayList<>(st.getHistory()));
+        for (OpenInsight oi : st.getInsights()) {
+            oi.setAnomalies(new ArrayList<>(oi.getAnomalies()));
+            oi.setRelatedEvents(new ArrayList<>(oi.getRelatedEvents()));
+            oi.setRecommendations(new ArrayList<>(oi.getRecommendations()));
+        }
+    }
+
+    private static void remember(InsightState st, InsightInput in) {
+        if (in.getStackName() != null && !st.getStackNames().contains(in.getStackName())) {
+            st.getStackNames().add(in.getStackName());
+            st.getStackNames().sort(null);
+        }
+        if (in.getTagKey() != null) st.setTagKey(in.getTagKey());
+    }
+
+    private static OpenInsight open(InsightState st, AnomalyKind kind) {
+        for (OpenInsight oi : st.getInsights()) if (oi.getKind() == kind) return oi;
+        return null;
+    }
+
+    private static int indexOf(OpenInsight oi, String anomalyId) {
+        List<Anomaly> as = oi.getAnomalies();
+        for (int i = 0; i < as.size(); i++) if (as.get(i).getId().equals(anomalyId)) return i;
+        return -1;
+    }
+
+    /** The revision as kept in state: without its datapoints (notifications do not carry them). */
+    private static Anomaly strip(Anomaly a) {
+        return Anomaly.newBuilder(a).setDatapoints(new ArrayList<>()).build();
+    }
+}
