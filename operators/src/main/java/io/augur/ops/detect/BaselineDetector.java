@@ -43,9 +43,24 @@ public final class BaselineDetector implements Serializable {
     private static final long serialVersionUID = 1L;
 
     static final long DAY_MS = 86_400_000L;
-    /** Evidence statistics: point, short-horizon mean, long-horizon mean. */
-    static final int EVIDENCE = 3;
-    private static final double[] EVIDENCE_TAU = {0, 4, 24};
+    /** Evidence statistics: point, short-horizon mean, long-horizon mean, pattern novelty. */
+    static final int EVIDENCE = 4;
+    /** The pattern-novelty statistic (index into the evidence lists). */
+    static final int NOVELTY = 3;
+    private static final double[] EVIDENCE_TAU = {0, 4, 24, 0};
+    /**
+     * Pattern novelty: the n-gram order of the symbols it remembers (0: single symbols, i.e. value levels; longer
+     * contexts did not help on NAB), running-mean horizon (intervals), scale of the evidence, and observations before
+     * it counts (the memory must have seen the series first).
+     */
+    private static final int NOV_ORDER = 0;
+    private static final double NOV_TAU = 7, NOV_SCALE = 10, NOV_WARM = 600;
+    /**
+     * Multiple-testing correction of the smallest tail probability. The three residual statistics are strongly
+     * correlated and the novelty only counts once its memory is warm; the correction of the three-statistic
+     * detector is kept, so the residual evidence scores exactly as before.
+     */
+    private static final double BONFERRONI = 3;
     /** Mean absolute deviation to standard deviation for a normal distribution. */
     private static final double MAD_TO_SD = 1.2533;
     private static final double TAU_FAST = 2;
@@ -119,22 +134,45 @@ public final class BaselineDetector implements Serializable {
         s.setLastAlert(0L);
         s.setLastAlertTime(0L);
         s.setDailyPeak(ByteBuffer.allocate(0));
+        s.setPatternCounts(ByteBuffer.wrap(new byte[PatternMemory.SLOTS]));
+        s.setNovelty(0.0);
         ensureTail(s);
         return s;
     }
 
     /** Seeds the tail statistics (absent in v1 state) with the prior: a well-modelled series' point evidence. */
     private static void ensureTail(SeriesBaseline s) {
+        // v2 state has three statistics (no pattern novelty): the new ones start from the prior
+        pad(s.getEvidence(), 0.0);
+        pad(s.getEvidenceLogMean(), PRIOR_LOG_MEAN);
+        pad(s.getEvidenceLogDev(), PRIOR_LOG_DEV);
         if (s.getTailRate() != null && s.getTailRate().size() == EVIDENCE) return;
         List<Double> tr = new ArrayList<>(EVIDENCE), tm = new ArrayList<>(EVIDENCE), ts = new ArrayList<>(EVIDENCE);
         for (int i = 0; i < EVIDENCE; i++) {
-            tr.add(PRIOR_TAIL_RATE);
-            tm.add(PRIOR_TAIL_MEAN);
-            ts.add(2 * PRIOR_TAIL_MEAN * PRIOR_TAIL_MEAN);
+            boolean old = s.getTailRate() != null && i < s.getTailRate().size();
+            tr.add(old ? s.getTailRate().get(i) : PRIOR_TAIL_RATE);
+            tm.add(old ? s.getTailMean().get(i) : PRIOR_TAIL_MEAN);
+            ts.add(old ? s.getTailSquare().get(i) : 2 * PRIOR_TAIL_MEAN * PRIOR_TAIL_MEAN);
         }
         s.setTailRate(tr);
         s.setTailMean(tm);
         s.setTailSquare(ts);
+    }
+
+    private static void pad(List<Double> list, double prior) {
+        while (list.size() < EVIDENCE) list.add(prior);
+    }
+
+    /** The sequence memory's table, updated in place (a fresh one for state from before v3). */
+    private static byte[] patternTable(SeriesBaseline s) {
+        ByteBuffer buf = s.getPatternCounts();
+        if (buf != null && buf.hasArray() && buf.arrayOffset() == 0 && buf.position() == 0 && buf.array().length == PatternMemory.SLOTS) {
+            return buf.array();
+        }
+        byte[] t = new byte[PatternMemory.SLOTS];
+        if (buf != null && buf.remaining() == PatternMemory.SLOTS) buf.duplicate().get(t);
+        s.setPatternCounts(ByteBuffer.wrap(t));
+        return t;
     }
 
     /** Scores the observation at {@code timestampMillis} and updates {@code state} in place, with the default sensitivity. */
@@ -219,6 +257,14 @@ public final class BaselineDetector implements Serializable {
             zBase = (value - slow) / (MAD_TO_SD * slowDev);
         }
 
+        // ---- pattern novelty: how familiar is the current value level (the symbol of its deviation from the slow
+        // level, in units of the unclipped spread, spikes included) in the series' recent history
+        int symbol = PatternMemory.symbol((value - slow) / (MAD_TO_SD * Math.max(eps, s.getAbsDev())));
+        double u = PatternMemory.observe(patternTable(s), 0, symbol, n, NOV_ORDER);
+        double novelty = s.getNovelty() + alpha(steps, NOV_TAU) * (u - s.getNovelty());
+        s.setNovelty(novelty);
+        int novDir = symbol != 0 ? Integer.signum(symbol) : (int) Math.signum(zBase);
+
         // ---- evidence at several time scales, self-calibrated by the tail of its own history
         ensureTail(s);
         List<Double> ev = s.getEvidence();
@@ -246,7 +292,8 @@ public final class BaselineDetector implements Serializable {
             }
         }
         for (int i = 0; i < EVIDENCE; i++) {
-            double e = i == 0 ? zPoint : ev.get(i) + alpha(steps, EVIDENCE_TAU[i]) * (zBase - ev.get(i));
+            double e = i == 0 ? zPoint : i == NOVELTY ? novDir * NOV_SCALE * novelty
+                    : ev.get(i) + alpha(steps, EVIDENCE_TAU[i]) * (zBase - ev.get(i));
             ev.set(i, e);
             double x = Math.log1p(Math.abs(e));
             double m = lm.get(i), d = Math.max(ld.get(i), MIN_LOG_DEV);
@@ -283,6 +330,7 @@ public final class BaselineDetector implements Serializable {
                 todPeak[k] = (byte) (int) clamp(Math.round(Math.max(old, x) * TOD_QUANT), 0, 255);
             }
             lastEvidence[i] = r0 * Math.signum(e);
+            if (i == NOVELTY && n < NOV_WARM) p = 1;
             if (p < minP) {
                 minP = p;
                 dir = (int) Math.signum(e);
@@ -291,7 +339,7 @@ public final class BaselineDetector implements Serializable {
             lm.set(i, m + aCal * r);
             ld.set(i, ld.get(i) + aCal * (Math.abs(r) - ld.get(i)));
         }
-        double rarity = -Math.log10(Math.max(minP * EVIDENCE, 1e-300));
+        double rarity = -Math.log10(Math.max(minP * BONFERRONI, 1e-300));
 
         // ---- learn
         double aFast = alpha(steps, TAU_FAST);

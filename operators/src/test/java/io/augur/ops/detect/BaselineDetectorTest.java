@@ -230,7 +230,45 @@ class BaselineDetectorTest {
     }
 
     @Test
-    void aVersion1BaselineWithoutTheTailStatisticsKeepsScoring() {
+    void aSpikySeriesDroppingToALevelItHasNotVisitedIsNovelThoughItsResidualsAreUsualButItsUsualSpikesAreNot() {
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(11);
+        int i = 0;
+        double steadyNovelty = 0;
+        for (; i < 3000; i++) {
+            double v = 20 + r.nextGaussian() + (r.nextDouble() < 0.1 ? 15 : 0); // upward spikes at 10% of the datapoints
+            detector.score(st, T0 + i * FIVE_MIN, v);
+            if (i > 1500) steadyNovelty = Math.max(steadyNovelty, Math.abs(detector.lastEvidence[BaselineDetector.NOVELTY]));
+        }
+        assertThat(steadyNovelty).as("spikes of the usual size at random times are familiar").isLessThan(DetectorSettings.defaults().criticalRarity());
+        Score s = detector.score(st, T0 + i * FIVE_MIN, 12);
+        for (int k = 0; k < BaselineDetector.NOVELTY; k++) {
+            assertThat(detector.lastEvidence[k]).as("residual statistic %d: the spikes made the spread wide", k).isLessThan(0.5);
+        }
+        assertThat(detector.lastEvidence[BaselineDetector.NOVELTY]).as("a level not visited lately").isLessThan(-DetectorSettings.defaults().criticalRarity());
+        assertThat(s.anomalyScore()).isGreaterThan(DetectorSettings.SHIPPED_THRESHOLD);
+        assertThat(s.direction()).isEqualTo(-1);
+    }
+
+    @Test
+    void aQuietSeriesThatStartsToOscillateIsAnomalousAndTheOscillationIsLearned() {
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(12);
+        int i = 0;
+        for (; i < 3000; i++) detector.score(st, T0 + i * FIVE_MIN, 20 + r.nextGaussian());
+        Score onset = detector.score(st, T0 + i++ * FIVE_MIN, 27);
+        assertThat(onset.anomalyScore()).isGreaterThan(DetectorSettings.SHIPPED_THRESHOLD);
+        assertThat(detector.lastEvidence[BaselineDetector.NOVELTY]).isGreaterThan(DetectorSettings.defaults().criticalRarity());
+        double lateNovelty = 0;
+        for (int k = 1; k < 1000; k++, i++) {
+            detector.score(st, T0 + i * FIVE_MIN, 20 + (k % 2 == 0 ? 7 : -6) + 0.3 * r.nextGaussian());
+            if (k > 100) lateNovelty = Math.max(lateNovelty, Math.abs(detector.lastEvidence[BaselineDetector.NOVELTY]));
+        }
+        assertThat(lateNovelty).as("the oscillation is the new normal").isLessThan(0.5);
+    }
+
+    @Test
+    void aVersion1Or2BaselineWithoutTheTailStatisticsOrThePatternMemoryKeepsScoring() {
         SeriesBaseline st = detector.newState();
         Random r = new Random(9);
         int i = 0;
@@ -242,12 +280,21 @@ class BaselineDetectorTest {
         st.setDailyPeak(java.nio.ByteBuffer.allocate(0));
         st.setAbsDev(0.0);
         st.setLastAlertTime(0L);
+        // and the v3 fields: three evidence statistics, no pattern memory
+        for (java.util.List<Double> l : java.util.List.of(st.getEvidence(), st.getEvidenceLogMean(), st.getEvidenceLogDev())) {
+            l.remove(l.size() - 1);
+        }
+        st.setPatternCounts(java.nio.ByteBuffer.allocate(0));
+        st.setNovelty(0.0);
         for (int k = 0; k < 300; k++, i++) {
             Score s = detector.score(st, T0 + i * FIVE_MIN, 50 + r.nextGaussian());
             assertValid(s);
             assertThat(s.warm()).isTrue();
         }
         assertThat(st.getTailRate()).hasSize(BaselineDetector.EVIDENCE);
+        assertThat(st.getEvidence()).hasSize(BaselineDetector.EVIDENCE);
+        assertThat(st.getEvidenceLogDev()).hasSize(BaselineDetector.EVIDENCE);
+        assertThat(st.getPatternCounts().remaining()).isEqualTo(PatternMemory.SLOTS);
         assertThat(st.getDailyPeak().remaining()).isEqualTo(BaselineDetector.EVIDENCE * DetectorSettings.defaults().dailyBins());
         assertThat(detector.score(st, T0 + i * FIVE_MIN, 80).anomalyScore()).isGreaterThan(DetectorSettings.SHIPPED_THRESHOLD);
     }
