@@ -33,7 +33,7 @@ class SchemaEvolutionTest {
     /** Every Avro record in state-schemas. A new record must be added here (the count check below enforces it). */
     static List<Class<? extends SpecificRecordBase>> records() {
         return List.of(Resource.class, MetricDatapoint.class, ChangeEvent.class, DeadLetter.class, RawRecord.class, SeriesSeen.class,
-                SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class);
+                SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class, OpsItemRef.class);
     }
 
     @Test
