@@ -59,6 +59,8 @@ public final class MotoServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start moto: needs python3 with moto[server] (pip install 'moto[server]')", e);
         }
+        Process started = p;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly)); // also when the test JVM is stopped
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) throw new IllegalStateException("moto exited (is moto installed for python3?): " + Files.readString(log));

@@ -58,6 +58,8 @@ class SnsEventBridgeSinkTest {
         m.put("notify.sns.endpoint", endpoint);
         m.put("notify.eventbridge.endpoint", endpoint);
         m.put("notify.max-time-in-buffer", "200ms");
+        m.put("notify.api-call-attempt-timeout", "30s"); // moto takes 2-5 s for a PutEvents of 10 on a busy machine
+        m.put("notify.api-call-timeout", "90s");
         m.put("checkpoint.interval", "0");
         return m;
     }
