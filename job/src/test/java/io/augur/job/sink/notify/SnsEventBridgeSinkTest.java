@@ -173,6 +173,46 @@ class SnsEventBridgeSinkTest {
     }
 
     @Test
+    void partlyFailedBatchesRetryOnlyTheFailedEntriesAndAnInvalidEntryIsDroppedAlone() throws Exception {
+        String topic = moto.sns().createTopic(b -> b.name("augur-partial")).topicArn();
+        String snsQueue = moto.queue("partial-sns");
+        moto.sns().subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(moto.queueArn(snsQueue)));
+        moto.events().createEventBus(b -> b.name("partial-bus"));
+        moto.events().putRule(b -> b.name("all").eventBusName("partial-bus").eventPattern("{\"source\":[\"augur.devops-guru\"]}"));
+        String ebQueue = moto.queue("partial-eventbridge");
+        moto.events().putTargets(b -> b.rule("all").eventBusName("partial-bus").targets(t -> t.id("q").arn(moto.queueArn(ebQueue))));
+
+        List<InsightNotification> input = InsightEvents.lifecycles(10);
+        String poisoned = input.get(17).getId();
+        Set<String> deliverable = input.stream().map(InsightNotification::getId).filter(id -> !id.equals(poisoned)).collect(Collectors.toCollection(TreeSet::new));
+        try (io.augur.job.testing.FaultProxy proxy = new io.augur.job.testing.FaultProxy(moto.endpoint())) {
+            proxy.failFirst(key -> Math.floorMod(key.hashCode(), 3) == 0).poison(key -> key.contains(poisoned));
+            Map<String, String> m = awsConfig(proxy.endpoint());
+            m.put("notify.sinks", "sns,eventbridge");
+            m.put("notify.sns.topic-arns", topic);
+            m.put("notify.eventbridge.bus-name", "partial-bus");
+            m.put("notify.retry.backoff", "50ms");
+            run(input, AugurConfig.defaults().with(m), "partial-failures");
+
+            List<String> sns = new ArrayList<>();
+            for (Message msg : moto.drain(snsQueue, deliverable.size(), Duration.ofSeconds(60), Duration.ofSeconds(2))) {
+                sns.add(InsightEvents.MAPPER.readTree(msg.body()).get("MessageAttributes").get("NotificationId").get("Value").asText());
+            }
+            List<String> events = new ArrayList<>();
+            for (Message msg : moto.drain(ebQueue, deliverable.size(), Duration.ofSeconds(60), Duration.ofSeconds(2))) {
+                events.add(InsightEvents.MAPPER.readTree(msg.body()).get("detail").get("notificationId").asText());
+            }
+            // each deliverable notification exactly once: the entries that succeeded were not sent again
+            assertThat(sns).containsExactlyInAnyOrderElementsOf(deliverable);
+            assertThat(events).containsExactlyInAnyOrderElementsOf(deliverable);
+            assertThat(proxy.forwarded()).hasSize(2 * deliverable.size());
+            assertThat(proxy.forwarded().values()).allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
+            assertThat(proxy.partialFailures()).isGreaterThan(4);
+            assertThat(proxy.wholeFailures()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void severityAndMessageTypeFiltersPickWhatSnsGets() throws Exception {
         String topic = moto.sns().createTopic(b -> b.name("augur-high-only")).topicArn();
         String queue = moto.queue("high-only");
