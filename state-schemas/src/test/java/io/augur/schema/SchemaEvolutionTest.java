@@ -34,7 +34,7 @@ class SchemaEvolutionTest {
     static List<Class<? extends SpecificRecordBase>> records() {
         return List.of(Resource.class, MetricDatapoint.class, ChangeEvent.class, DeadLetter.class, RawRecord.class, SeriesSeen.class,
                 SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class,
-                CoverageSettings.class, ResourceMembership.class, CoverageItem.class, InsightInput.class, InsightState.class);
+                CoverageSettings.class, ResourceMembership.class, CoverageItem.class, InsightInput.class, InsightState.class, OpsItemRef.class);
     }
 
     @Test

@@ -98,6 +98,36 @@ public final class AugurConfig {
     public static final ConfigKey CHECKPOINT_INTERVAL = key("checkpoint.interval", "60s", "duration", "Checkpoint interval; 0 disables checkpointing (not for production).");
     public static final ConfigKey CHECKPOINT_DIR = key("checkpoint.dir", "", "URI", "Checkpoint storage, e.g. s3://bucket/checkpoints; empty = the cluster's setting (Managed Flink manages its own).");
 
+    // ---- notify.*: notification sinks (SNS, EventBridge, OpsCenter), see io.augur.job.sink.notify ----
+    public static final ConfigKey NOTIFY_SINKS = key("notify.sinks", "", "comma-separated: sns, eventbridge, opscenter; empty for none", "Which notification sinks are on.");
+    public static final ConfigKey NOTIFY_REGION = key("notify.region", "us-east-1", "AWS region", "Region of the SNS topics, the event bus and OpsCenter.");
+    public static final ConfigKey NOTIFY_CREDENTIALS = key("notify.credentials.provider", "AUTO", "one of AUTO|BASIC|PROFILE|ENV_VAR|SYS_PROP", "AWS credentials for the notification sinks (AUTO = the default chain; on Managed Flink, the application's role).");
+    public static final ConfigKey NOTIFY_ACCESS_KEY = key("notify.credentials.access-key-id", "", "string", "Access key for BASIC credentials. Never logged.");
+    public static final ConfigKey NOTIFY_SECRET_KEY = key("notify.credentials.secret-key", "", "string", "Secret key for BASIC credentials. Never logged.");
+    public static final ConfigKey NOTIFY_PROFILE = key("notify.credentials.profile", "", "string", "Profile name for PROFILE credentials.");
+    public static final ConfigKey NOTIFY_SNS_TOPICS = key("notify.sns.topic-arns", "", "up to 2 SNS topic ARNs, comma-separated (.fifo topics allowed)", "Topics that get DevOps Guru-shaped insight notifications.");
+    public static final ConfigKey NOTIFY_SNS_ENDPOINT = key("notify.sns.endpoint", "", "URL", "SNS endpoint override (e.g. a local emulator); empty for AWS.");
+    public static final ConfigKey NOTIFY_SNS_SEVERITIES = key("notify.sns.severities", "LOW,MEDIUM,HIGH", "comma-separated LOW|MEDIUM|HIGH", "Insight severities sent to SNS (DevOps Guru's Severities filter).");
+    public static final ConfigKey NOTIFY_SNS_MESSAGE_TYPES = key("notify.sns.message-types", "NEW_INSIGHT,NEW_ASSOCIATION,SEVERITY_UPGRADED,NEW_RECOMMENDATION,CLOSED_INSIGHT",
+            "comma-separated NEW_INSIGHT|NEW_ASSOCIATION|SEVERITY_UPGRADED|NEW_RECOMMENDATION|CLOSED_INSIGHT", "Message types sent to SNS (DevOps Guru's MessageTypes filter).");
+    public static final ConfigKey NOTIFY_EVENTBRIDGE_BUS = key("notify.eventbridge.bus-name", "default", "event bus name or ARN", "Event bus that gets the insight events.");
+    public static final ConfigKey NOTIFY_EVENTBRIDGE_SOURCE = key("notify.eventbridge.source", "augur.devops-guru", "event source, not starting with aws.", "Source of the events (DevOps Guru's own is aws.devops-guru, which only AWS may use).");
+    public static final ConfigKey NOTIFY_EVENTBRIDGE_ENDPOINT = key("notify.eventbridge.endpoint", "", "URL", "EventBridge endpoint override; empty for AWS.");
+    public static final ConfigKey NOTIFY_OPSCENTER_CATEGORY = key("notify.opscenter.category", "Performance", "one of Availability|Cost|Performance|Recovery|Security", "Category of the OpsItems.");
+    public static final ConfigKey NOTIFY_OPSCENTER_SOURCE = key("notify.opscenter.source", "Augur", "1-128 characters without aws, amazon or amzn", "Source of the OpsItems.");
+    public static final ConfigKey NOTIFY_OPSCENTER_ENDPOINT = key("notify.opscenter.endpoint", "", "URL", "Systems Manager endpoint override; empty for AWS.");
+    public static final ConfigKey NOTIFY_OPSCENTER_MAX_ITEMS = key("notify.opscenter.remembered-items", "10000", "integer", "How many insight -> OpsItem ids the sink keeps in state (the least recently used are looked up again with DescribeOpsItems).");
+    public static final ConfigKey NOTIFY_MAX_BATCH = key("notify.max-batch-size", "10", "integer", "Notifications per request (PublishBatch and PutEvents take at most 10).");
+    public static final ConfigKey NOTIFY_MAX_IN_FLIGHT = key("notify.max-in-flight", "4", "integer", "Concurrent requests per subtask for SNS standard topics and EventBridge; FIFO topics and OpsCenter use 1 to keep each insight's events in order.");
+    public static final ConfigKey NOTIFY_MAX_BUFFERED = key("notify.max-buffered", "1000", "integer", "Notifications a sink subtask buffers (and checkpoints) before it applies backpressure.");
+    public static final ConfigKey NOTIFY_MAX_TIME_IN_BUFFER = key("notify.max-time-in-buffer", "1s", "duration", "Longest a notification waits for a fuller batch.");
+    public static final ConfigKey NOTIFY_REQUEST_TIMEOUT = key("notify.request-timeout", "5m", "duration", "A request not answered (SDK retries included) in this time is sent again.");
+    public static final ConfigKey NOTIFY_API_CALL_ATTEMPT_TIMEOUT = key("notify.api-call-attempt-timeout", "10s", "duration", "Timeout of one HTTP attempt; the SDK retries a timed-out attempt.");
+    public static final ConfigKey NOTIFY_API_CALL_TIMEOUT = key("notify.api-call-timeout", "60s", "duration", "Timeout of one API call with all its SDK attempts.");
+    public static final ConfigKey NOTIFY_SDK_MAX_ATTEMPTS = key("notify.sdk-max-attempts", "4", "integer", "Attempts per API call by the SDK (standard retry mode: backoff with jitter on throttling, 5xx and timeouts).");
+    public static final ConfigKey NOTIFY_RETRY_BACKOFF = key("notify.retry.backoff", "200ms", "duration", "First wait before the sink sends failed notifications again (after the SDK's own attempts); doubles per consecutive failure.");
+    public static final ConfigKey NOTIFY_RETRY_MAX_BACKOFF = key("notify.retry.max-backoff", "30s", "duration", "Longest wait between the sink's re-sends.");
+
     /** Every key Augur knows, in documentation order. */
     public static final List<ConfigKey> KEYS;
     private static final Map<String, ConfigKey> BY_NAME;
