@@ -33,7 +33,8 @@ class SchemaEvolutionTest {
     /** Every Avro record in state-schemas. A new record must be added here (the count check below enforces it). */
     static List<Class<? extends SpecificRecordBase>> records() {
         return List.of(Resource.class, MetricDatapoint.class, ChangeEvent.class, DeadLetter.class, RawRecord.class, SeriesSeen.class,
-                SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class);
+                SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class,
+                BurstMatch.class, ExhaustionForecast.class, ForecastHistory.class, SeriesAnomalyState.class, ProactiveAnomalyState.class);
     }
 
     @Test
@@ -95,7 +96,12 @@ class SchemaEvolutionTest {
             "ChangeEvent", List.of("Resource"),
             "ScoredDatapoint", List.of("Resource", "MetricDatapoint"),
             "Anomaly", List.of("Resource"),
-            "InsightNotification", List.of("Resource", "Anomaly"));
+            "InsightNotification", List.of("Resource", "Anomaly"),
+            "BurstMatch", List.of("Resource", "MetricDatapoint", "ScoredDatapoint"),
+            "ExhaustionForecast", List.of("Resource", "MetricDatapoint", "Anomaly"),
+            "ForecastHistory", List.of("Resource", "MetricDatapoint"),
+            "SeriesAnomalyState", List.of("Resource", "Anomaly"),
+            "ProactiveAnomalyState", List.of("Resource", "Anomaly"));
 
     private static List<Schema> history(String name) throws IOException {
         List<Schema> out = new ArrayList<>();

@@ -1,0 +1,38 @@
+package io.augur.ops.anomaly;
+
+/**
+ * Whether a value deviates from a reference (the baseline's expected value and band at an anomaly's onset), in a
+ * direction. Beyond the band is not enough: near-constant series have bands narrower than any change that matters
+ * (5xx count 2 where 1 was expected), so a deviation must also be a real change: at least a fraction of the expected
+ * value, and for counts more than Poisson noise (three standard deviations, √expected each).
+ */
+public final class Deviation {
+    private Deviation() {}
+
+    public static boolean deviates(double value, double expected, double lower, double upper, int direction, String unit,
+                                   double minRelativeChange) {
+        if (direction == 0 || !Double.isFinite(value) || !Double.isFinite(expected)) return false;
+        double change = direction > 0 ? value - expected : expected - value;
+        boolean beyondBand = direction > 0 ? value > upper : value < lower;
+        return beyondBand && change > 0 && change >= floor(expected, unit, minRelativeChange);
+    }
+
+    /** The smallest change that counts at this expected value. */
+    public static double floor(double expected, String unit, double minRelativeChange) {
+        double f = minRelativeChange * Math.abs(expected);
+        if (isCount(unit)) f = Math.max(f, 3 * Math.sqrt(Math.max(1, Math.abs(expected))));
+        return f;
+    }
+
+    /** |value - expected| relative to the expected value (or to the band, or 1 for counts, when the expected value is about 0). */
+    public static double relativeChange(double value, double expected, double lower, double upper, String unit) {
+        double scale = Math.max(Math.abs(expected), Math.max(upper - expected, expected - lower));
+        if (isCount(unit)) scale = Math.max(scale, 1);
+        if (!(scale > 0)) return value == expected ? 0 : 1e6;
+        return Math.min(1e6, Math.abs(value - expected) / scale);
+    }
+
+    static boolean isCount(String unit) {
+        return "Count".equals(unit) || "Count/Second".equals(unit);
+    }
+}
