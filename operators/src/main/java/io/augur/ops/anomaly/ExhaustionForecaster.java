@@ -91,8 +91,10 @@ public final class ExhaustionForecaster {
             at = earliest = latest = now;
         } else if (fit.slope > 0) {
             double dc = gap / fit.slope;
-            double de = fit.high > 0 ? Math.max(0, gap - z * fit.scale) / fit.high : dc;
-            double dl = fit.low > 0 ? (gap + z * fit.scale) / fit.low : Double.POSITIVE_INFINITY;
+            // the level band: the residual spread, plus the trend's change across half a bucket (the resolution of the history)
+            double band = z * fit.scale + fit.slope * settings.bucket().toMillis() / (2.0 * HOUR);
+            double de = fit.high > 0 ? Math.max(0, gap - band) / fit.high : dc;
+            double dl = fit.low > 0 ? (gap + band) / fit.low : Double.POSITIVE_INFINITY;
             // a trend that moves the series less than a few noise widths over the fitted span is not extrapolated by days
             boolean clear = fit.slope * fit.spanHours >= MIN_TREND_TO_NOISE * fit.scale;
             // and a forecast reaches no further ahead than a few times the span it was fitted on
