@@ -10,6 +10,7 @@ import io.augur.ops.flink.dedup.DedupDatapoints;
 import io.augur.ops.flink.detect.ScoreDatapoints;
 import io.augur.ops.flink.parse.ParseRecords;
 import io.augur.ops.format.RecordJson;
+import io.augur.schema.Anomaly;
 import io.augur.schema.ChangeEvent;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.MetricDatapoint;
@@ -33,7 +34,8 @@ import static io.augur.ops.flink.SideOutputs.DEAD_LETTERS;
 public final class AugurTopology {
     /** The streams the topology produces; later stages (baselines, patterns, insights) attach here. */
     public record Streams(DataStream<MetricDatapoint> metrics, DataStream<ChangeEvent> events, DataStream<DeadLetter> deadLetters,
-                          DataStream<ScoredDatapoint> scores, DataStream<ScoredDatapoint> anomalousPoints) {}
+                          DataStream<ScoredDatapoint> scores, DataStream<ScoredDatapoint> anomalousPoints,
+                          DataStream<Anomaly> anomalies, DataStream<ScoredDatapoint> latePoints) {}
 
     private AugurTopology() {}
 
@@ -89,7 +91,14 @@ public final class AugurTopology {
                 .keyBy(ScoreDatapoints.seriesStatKey())
                 .process(new ScoreDatapoints(detector, sensitivityThreshold(cfg, detector), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL)))
                 .uid("score-datapoints").name("Score datapoints against baselines");
-        return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS));
+        AnomalyStep.Result anomalies = anomalies(scores, uniqueEvents, cfg);
+        return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS),
+                anomalies.anomalies(), anomalies.latePoints());
+    }
+
+    /** Step: scored datapoints (and change events, for deployments) to DevOps Guru anomalies. See {@link AnomalyStep}. */
+    static AnomalyStep.Result anomalies(DataStream<ScoredDatapoint> scores, DataStream<ChangeEvent> events, AugurConfig cfg) {
+        return AnomalyStep.build(scores, events, cfg);
     }
 
     /** {@code detector.sensitivity}: low, medium, high, or a score threshold in (0,1]. */
@@ -103,5 +112,7 @@ public final class AugurTopology {
         outputs.write(s.events(), "change-events", RecordJson::changeEvent);
         outputs.write(s.deadLetters(), "dead-letter", RecordJson::deadLetter);
         outputs.write(s.anomalousPoints(), "anomalous-points", RecordJson::scored);
+        outputs.write(s.anomalies(), "anomalies", RecordJson::anomaly);
+        outputs.write(s.latePoints(), "late-points", RecordJson::scored);
     }
 }

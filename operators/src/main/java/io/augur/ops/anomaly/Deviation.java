@@ -9,12 +9,29 @@ package io.augur.ops.anomaly;
 public final class Deviation {
     private Deviation() {}
 
+    /** Beyond the band in the direction, and a real change (confirmations and ongoing anomalies). */
     public static boolean deviates(double value, double expected, double lower, double upper, int direction, String unit,
                                    double minRelativeChange) {
         if (direction == 0 || !Double.isFinite(value) || !Double.isFinite(expected)) return false;
-        double change = direction > 0 ? value - expected : expected - value;
+        if (value >= 0) {
+            // metrics are not negative: an expectation below 0 (a trend extrapolated too far) means 0
+            expected = Math.max(expected, 0);
+            lower = Math.max(lower, 0);
+            upper = Math.max(upper, 0);
+        }
         boolean beyondBand = direction > 0 ? value > upper : value < lower;
-        return beyondBand && change > 0 && change >= floor(expected, unit, minRelativeChange);
+        return beyondBand && changed(value, expected, direction, unit, minRelativeChange);
+    }
+
+    /**
+     * A real change in the direction, whatever the band (onsets: the detector scored the datapoint on evidence of its
+     * own, which is not always outside its band).
+     */
+    public static boolean changed(double value, double expected, int direction, String unit, double minRelativeChange) {
+        if (direction == 0 || !Double.isFinite(value) || !Double.isFinite(expected)) return false;
+        if (value >= 0) expected = Math.max(expected, 0);
+        double change = direction > 0 ? value - expected : expected - value;
+        return change > 0 && change >= floor(expected, unit, minRelativeChange);
     }
 
     /** The smallest change that counts at this expected value. */

@@ -52,6 +52,7 @@ public final class ExhaustionForecaster {
         }
     }
 
+    static final boolean DEBUG = Boolean.getBoolean("augur.debug");
     private final AnomalySettings settings;
 
     public ExhaustionForecaster(AnomalySettings settings) {
@@ -123,10 +124,10 @@ public final class ExhaustionForecaster {
     private record Fit(double level, double slope, double low, double high, double scale, double confidence, double spanHours) {}
 
     /**
-     * Theil–Sen over the window (a quarter, half or all of {@code fitWindow}) with the narrowest slope interval among
-     * those whose slope lies in the interval of the newest quarter: a trend that began a few hours ago is fitted on
-     * those hours only (a longer window would mix in the flat part before it and underestimate it), a steady series on
-     * the whole window (the least noisy estimate).
+     * Theil–Sen over the longest window (a quarter, half or all of {@code fitWindow}) that shows the same trend as the
+     * newest quarter (its slope within the quarter's interval, or within 10 % of it), preferring one whose trend is
+     * significant: a trend that began a few hours ago is fitted on those hours only (a longer window would mix in the
+     * flat part before it and underestimate it), a steady series on the whole window (the least noisy estimate).
      */
     private Fit windowFit(long[] times, double[] x, double[] y, int n, long now, double z) {
         long half = settings.bucket().toMillis() / 2;
@@ -139,8 +140,14 @@ public final class ExhaustionForecaster {
             if (n - first < MIN_PAIRS) continue;
             Fit f = theilSen(x, y, first, n, z);
             if (shortest == null) shortest = f;
-            boolean consistent = f.slope >= shortest.low && f.slope <= shortest.high;
-            if (consistent && (chosen == null || f.high - f.low <= chosen.high - chosen.low)) chosen = f;
+            // the same trend as the newest quarter: within its interval, or within 10 % of its slope
+            boolean consistent = (f.slope >= shortest.low && f.slope <= shortest.high)
+                    || Math.abs(f.slope - shortest.slope) <= 0.1 * Math.abs(shortest.slope);
+            boolean significant = f.low > 0 || f.high < 0;
+            if (DEBUG) System.out.println("DBG now=" + now + " w=" + w / 3600000 + " slope=" + f.slope + " [" + f.low + "," + f.high + "] span=" + f.spanHours + " consistent=" + consistent);
+            if (!consistent) continue;
+            // the longest consistent window, preferring one whose trend is significant
+            if (chosen == null || significant || !(chosen.low > 0 || chosen.high < 0)) chosen = f;
         }
         return chosen;
     }

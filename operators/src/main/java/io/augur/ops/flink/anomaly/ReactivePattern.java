@@ -59,10 +59,10 @@ public final class ReactivePattern {
                 false, NFACompiler.compileFactory(p, false), null, p.getAfterMatchSkipStrategy(), new ToMatch(), LATE_POINTS);
     }
 
-    /** A datapoint that can start a burst: scored anomalous, and a real change from its own expected value. */
+    /** A datapoint that can start a burst: scored anomalous, and a real change from its expected value. */
     public static boolean isOnset(ScoredDatapoint p, double minRelativeChange) {
-        return p.getWarm() && p.getAnomalous() && Deviation.deviates(p.getValue(), p.getExpected(), p.getLower(), p.getUpper(),
-                p.getDirection(), p.getDatapoint().getUnit(), minRelativeChange);
+        return p.getWarm() && p.getAnomalous() && Deviation.changed(p.getValue(), p.getExpected(), p.getDirection(),
+                p.getDatapoint().getUnit(), minRelativeChange);
     }
 
     /** Whether {@code p} still deviates from what was expected at {@code onset}, in the onset's direction. */

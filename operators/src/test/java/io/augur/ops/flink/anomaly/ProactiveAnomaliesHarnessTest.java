@@ -79,20 +79,20 @@ class ProactiveAnomaliesHarnessTest {
         assertThat(open.getDirection()).isEqualTo(-1);
         assertThat(open.getPeriod()).as("the forecaster's bucket").isEqualTo(900);
         assertThat(open.getSeverity()).as("storage full: HIGH in the catalog").isEqualTo(Severity.HIGH);
-        assertThat(open.getStartTime()).as("the first of three agreeing forecasts").isEqualTo(at("2025-03-04T03:30:00Z"));
-        assertThat(open.getOpenTime()).as("6 h into the 20-hour fill, 14 h before the disk is full").isEqualTo(at("2025-03-04T04:00:00Z"));
-        assertThat(open.getPredictionStart()).isEqualTo(at("2025-03-04T17:43:38.096Z"));
-        assertThat(open.getPredictionEnd()).isEqualTo(at("2025-03-04T18:02:47.287Z"));
+        assertThat(open.getStartTime()).as("the first of three agreeing forecasts").isEqualTo(at("2025-03-04T02:45:00Z"));
+        assertThat(open.getOpenTime()).as("5 h 15 min into the 20-hour fill, 14 h 45 min before the disk is full").isEqualTo(at("2025-03-04T03:15:00Z"));
+        assertThat(open.getPredictionStart()).isEqualTo(at("2025-03-04T17:43:29.717Z"));
+        assertThat(open.getPredictionEnd()).isEqualTo(at("2025-03-04T18:21:02.502Z"));
         assertThat(open.getPredictionStart()).isLessThanOrEqualTo(full);
         assertThat(open.getPredictionEnd()).isGreaterThanOrEqualTo(full);
         assertThat(open.getName()).isEqualTo("FreeStorageSpace of AWS::RDS::DBInstance orders-db is falling towards its limit");
-        assertThat(open.getDescription()).contains("forecast to reach its limit of 0 Bytes (storage full: writes fail) between 2025-03-04T17:43:38.096Z and 2025-03-04T18:02:47.287Z");
+        assertThat(open.getDescription()).contains("forecast to reach its limit of 0 Bytes (storage full: writes fail) between 2025-03-04T17:43:29.717Z and 2025-03-04T18:21:02.502Z");
         assertThat(open.getDatapoints()).hasSize(30).allSatisfy(v -> assertThat(v.getExpected()).isNotNull());
 
         // one revision when the limit is reached (the forecast moved from "in 14 h" to "now"), then the close once storage
         // was added (minute 1900 = 19:40) and three forecasts in a row no longer reach 0
         assertThat(out).extracting(Anomaly::getRevision, Anomaly::getStatus, Anomaly::getUpdateTime).containsExactly(
-                tuple(0, AnomalyStatus.ONGOING, at("2025-03-04T04:00:00Z")),
+                tuple(0, AnomalyStatus.ONGOING, at("2025-03-04T03:15:00Z")),
                 tuple(1, AnomalyStatus.ONGOING, at("2025-03-04T18:00:00Z")),
                 tuple(2, AnomalyStatus.CLOSED, at("2025-03-04T21:15:00Z")));
         assertThat(out.get(1).getPredictionStart()).isEqualTo(full);
