@@ -52,7 +52,6 @@ public final class ExhaustionForecaster {
         }
     }
 
-    static final boolean DEBUG = Boolean.getBoolean("augur.debug");
     private final AnomalySettings settings;
 
     public ExhaustionForecaster(AnomalySettings settings) {
@@ -144,7 +143,6 @@ public final class ExhaustionForecaster {
             boolean consistent = (f.slope >= shortest.low && f.slope <= shortest.high)
                     || Math.abs(f.slope - shortest.slope) <= 0.1 * Math.abs(shortest.slope);
             boolean significant = f.low > 0 || f.high < 0;
-            if (DEBUG) System.out.println("DBG now=" + now + " w=" + w / 3600000 + " slope=" + f.slope + " [" + f.low + "," + f.high + "] span=" + f.spanHours + " consistent=" + consistent);
             if (!consistent) continue;
             // the longest consistent window, preferring one whose trend is significant
             if (chosen == null || significant || !(chosen.low > 0 || chosen.high < 0)) chosen = f;
