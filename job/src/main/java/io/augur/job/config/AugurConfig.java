@@ -60,7 +60,7 @@ public final class AugurConfig {
     // ---- anomalies: the CEP patterns (reactive bursts, proactive exhaustion forecasts) and their noise control
     public static final ConfigKey ANOMALY_POINTS = key("anomaly.reactive.points", "4", "integer", "Reactive: datapoints of a series that must deviate from the expected band (the first scored anomalous) within anomaly.reactive.window to open an anomaly; at least 2.");
     public static final ConfigKey ANOMALY_WINDOW = key("anomaly.reactive.window", "8m", "duration", "Reactive: the time bound of that burst (for 5-minute metrics use at least 20m).");
-    public static final ConfigKey ANOMALY_MIN_CHANGE = key("anomaly.reactive.min-change", "0.1", "fraction", "Reactive: a deviation must also change the value by this fraction of the expected value (counts: also more than Poisson noise).");
+    public static final ConfigKey ANOMALY_MIN_CHANGE = key("anomaly.reactive.min-change", "0.2", "fraction", "Reactive: a deviation must also change the value by this fraction of the expected value (counts: also more than Poisson noise).");
     public static final ConfigKey ANOMALY_EXTREME = key("anomaly.reactive.extreme-score", "0.99", "score in (0,1]", "Reactive: on errors, throttles and 5xx one datapoint scored this high opens an anomaly at once.");
     public static final ConfigKey ANOMALY_QUIET = key("anomaly.reactive.quiet", "10m", "duration", "Reactive: an anomaly ends after this long without a deviating datapoint.");
     public static final ConfigKey ANOMALY_FLAP = key("anomaly.reactive.flap-window", "20m", "duration", "Reactive: an ended anomaly is reported closed only when no new burst came within this window; one that did merges into it.");

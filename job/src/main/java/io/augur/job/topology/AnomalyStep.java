@@ -54,7 +54,7 @@ public final class AnomalyStep {
 
         // reactive: CEP finds bursts per series; the lifecycle opens, revises and closes anomalies
         KeyedStream<ScoredDatapoint, String> bySeries = scores.keyBy(ScoredDatapoint::getSeriesKey);
-        SingleOutputStreamOperator<BurstMatch> bursts = ReactivePattern.apply(bySeries, s).uid("anomaly-reactive-pattern").name("CEP reactive bursts");
+        SingleOutputStreamOperator<BurstMatch> bursts = ReactivePattern.apply(bySeries, s, severities).uid("anomaly-reactive-pattern").name("CEP reactive bursts");
         DataStream<ScoredDatapoint> late = bursts.getSideOutput(ReactivePattern.LATE_POINTS)
                 .process(new CountLatePoints()).returns(new AvroTypeInfo<>(ScoredDatapoint.class))
                 .uid("anomaly-late-points").name("Count late datapoints");

@@ -57,7 +57,7 @@ public record AnomalySettings(int burstPoints, Duration burstWindow, double minR
     }
 
     public static AnomalySettings defaults() {
-        return new AnomalySettings(4, Duration.ofMinutes(8), 0.1, 0.99,
+        return new AnomalySettings(4, Duration.ofMinutes(8), 0.2, 0.99,
                 Duration.ofMinutes(10), Duration.ofMinutes(20), 30, 10, 5.0,
                 Duration.ofMinutes(15), Duration.ofDays(7), Duration.ofHours(12), Duration.ofHours(6), Duration.ofHours(26),
                 Duration.ofHours(50), 3, Duration.ofHours(1), Duration.ofDays(1),

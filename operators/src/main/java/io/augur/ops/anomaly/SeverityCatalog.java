@@ -14,8 +14,18 @@ import java.util.regex.Pattern;
 public final class SeverityCatalog implements Serializable {
     public static final String RESOURCE = "/anomaly/severity.csv";
 
-    /** One row: the first that matches a metric decides. */
-    public record Rule(String namespace, String metric, Severity severity, boolean single) implements Serializable {}
+    /**
+     * One row: the first that matches a metric decides.
+     *
+     * @param single     one extreme datapoint is enough to open an anomaly
+     * @param directions which deviations open an anomaly: +1 rises only, -1 drops only, 0 both
+     */
+    public record Rule(String namespace, String metric, Severity severity, boolean single, int directions) implements Serializable {
+        /** Whether a deviation in {@code direction} (+1, -1) opens anomalies on this metric. */
+        public boolean accepts(int direction) {
+            return directions == 0 || directions == direction;
+        }
+    }
 
     private final List<Rule> rules;
     private transient List<Pattern[]> patterns;
@@ -26,8 +36,14 @@ public final class SeverityCatalog implements Serializable {
 
     public static SeverityCatalog builtIn() {
         List<Rule> rules = new ArrayList<>();
-        for (String[] c : Catalogs.rows(RESOURCE, 4)) {
-            rules.add(new Rule(c[0], c[1], Severity.valueOf(c[2]), Catalogs.yes(c[3])));
+        for (String[] c : Catalogs.rows(RESOURCE, 5)) {
+            int directions = switch (c[4]) {
+                case "rise" -> 1;
+                case "drop" -> -1;
+                case "both" -> 0;
+                default -> throw new IllegalStateException(RESOURCE + ": directions '" + c[4] + "' is not rise, drop or both");
+            };
+            rules.add(new Rule(c[0], c[1], Severity.valueOf(c[2]), Catalogs.yes(c[3]), directions));
         }
         return new SeverityCatalog(rules);
     }
@@ -47,6 +63,6 @@ public final class SeverityCatalog implements Serializable {
             Pattern[] p = patterns.get(i);
             if (p[0].matcher(namespace).matches() && p[1].matcher(metric).matches()) return rules.get(i);
         }
-        return new Rule("*", "*", Severity.LOW, false);
+        return new Rule("*", "*", Severity.LOW, false, 0);
     }
 }

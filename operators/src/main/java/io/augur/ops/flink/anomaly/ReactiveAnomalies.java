@@ -218,7 +218,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
 
     private boolean isExtreme(ScoredDatapoint p) {
         MetricDatapoint dp = p.getDatapoint();
-        return p.getScore() >= settings.extremeScore() && ReactivePattern.isOnset(p, settings.minRelativeChange())
+        return p.getScore() >= settings.extremeScore() && ReactivePattern.isOnset(p, settings.minRelativeChange(), severities)
                 && severities.lookup(dp.getNamespace(), dp.getMetricName()).single();
     }
 

@@ -2,6 +2,8 @@ package io.augur.ops.flink.anomaly;
 
 import io.augur.ops.anomaly.AnomalySettings;
 import io.augur.ops.anomaly.Deviation;
+import io.augur.ops.anomaly.SeverityCatalog;
+import io.augur.schema.MetricDatapoint;
 import io.augur.schema.BurstMatch;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.cep.CEP;
@@ -40,29 +42,34 @@ public final class ReactivePattern {
 
     private ReactivePattern() {}
 
-    public static Pattern<ScoredDatapoint, ScoredDatapoint> pattern(AnomalySettings s) {
-        return Pattern.<ScoredDatapoint>begin(ONSET, AfterMatchSkipStrategy.skipPastLastEvent()).where(new Onset(s.minRelativeChange()))
+    public static Pattern<ScoredDatapoint, ScoredDatapoint> pattern(AnomalySettings s, SeverityCatalog catalog) {
+        return Pattern.<ScoredDatapoint>begin(ONSET, AfterMatchSkipStrategy.skipPastLastEvent()).where(new Onset(s.minRelativeChange(), catalog))
                 .followedBy(CONFIRM).where(new Confirms(s.minRelativeChange())).times(s.burstPoints() - 1)
                 .within(s.burstWindow());
     }
 
     /** The pattern on a keyed stream of scored datapoints, in event time, late datapoints to {@link #LATE_POINTS}. */
-    public static SingleOutputStreamOperator<BurstMatch> apply(KeyedStream<ScoredDatapoint, String> scores, AnomalySettings s) {
-        return CEP.pattern(scores, pattern(s)).inEventTime().sideOutputLateData(LATE_POINTS)
+    public static SingleOutputStreamOperator<BurstMatch> apply(KeyedStream<ScoredDatapoint, String> scores, AnomalySettings s,
+                                                               SeverityCatalog catalog) {
+        return CEP.pattern(scores, pattern(s, catalog)).inEventTime().sideOutputLateData(LATE_POINTS)
                 .process(new ToMatch(), new AvroTypeInfo<>(BurstMatch.class));
     }
 
     /** The same CEP operator, for operator test harnesses. */
-    public static CepOperator<ScoredDatapoint, String, BurstMatch> operator(AnomalySettings s) {
-        Pattern<ScoredDatapoint, ScoredDatapoint> p = pattern(s);
+    public static CepOperator<ScoredDatapoint, String, BurstMatch> operator(AnomalySettings s, SeverityCatalog catalog) {
+        Pattern<ScoredDatapoint, ScoredDatapoint> p = pattern(s, catalog);
         return new CepOperator<>(new AvroTypeInfo<>(ScoredDatapoint.class).createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl()),
                 false, NFACompiler.compileFactory(p, false), null, p.getAfterMatchSkipStrategy(), new ToMatch(), LATE_POINTS);
     }
 
-    /** A datapoint that can start a burst: scored anomalous, and a real change from its expected value. */
-    public static boolean isOnset(ScoredDatapoint p, double minRelativeChange) {
-        return p.getWarm() && p.getAnomalous() && Deviation.changed(p.getValue(), p.getExpected(), p.getDirection(),
-                p.getDatapoint().getUnit(), minRelativeChange);
+    /**
+     * A datapoint that can start a burst: scored anomalous, in a direction the severity catalog reports for the metric,
+     * and a real change from its expected value.
+     */
+    public static boolean isOnset(ScoredDatapoint p, double minRelativeChange, SeverityCatalog catalog) {
+        MetricDatapoint dp = p.getDatapoint();
+        return p.getWarm() && p.getAnomalous() && catalog.lookup(dp.getNamespace(), dp.getMetricName()).accepts(p.getDirection())
+                && Deviation.changed(p.getValue(), p.getExpected(), p.getDirection(), dp.getUnit(), minRelativeChange);
     }
 
     /** Whether {@code p} still deviates from what was expected at {@code onset}, in the onset's direction. */
@@ -73,14 +80,16 @@ public final class ReactivePattern {
 
     static final class Onset extends SimpleCondition<ScoredDatapoint> {
         private final double minRelativeChange;
+        private final SeverityCatalog catalog;
 
-        Onset(double minRelativeChange) {
+        Onset(double minRelativeChange, SeverityCatalog catalog) {
             this.minRelativeChange = minRelativeChange;
+            this.catalog = catalog;
         }
 
         @Override
         public boolean filter(ScoredDatapoint p) {
-            return isOnset(p, minRelativeChange);
+            return isOnset(p, minRelativeChange, catalog);
         }
     }
 

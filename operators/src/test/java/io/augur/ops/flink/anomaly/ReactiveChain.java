@@ -27,7 +27,7 @@ final class ReactiveChain implements AutoCloseable {
     private int drained;
 
     ReactiveChain(AnomalySettings s, MaintenanceWindows maintenance) throws Exception {
-        cep = new KeyedOneInputStreamOperatorTestHarness<>(ReactivePattern.operator(s), ScoredDatapoint::getSeriesKey, Types.STRING);
+        cep = new KeyedOneInputStreamOperatorTestHarness<>(ReactivePattern.operator(s, SeverityCatalog.builtIn()), ScoredDatapoint::getSeriesKey, Types.STRING);
         lifecycle = new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new ReactiveAnomalies(s, SeverityCatalog.builtIn(), maintenance)),
                 ScoredDatapoint::getSeriesKey, BurstMatch::getSeriesKey, Types.STRING);
