@@ -34,6 +34,20 @@ public final class Deviation {
         return change > 0 && change >= floor(expected, unit, minRelativeChange);
     }
 
+    /** Later datapoints of an anomaly keep at least this share of the onset's deviation (a blip falls back at once). */
+    public static final double RETAIN = 0.5;
+
+    /**
+     * A later datapoint of an anomaly: it deviates from the reference, and keeps at least {@link #RETAIN} of the onset's
+     * own deviation {@code onsetChange} (so a short spike followed by ordinary noise does not look like a burst).
+     */
+    public static boolean persists(double value, double expected, double lower, double upper, int direction, String unit,
+                                   double minRelativeChange, double onsetChange) {
+        if (!deviates(value, expected, lower, upper, direction, unit, minRelativeChange)) return false;
+        double e = value >= 0 ? Math.max(expected, 0) : expected;
+        return (direction > 0 ? value - e : e - value) >= RETAIN * onsetChange;
+    }
+
     /** The smallest change that counts at this expected value. */
     public static double floor(double expected, String unit, double minRelativeChange) {
         double f = minRelativeChange * Math.abs(expected);

@@ -90,6 +90,9 @@ class CatalogsTest {
         // onsets: the change counts, not the band (the detector scored them on evidence of its own)
         assertThat(Deviation.changed(43, 3, 1, "Count", 0.1)).isTrue();
         assertThat(Deviation.changed(3, 2, 1, "Count", 0.1)).isFalse();
+        // later datapoints keep half of the onset's deviation: after a spike to 4855 where 1580 was expected, 2000 is noise
+        assertThat(Deviation.persists(2000, 1580, 1400, 1700, 1, "Count", 0.2, 4855 - 1580)).isFalse();
+        assertThat(Deviation.persists(4000, 1580, 1400, 1700, 1, "Count", 0.2, 4855 - 1580)).isTrue();
     }
 
     @Test

@@ -33,7 +33,8 @@ import java.util.List;
  * <ul>
  *   <li><b>Open</b> (revision 0, ONGOING) on a burst match, or on one extreme datapoint of a metric where one is enough
  *       (severity catalog {@code single}); not during a maintenance window of the resource.</li>
- *   <li><b>Going on</b> while datapoints keep deviating from the onset's reference band; a revision only when the
+ *   <li><b>Going on</b> while datapoints keep deviating from the onset's reference band (keeping half of the onset's
+ *       deviation); a revision only when the
  *       severity goes up (the deviation reaches {@code escalateChange} times the expected value).</li>
  *   <li><b>Ending</b> after {@code quiet} without a deviating datapoint (also when the series stops reporting: the
  *       timer runs on the watermark); EndTime is the end of the last deviating datapoint's period.</li>
@@ -167,6 +168,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         st.setRefExpected(onset.getExpected());
         st.setRefLower(onset.getLower());
         st.setRefUpper(onset.getUpper());
+        st.setRefChange(ReactivePattern.onsetChange(onset));
         st.setEnding(false);
         double peakScore = 0, peakChange = 0;
         long lastDeviating = start;
@@ -177,8 +179,8 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         }
         // datapoints that arrived before CEP released the match (it waits for the watermark) and still deviate
         for (MetricValue v : st.getRecent()) {
-            if (v.getTimestamp() > at && Deviation.deviates(v.getValue(), st.getRefExpected(), st.getRefLower(), st.getRefUpper(),
-                    onset.getDirection(), dp.getUnit(), settings.minRelativeChange())) {
+            if (v.getTimestamp() > at && Deviation.persists(v.getValue(), st.getRefExpected(), st.getRefLower(), st.getRefUpper(),
+                    onset.getDirection(), dp.getUnit(), settings.minRelativeChange(), st.getRefChange())) {
                 lastDeviating = Math.max(lastDeviating, v.getTimestamp());
             }
         }
@@ -223,8 +225,8 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     }
 
     private boolean deviates(SeriesAnomalyState st, Anomaly open, double value, String unit) {
-        return Deviation.deviates(value, st.getRefExpected(), st.getRefLower(), st.getRefUpper(), open.getDirection(), unit,
-                settings.minRelativeChange());
+        return Deviation.persists(value, st.getRefExpected(), st.getRefLower(), st.getRefUpper(), open.getDirection(), unit,
+                settings.minRelativeChange(), st.getRefChange());
     }
 
     private static double change(SeriesAnomalyState st, double value, String unit) {
@@ -270,6 +272,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         st.setRefExpected(0.0);
         st.setRefLower(0.0);
         st.setRefUpper(0.0);
+        st.setRefChange(0.0);
     }
 
     /** The series' sampling period: the median gap between its recent datapoints (a minute when unknown). */

@@ -27,7 +27,8 @@ import java.util.Map;
 /**
  * The reactive CEP pattern, per series: an <b>onset</b> (a datapoint the detector scored anomalous, deviating from its
  * band by a real change) followed, within {@code burstWindow}, by {@code burstPoints - 1} datapoints that still deviate
- * from the onset's expected band in the same direction (relaxed contiguity: normal datapoints in between are skipped).
+ * from the onset's expected band in the same direction and keep at least half of the onset's deviation (relaxed
+ * contiguity: normal datapoints in between are skipped).
  * This is "k of the last n datapoints" with the onset's band as the reference: the detector itself learns a new level
  * within a few datapoints and stops flagging it, so later datapoints are judged against what was normal before.
  * A 1-3 minute blip deviates on too few datapoints to match; an incident keeps deviating.
@@ -72,10 +73,19 @@ public final class ReactivePattern {
                 && Deviation.changed(p.getValue(), p.getExpected(), p.getDirection(), dp.getUnit(), minRelativeChange);
     }
 
-    /** Whether {@code p} still deviates from what was expected at {@code onset}, in the onset's direction. */
+    /**
+     * Whether {@code p} still deviates from what was expected at {@code onset}, in the onset's direction, keeping at
+     * least half of the onset's own deviation.
+     */
     public static boolean deviatesFrom(ScoredDatapoint onset, ScoredDatapoint p, double minRelativeChange) {
-        return Deviation.deviates(p.getValue(), onset.getExpected(), onset.getLower(), onset.getUpper(), onset.getDirection(),
-                p.getDatapoint().getUnit(), minRelativeChange);
+        return Deviation.persists(p.getValue(), onset.getExpected(), onset.getLower(), onset.getUpper(), onset.getDirection(),
+                p.getDatapoint().getUnit(), minRelativeChange, onsetChange(onset));
+    }
+
+    /** How far the onset is from its expected value, in its direction. */
+    public static double onsetChange(ScoredDatapoint onset) {
+        double e = onset.getValue() >= 0 ? Math.max(onset.getExpected(), 0) : onset.getExpected();
+        return Math.abs(onset.getValue() - e);
     }
 
     static final class Onset extends SimpleCondition<ScoredDatapoint> {
