@@ -65,11 +65,13 @@ public final class ReactivePattern {
 
     /**
      * A datapoint that can start a burst: scored anomalous, in a direction the severity catalog reports for the metric,
-     * and a real change from its expected value.
+     * and a real change from its expected value. An expectation below zero for a value that is not (a baseline that
+     * extrapolated a trend too far) is no reference to deviate from.
      */
     public static boolean isOnset(ScoredDatapoint p, double minRelativeChange, SeverityCatalog catalog) {
         MetricDatapoint dp = p.getDatapoint();
-        return p.getWarm() && p.getAnomalous() && catalog.lookup(dp.getNamespace(), dp.getMetricName()).accepts(p.getDirection())
+        boolean sane = p.getExpected() >= 0 || p.getValue() < 0;
+        return p.getWarm() && p.getAnomalous() && sane && catalog.lookup(dp.getNamespace(), dp.getMetricName()).accepts(p.getDirection())
                 && Deviation.changed(p.getValue(), p.getExpected(), p.getDirection(), dp.getUnit(), minRelativeChange);
     }
 
