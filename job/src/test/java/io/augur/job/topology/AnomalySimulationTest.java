@@ -177,7 +177,7 @@ class AnomalySimulationTest {
 
         assertThat(missed).as("incident kinds without their anomaly").isEmpty();
         assertThat(fromNoise).as("anomalies caused by harmless noise (no-op deployments, routine config changes, blips)").isEmpty();
-        assertThat(unexplained.size() / resourceDays).as("false anomalies per resource-day").isLessThanOrEqualTo(0.15);
+        assertThat(unexplained.size() / resourceDays).as("false anomalies per resource-day").isLessThanOrEqualTo(0.05);
     }
 
     @Test
