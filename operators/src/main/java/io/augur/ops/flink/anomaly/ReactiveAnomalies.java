@@ -16,8 +16,12 @@ import io.augur.schema.MetricValue;
 import io.augur.schema.ScoredDatapoint;
 import io.augur.schema.SeriesAnomalyState;
 import io.augur.schema.Severity;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -29,7 +33,8 @@ import java.util.List;
 
 /**
  * The lifecycle of reactive anomalies, per series: CEP's burst matches (input 2) open them, the series' datapoints
- * (input 1) keep them going and give them their context, event-time timers close them.
+ * (input 1) keep them going and give them their context, event-time timers close them. Both inputs are applied in
+ * event-time order (held until the watermark passes them).
  * <ul>
  *   <li><b>Open</b> (revision 0, ONGOING) on a burst match, or on one extreme datapoint of a metric where one is enough
  *       (severity catalog {@code single}); not during a maintenance window of the resource.</li>
@@ -51,6 +56,8 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     private final SeverityCatalog severities;
     private final MaintenanceWindows maintenance;
     private transient ValueState<SeriesAnomalyState> state;
+    private transient MapState<Long, List<ScoredDatapoint>> points;
+    private transient MapState<Long, List<BurstMatch>> matches;
     private transient IoCounters counters;
 
     public ReactiveAnomalies(AnomalySettings settings, SeverityCatalog severities, MaintenanceWindows maintenance) {
@@ -66,13 +73,69 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     @Override
     public void open(Configuration parameters) {
         state = getRuntimeContext().getState(descriptor(settings));
+        points = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-points", Types.LONG,
+                new ListTypeInfo<>(new AvroTypeInfo<>(ScoredDatapoint.class))), settings.stateTtl()));
+        matches = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-matches", Types.LONG,
+                new ListTypeInfo<>(new AvroTypeInfo<>(BurstMatch.class))), settings.stateTtl()));
         counters = new IoCounters(getRuntimeContext());
     }
 
     @Override
     public void processElement1(ScoredDatapoint p, Context ctx, Collector<Anomaly> out) throws Exception {
         long ts = p.getDatapoint().getTimestamp();
-        boolean late = ts <= ctx.timerService().currentWatermark();
+        if (ts <= ctx.timerService().currentWatermark()) return; // late: CEP's side output counts it
+        List<ScoredDatapoint> at = points.get(ts);
+        at = at == null ? new ArrayList<>() : new ArrayList<>(at);
+        at.add(p);
+        points.put(ts, at);
+        ctx.timerService().registerEventTimeTimer(ts);
+    }
+
+    @Override
+    public void processElement2(BurstMatch m, Context ctx, Collector<Anomaly> out) throws Exception {
+        long ts = m.getPoints().get(m.getPoints().size() - 1).getDatapoint().getTimestamp();
+        List<BurstMatch> at = matches.get(ts);
+        at = at == null ? new ArrayList<>() : new ArrayList<>(at);
+        at.add(m);
+        matches.put(ts, at);
+        ctx.timerService().registerEventTimeTimer(Math.max(ts, ctx.timerService().currentWatermark() + 1));
+    }
+
+    /**
+     * Everything happens in event-time order, when the watermark (the minimum of both inputs') passes: the burst
+     * matches completed at {@code t}, then the datapoints at {@code t}, then the anomaly's own timer. So the result does
+     * not depend on how far CEP's output lags behind the datapoints (in a fast replay or a catch-up, minutes of them).
+     */
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
+        List<ScoredDatapoint> ps = points.get(t);
+        if (ps != null) {
+            // the datapoints at t are context of a match completed at t: into the recent ones first
+            points.remove(t);
+            SeriesAnomalyState st = current();
+            for (ScoredDatapoint p : ps) Anomalies.insert(st.getRecent(), Anomalies.value(p), settings.contextPoints());
+            state.update(st);
+        }
+        for (BurstMatch m : pendingAtOrBefore(matches, t)) handleMatch(m, ctx, out);
+        if (ps != null) for (ScoredDatapoint p : ps) handlePoint(p, ctx, out);
+        SeriesAnomalyState st = state.value();
+        if (st != null && st.getOpen() != null && st.getTimer() == t) anomalyTimer(st, t, ctx, out);
+    }
+
+    private static <V> List<V> pendingAtOrBefore(MapState<Long, List<V>> pending, long t) throws Exception {
+        List<Long> due = new ArrayList<>();
+        for (Long k : pending.keys()) if (k <= t) due.add(k);
+        due.sort(null);
+        List<V> out = new ArrayList<>();
+        for (Long k : due) {
+            out.addAll(pending.get(k));
+            pending.remove(k);
+        }
+        return out;
+    }
+
+    private void handlePoint(ScoredDatapoint p, Context ctx, Collector<Anomaly> out) throws Exception {
+        long ts = p.getDatapoint().getTimestamp();
         SeriesAnomalyState st = current();
         MetricValue v = Anomalies.value(p);
         Anomalies.insert(st.getRecent(), v, settings.contextPoints());
@@ -90,14 +153,14 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
                 st.setPeakChange(Math.max(st.getPeakChange(), change(st, p.getValue(), open.getUnit())));
                 schedule(st, ctx, st.getLastDeviating() + settings.quiet().toMillis());
                 Severity sev = severity(open, st);
-                if (!late && sev.ordinal() > open.getSeverity().ordinal()) {
+                if (sev.ordinal() > open.getSeverity().ordinal()) {
                     Anomaly r = Anomalies.revise(open, ts).setSeverity(sev).build();
                     st.setOpen(r);
                     out.collect(upTo(r, ts));
                     counters.inc("anomaly.revised.reactive", 1);
                 }
             }
-        } else if (!late && isExtreme(p)) {
+        } else if (isExtreme(p)) {
             if (open != null) {
                 merge(st, List.of(p), ctx);
             } else {
@@ -107,8 +170,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         state.update(st);
     }
 
-    @Override
-    public void processElement2(BurstMatch m, Context ctx, Collector<Anomaly> out) throws Exception {
+    private void handleMatch(BurstMatch m, Context ctx, Collector<Anomaly> out) throws Exception {
         SeriesAnomalyState st = current();
         Anomaly open = st.getOpen();
         if (open == null) {
@@ -127,10 +189,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         state.update(st);
     }
 
-    @Override
-    public void onTimer(long t, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
-        SeriesAnomalyState st = state.value();
-        if (st == null || st.getOpen() == null || st.getTimer() != t) return;
+    private void anomalyTimer(SeriesAnomalyState st, long t, Context ctx, Collector<Anomaly> out) throws Exception {
         if (!st.getEnding() && settings.flapWindow().toMillis() > 0) {
             st.setEnding(true);
             st.setTimer(0L);
