@@ -7,6 +7,7 @@ import io.augur.job.config.AugurConfig;
 import io.augur.job.simulate.Scenario;
 import io.augur.job.simulate.Simulator;
 import io.augur.job.testing.CollectingSink;
+import io.augur.ops.format.RecordJson;
 import io.augur.schema.Anomaly;
 import io.augur.schema.AnomalyKind;
 import io.augur.schema.AnomalyStatus;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,6 +46,8 @@ class AnomalySimulationTest {
     static final Map<String, String> appOf = new HashMap<>();
     static final Map<String, Set<String>> appResources = new HashMap<>();
 
+    static AugurConfig cfg;
+
     @BeforeAll
     static void simulateAndRun() throws Exception {
         new Simulator(Scenario.named("default"), SEED).write(dir);
@@ -66,7 +70,7 @@ class AnomalySimulationTest {
             }
             targets.add(app.get("codeDeployApplication").asText() + "/" + app.get("deploymentGroup").asText() + "=" + String.join(",", compute));
         }
-        AugurConfig cfg = AugurConfig.defaults().with(Map.of(
+        cfg = AugurConfig.defaults().with(Map.of(
                 "source.type", "files",
                 "replay.metrics", dir.resolve(Simulator.METRICS_FILE).toString(),
                 "replay.events", dir.resolve(Simulator.EVENTS_FILE).toString(),
@@ -74,16 +78,19 @@ class AnomalySimulationTest {
                 "checkpoint.interval", "0",
                 "anomaly.limits", limits.toString(),
                 "anomaly.deployment.targets", targets.toString()));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, AugurJob.flinkConfiguration(cfg, false));
+        for (Anomaly a : run(2, "sim-anomalies")) anomalies.computeIfAbsent(a.getId(), k -> new ArrayList<>()).add(a);
+        for (List<Anomaly> revisions : anomalies.values()) revisions.sort((x, y) -> Integer.compare(x.getRevision(), y.getRevision()));
+    }
+
+    static List<Anomaly> run(int parallelism, String sink) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, AugurJob.flinkConfiguration(cfg, false));
         AugurJob.configure(env, cfg, false);
         AugurTopology.Streams streams = AugurTopology.build(env, cfg);
-        streams.anomalies().sinkTo(new CollectingSink<>("sim-anomalies")).name("collect").uid("collect-anomalies").setParallelism(1);
+        streams.anomalies().sinkTo(new CollectingSink<>(sink)).name("collect").uid("collect-anomalies").setParallelism(1);
         env.execute("anomaly-simulation");
-        for (Object o : CollectingSink.results("sim-anomalies")) {
-            Anomaly a = (Anomaly) o;
-            anomalies.computeIfAbsent(a.getId(), k -> new ArrayList<>()).add(a);
-        }
-        for (List<Anomaly> revisions : anomalies.values()) revisions.sort((x, y) -> Integer.compare(x.getRevision(), y.getRevision()));
+        List<Anomaly> out = new ArrayList<>();
+        for (Object o : CollectingSink.results(sink)) out.add((Anomaly) o);
+        return out;
     }
 
     static double minute(long ms) {
@@ -178,6 +185,16 @@ class AnomalySimulationTest {
         assertThat(missed).as("incident kinds without their anomaly").isEmpty();
         assertThat(fromNoise).as("anomalies caused by harmless noise (no-op deployments, routine config changes, blips)").isEmpty();
         assertThat(unexplained.size() / resourceDays).as("false anomalies per resource-day").isLessThanOrEqualTo(0.05);
+    }
+
+    @Test
+    void aReplayAtAnotherParallelismGivesTheSameAnomalies() throws Exception {
+        List<String> first = new ArrayList<>(), again = new ArrayList<>();
+        for (List<Anomaly> revisions : anomalies.values()) for (Anomaly a : revisions) first.add(RecordJson.anomaly(a));
+        for (Anomaly a : run(1, "sim-anomalies-again")) again.add(RecordJson.anomaly(a));
+        Collections.sort(first);
+        Collections.sort(again);
+        assertThat(again).isEqualTo(first);
     }
 
     @Test
