@@ -3,6 +3,7 @@ package io.augur.job;
 import io.augur.job.cli.JobArgs;
 import io.augur.job.config.AugurConfig;
 import io.augur.job.sink.Outputs;
+import io.augur.job.sink.notify.Notifications;
 import io.augur.job.topology.AugurTopology;
 import io.augur.schema.Anomaly;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -55,8 +56,7 @@ public final class AugurJob {
 
     /** Builds the streaming job against the configured sources and writes its outputs. */
     public static void buildJob(StreamExecutionEnvironment env, AugurConfig cfg, Outputs outputs) {
-        // The CEP patterns' anomalies stream is not part of the topology yet: insights are wired once it is (s -> s.anomalies()).
-        buildJob(env, cfg, outputs, s -> null);
+        buildJob(env, cfg, outputs, AugurTopology.Streams::anomalies);
     }
 
     /** Where the insight stage gets its anomaly revisions from; null = no insight stage. */
@@ -70,7 +70,11 @@ public final class AugurJob {
         AugurTopology.Streams streams = AugurTopology.build(env, cfg);
         AugurTopology.writeOutputs(streams, outputs);
         DataStream<Anomaly> a = anomalies.anomalies(streams);
-        if (a != null) AugurTopology.writeInsightOutputs(AugurTopology.insights(a, streams.coverage(), cfg), outputs);
+        if (a != null) {
+            AugurTopology.InsightStreams insights = AugurTopology.insights(a, streams.coverage(), cfg);
+            AugurTopology.writeInsightOutputs(insights, outputs);
+            Notifications.attach(insights.notifications(), cfg);
+        }
         return streams;
     }
 

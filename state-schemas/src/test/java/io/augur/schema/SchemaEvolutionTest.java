@@ -34,7 +34,8 @@ class SchemaEvolutionTest {
     static List<Class<? extends SpecificRecordBase>> records() {
         return List.of(Resource.class, MetricDatapoint.class, ChangeEvent.class, DeadLetter.class, RawRecord.class, SeriesSeen.class,
                 SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class,
-                CoverageSettings.class, ResourceMembership.class, CoverageItem.class, InsightInput.class, InsightState.class, OpsItemRef.class);
+                CoverageSettings.class, ResourceMembership.class, CoverageItem.class, InsightInput.class, InsightState.class, OpsItemRef.class,
+                BurstMatch.class, ExhaustionForecast.class, ForecastHistory.class, SeriesAnomalyState.class, ProactiveAnomalyState.class);
     }
 
     @Test
@@ -91,15 +92,20 @@ class SchemaEvolutionTest {
     }
 
     /** Named types a schema uses from other files, in the order they must be parsed. */
-    private static final Map<String, List<String>> DEPENDENCIES = Map.of(
-            "MetricDatapoint", List.of("Resource"),
-            "ChangeEvent", List.of("Resource"),
-            "ScoredDatapoint", List.of("Resource", "MetricDatapoint"),
-            "Anomaly", List.of("Resource"),
-            "InsightNotification", List.of("Resource", "Anomaly"),
-            "CoverageItem", List.of("Resource", "MetricDatapoint", "Anomaly", "ChangeEvent", "ResourceMembership"),
-            "InsightInput", List.of("Resource", "Anomaly", "ChangeEvent"),
-            "InsightState", List.of("Resource", "Anomaly", "ChangeEvent"));
+    private static final Map<String, List<String>> DEPENDENCIES = Map.ofEntries(
+            Map.entry("MetricDatapoint", List.of("Resource")),
+            Map.entry("ChangeEvent", List.of("Resource")),
+            Map.entry("ScoredDatapoint", List.of("Resource", "MetricDatapoint")),
+            Map.entry("Anomaly", List.of("Resource")),
+            Map.entry("InsightNotification", List.of("Resource", "Anomaly")),
+            Map.entry("CoverageItem", List.of("Resource", "MetricDatapoint", "Anomaly", "ChangeEvent", "ResourceMembership")),
+            Map.entry("InsightInput", List.of("Resource", "Anomaly", "ChangeEvent")),
+            Map.entry("InsightState", List.of("Resource", "Anomaly", "ChangeEvent")),
+            Map.entry("BurstMatch", List.of("Resource", "MetricDatapoint", "ScoredDatapoint")),
+            Map.entry("ExhaustionForecast", List.of("Resource", "MetricDatapoint", "Anomaly")),
+            Map.entry("ForecastHistory", List.of("Resource", "MetricDatapoint")),
+            Map.entry("SeriesAnomalyState", List.of("Resource", "Anomaly")),
+            Map.entry("ProactiveAnomalyState", List.of("Resource", "Anomaly")));
 
     private static int newest(String name) {
         int v = 1;

@@ -89,6 +89,29 @@ public final class AugurConfig {
     public static final ConfigKey NOTIFY_SEVERITIES = key("insights.notify.severities", "LOW,MEDIUM,HIGH", "severities, comma-separated", "Notifications are sent for insights of these severities (DevOps Guru's Severities filter).");
     public static final ConfigKey NOTIFY_MESSAGE_TYPES = key("insights.notify.message-types", "NEW_INSIGHT,NEW_ASSOCIATION,SEVERITY_UPGRADED,NEW_RECOMMENDATION,CLOSED_INSIGHT", "message types, comma-separated", "Notifications are sent for these lifecycle events (DevOps Guru's MessageTypes filter).");
 
+    // ---- anomalies: the CEP patterns (reactive bursts, proactive exhaustion forecasts) and their noise control
+    public static final ConfigKey ANOMALY_POINTS = key("anomaly.reactive.points", "4", "integer", "Reactive: datapoints of a series that must deviate from the expected band (the first scored anomalous) within anomaly.reactive.window to open an anomaly; at least 2.");
+    public static final ConfigKey ANOMALY_WINDOW = key("anomaly.reactive.window", "8m", "duration", "Reactive: the time bound of that burst (for 5-minute metrics use at least 20m).");
+    public static final ConfigKey ANOMALY_MIN_CHANGE = key("anomaly.reactive.min-change", "0.2", "fraction", "Reactive: a deviation must also change the value by this fraction of the expected value (counts: also more than Poisson noise).");
+    public static final ConfigKey ANOMALY_EXTREME = key("anomaly.reactive.extreme-score", "0.99", "score in (0,1]", "Reactive: on errors, throttles and 5xx one datapoint scored this high opens an anomaly at once.");
+    public static final ConfigKey ANOMALY_QUIET = key("anomaly.reactive.quiet", "10m", "duration", "Reactive: an anomaly ends after this long without a deviating datapoint.");
+    public static final ConfigKey ANOMALY_FLAP = key("anomaly.reactive.flap-window", "20m", "duration", "Reactive: an ended anomaly is reported closed only when no new burst came within this window; one that did merges into it.");
+    public static final ConfigKey ANOMALY_HORIZON = key("anomaly.proactive.horizon", "7d", "duration", "Proactive: a limit forecast to be reached within this horizon opens a proactive anomaly.");
+    public static final ConfigKey ANOMALY_AGREEING = key("anomaly.proactive.agreeing", "3", "integer", "Proactive: consecutive forecasts that must agree before an anomaly opens (and disagree before it closes).");
+    public static final ConfigKey ANOMALY_BUCKET = key("anomaly.proactive.bucket", "15m", "duration", "Proactive: downsampling of the forecaster's history; a forecast is made whenever a bucket closes. Must divide a day.");
+    public static final ConfigKey ANOMALY_FIT_WINDOW = key("anomaly.proactive.fit-window", "12h", "duration", "Proactive: trend window of non-seasonal series (free memory, free storage, message age).");
+    public static final ConfigKey ANOMALY_MIN_HISTORY = key("anomaly.proactive.min-history", "6h", "duration", "Proactive: history a non-seasonal series needs before it is forecast.");
+    public static final ConfigKey ANOMALY_SEASONAL_HISTORY = key("anomaly.proactive.seasonal-history", "26h", "duration", "Proactive: history a load-driven series with a daily cycle needs before it is forecast (more than a day).");
+    public static final ConfigKey ANOMALY_LIMITS = key("anomaly.limits", "", "entries separated by ;", "Per-series limits: Namespace|MetricName[|Dim=Value,...][|Stat][|rise|drop]=limit, e.g. AWS/DynamoDB|ConsumedWriteCapacityUnits|TableName=orders=500 (DynamoDB: provisioned units per second).");
+    public static final ConfigKey ANOMALY_LAMBDA_CONCURRENCY = key("anomaly.limit.lambda-concurrency", "1000", "integer", "Limit of Lambda ConcurrentExecutions: the account's concurrency limit.");
+    public static final ConfigKey ANOMALY_SQS_RETENTION = key("anomaly.limit.sqs-retention", "4d", "duration", "Limit of SQS ApproximateAgeOfOldestMessage: the queues' message retention period.");
+    public static final ConfigKey ANOMALY_DYNAMODB_WRITE = key("anomaly.limit.dynamodb-write-capacity", "40000", "integer", "Limit of DynamoDB ConsumedWriteCapacityUnits in units per second when a table has no anomaly.limits entry (metric streams carry no provisioned capacity; 40,000 is the per-table quota).");
+    public static final ConfigKey ANOMALY_DYNAMODB_READ = key("anomaly.limit.dynamodb-read-capacity", "40000", "integer", "Limit of DynamoDB ConsumedReadCapacityUnits in units per second when a table has no anomaly.limits entry.");
+    public static final ConfigKey ANOMALY_MAINTENANCE = key("anomaly.maintenance-windows", "", "entries separated by ;", "No anomaly opens on a resource in a maintenance window: <from>/<to> (ISO-8601) or <DAYS> HH:MM-HH:MM (UTC, DAYS: DAILY, MON, MON-FRI, SAT,SUN), each optionally followed by ' on <resource ARN glob>'.");
+    public static final ConfigKey ANOMALY_DEPLOYMENT_TARGETS = key("anomaly.deployment.targets", "", "entries separated by ;", "Resources of CodeDeploy deployment groups: <application>/<group>=<resource ARN>[,<ARN>...]. Reactive anomalies opening on them during a deployment are reported when it ends.");
+    public static final ConfigKey ANOMALY_DEPLOYMENT_MAX_HOLD = key("anomaly.deployment.max-hold", "30m", "duration", "A deployment delays anomalies at most this long after it started (0 = deployments delay nothing).");
+    public static final ConfigKey ANOMALY_STATE_TTL = key("anomaly.state-ttl", "2d", "duration", "A series silent this long loses its anomaly and forecast state.");
+
     public static final ConfigKey OUTPUT_DIR = key("output.dir", "", "path or URI", "Where NDJSON outputs (normalized records, dead letters) are written; empty for none. For clusters: a shared file system such as s3://bucket/augur.");
 
     public static final ConfigKey JOB_NAME = key("job.name", "augur", "string", "Flink job name.");

@@ -10,11 +10,15 @@ import java.util.TreeMap;
 
 /** What a replay read and what became of it. {@code read = accepted metrics + accepted events + ignored + dead-lettered}. */
 public record ReplaySummary(long records, long read, long metrics, long events, Map<String, Long> ignored,
-                            Map<String, Long> deadLetters, long eventTimeReached, double seconds) {
+                            Map<String, Long> deadLetters, long eventTimeReached, double seconds, Map<String, Long> anomalies) {
+    /** Counters of the anomaly step ({@code anomaly.opened.reactive}, {@code anomaly.latePoints}, ...). */
+    static final String ANOMALY_PREFIX = "anomaly.";
+
 
     public static ReplaySummary from(Map<String, Object> accumulators, double seconds) {
         Map<String, Long> ignored = new TreeMap<>();
         Map<String, Long> dead = new TreeMap<>();
+        Map<String, Long> anomalies = new TreeMap<>();
         long records = 0, read = 0, metrics = 0, events = 0, eventTime = Long.MIN_VALUE;
         for (Map.Entry<String, Object> e : accumulators.entrySet()) {
             String k = e.getKey();
@@ -31,8 +35,9 @@ public record ReplaySummary(long records, long read, long metrics, long events, 
             else if (name.equals(IoCounters.ACCEPTED_EVENTS)) events = v;
             else if (name.startsWith(IoCounters.IGNORED)) ignored.put(name.substring(IoCounters.IGNORED.length()), v);
             else if (name.startsWith(IoCounters.DEAD_LETTER)) dead.put(name.substring(IoCounters.DEAD_LETTER.length()), v);
+            else if (name.startsWith(ANOMALY_PREFIX)) anomalies.put(name.substring(ANOMALY_PREFIX.length()), v);
         }
-        return new ReplaySummary(records, read, metrics, events, ignored, dead, eventTime, seconds);
+        return new ReplaySummary(records, read, metrics, events, ignored, dead, eventTime, seconds, anomalies);
     }
 
     public long ignoredTotal() {
@@ -55,6 +60,7 @@ public record ReplaySummary(long records, long read, long metrics, long events, 
         b.append(String.format("  dead-lettered %,d %s%n", deadLettered(), deadLetters.isEmpty() ? "" : deadLetters));
         b.append(String.format("  %s: read %,d = %,d + %,d + %,d + %,d", balanced() ? "balanced" : "UNBALANCED",
                 read, metrics, events, ignoredTotal(), deadLettered()));
+        if (!anomalies.isEmpty()) b.append(String.format("%n  anomalies     %s", anomalies));
         return b.toString();
     }
 
@@ -67,6 +73,7 @@ public record ReplaySummary(long records, long read, long metrics, long events, 
         o.put("acceptedEvents", events);
         ignored.forEach(o.putObject("ignored")::put);
         deadLetters.forEach(o.putObject("deadLetters")::put);
+        anomalies.forEach(o.putObject("anomalies")::put);
         o.put("deadLettered", deadLettered());
         o.put("balanced", balanced());
         o.put("seconds", seconds);

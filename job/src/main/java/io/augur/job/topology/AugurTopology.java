@@ -10,6 +10,7 @@ import io.augur.ops.flink.dedup.DedupDatapoints;
 import io.augur.ops.flink.detect.ScoreDatapoints;
 import io.augur.ops.flink.parse.ParseRecords;
 import io.augur.ops.format.RecordJson;
+import io.augur.schema.Anomaly;
 import io.augur.schema.ChangeEvent;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.MetricDatapoint;
@@ -57,7 +58,8 @@ import static io.augur.ops.flink.SideOutputs.DEAD_LETTERS;
 public final class AugurTopology {
     /** The streams the topology produces; later stages (baselines, patterns, insights) attach here. */
     public record Streams(DataStream<MetricDatapoint> metrics, DataStream<ChangeEvent> events, DataStream<DeadLetter> deadLetters,
-                          DataStream<ScoredDatapoint> scores, DataStream<ScoredDatapoint> anomalousPoints, CoverageStreams coverage) {}
+                          DataStream<ScoredDatapoint> scores, DataStream<ScoredDatapoint> anomalousPoints,
+                          DataStream<Anomaly> anomalies, DataStream<ScoredDatapoint> latePoints, CoverageStreams coverage) {}
 
     /**
      * Coverage, shared by the datapoint filter and insight correlation: the settings (the configuration's, then control
@@ -126,7 +128,14 @@ public final class AugurTopology {
                 .keyBy(ScoreDatapoints.seriesStatKey())
                 .process(new ScoreDatapoints(detectorSettings(cfg), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL)))
                 .uid("score-datapoints").name("Score datapoints against baselines");
-        return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS), coverage);
+        AnomalyStep.Result anomalies = anomalies(scores, uniqueEvents, cfg);
+        return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS),
+                anomalies.anomalies(), anomalies.latePoints(), coverage);
+    }
+
+    /** Step: scored datapoints (and change events, for deployments) to DevOps Guru anomalies. See {@link AnomalyStep}. */
+    static AnomalyStep.Result anomalies(DataStream<ScoredDatapoint> scores, DataStream<ChangeEvent> events, AugurConfig cfg) {
+        return AnomalyStep.build(scores, events, cfg);
     }
 
     // ---- insights (issue 6): coverage and correlation ---------------------------------------------------------------
@@ -259,5 +268,7 @@ public final class AugurTopology {
         outputs.write(s.events(), "change-events", RecordJson::changeEvent);
         outputs.write(s.deadLetters(), "dead-letter", RecordJson::deadLetter);
         outputs.write(s.anomalousPoints(), "anomalous-points", RecordJson::scored);
+        outputs.write(s.anomalies(), "anomalies", RecordJson::anomaly);
+        outputs.write(s.latePoints(), "late-points", RecordJson::scored);
     }
 }

@@ -23,7 +23,10 @@ class TopologyUidTest {
             "kinesis-metrics-source", "kinesis-events-source", "parse-records", "metric-watermarks", "event-watermarks",
             "dedup-datapoints", "dedup-change-events", "score-datapoints",
             "render-metrics", "files-metrics", "render-change-events", "files-change-events", "render-dead-letter", "files-dead-letter",
-            "render-anomalous-points", "files-anomalous-points");
+            "render-anomalous-points", "files-anomalous-points",
+            "anomaly-reactive-pattern", "anomaly-late-points", "anomaly-reactive-lifecycle", "anomaly-limited-series", "anomaly-forecast",
+            "anomaly-proactive-pattern", "anomaly-proactive-lifecycle", "anomaly-deployment-events", "anomaly-deployment-hold",
+            "render-anomalies", "files-anomalies", "render-late-points", "files-late-points");
 
     @Test
     void everyOperatorOfTheClusterJobHasTheFixedUid() {

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.augur.schema.Anomaly;
+import io.augur.schema.AnomalyKind;
 import io.augur.schema.ChangeEvent;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.InsightNotification;
 import io.augur.schema.MetricDatapoint;
+import io.augur.schema.MetricValue;
 import io.augur.schema.Resource;
 import io.augur.schema.ScoredDatapoint;
 
@@ -109,6 +112,74 @@ public final class RecordJson {
         o.put("unit", m.getUnit());
         resource(o.putObject("resource"), m.getResource(), false);
         return write(o);
+    }
+
+    /**
+     * One anomaly revision in DevOps Guru's field names (Id, Severity, Status, AnomalyTimeRange,
+     * AnomalyReportedTimeRange, SourceDetails.CloudWatchMetrics with MetricDataSummary, AnomalyResources; proactive:
+     * UpdateTime, PredictionTimeRange, Limit, SourceMetadata), times in ISO-8601, plus Augur's own fields (Kind,
+     * Revision, AccountId, Region, ResourceArn, SeriesKey, Direction, PeakScore, expected band of each datapoint).
+     */
+    public static String anomaly(Anomaly a) {
+        ObjectNode o = MAPPER.createObjectNode();
+        boolean proactive = a.getKind() == AnomalyKind.PROACTIVE;
+        o.put("Id", a.getId());
+        o.put("Kind", a.getKind().name());
+        o.put("Severity", a.getSeverity().name());
+        o.put("Status", a.getStatus().name());
+        o.put("Revision", a.getRevision());
+        ObjectNode range = o.putObject("AnomalyTimeRange");
+        range.put("StartTime", iso(a.getStartTime()));
+        if (a.getEndTime() != null) range.put("EndTime", iso(a.getEndTime()));
+        ObjectNode reported = o.putObject("AnomalyReportedTimeRange");
+        reported.put("OpenTime", iso(a.getOpenTime()));
+        if (a.getCloseTime() != null) reported.put("CloseTime", iso(a.getCloseTime()));
+        o.put("UpdateTime", iso(a.getUpdateTime()));
+        if (proactive) {
+            ObjectNode prediction = o.putObject("PredictionTimeRange");
+            if (a.getPredictionStart() != null) prediction.put("StartTime", iso(a.getPredictionStart()));
+            if (a.getPredictionEnd() != null) prediction.put("EndTime", iso(a.getPredictionEnd()));
+            if (a.getLimit() != null) o.put("Limit", a.getLimit());
+        }
+        ObjectNode metric = o.putObject("SourceDetails").putArray("CloudWatchMetrics").addObject();
+        metric.put("MetricName", a.getMetricName());
+        metric.put("Namespace", a.getNamespace());
+        ArrayNode dims = metric.putArray("Dimensions");
+        new TreeMap<>(a.getDimensions()).forEach((k, v) -> dims.addObject().put("Name", k).put("Value", v));
+        metric.put("Stat", a.getStat());
+        metric.put("Unit", a.getUnit());
+        metric.put("Period", a.getPeriod());
+        ObjectNode summary = metric.putObject("MetricDataSummary");
+        ArrayNode pairs = summary.putArray("TimestampMetricValuePairList");
+        for (MetricValue v : a.getDatapoints()) {
+            ObjectNode p = pairs.addObject();
+            p.put("Timestamp", iso(v.getTimestamp()));
+            p.put("MetricValue", v.getValue());
+            if (v.getExpected() != null) p.put("Expected", v.getExpected());
+            if (v.getLower() != null) p.put("Lower", v.getLower());
+            if (v.getUpper() != null) p.put("Upper", v.getUpper());
+        }
+        summary.put("StatusCode", "Complete");
+        if (proactive) {
+            ObjectNode meta = o.putObject("SourceMetadata");
+            meta.put("Source", "Augur");
+            meta.put("SourceResourceName", a.getResource().getName());
+            meta.put("SourceResourceType", a.getResource().getType());
+        }
+        o.putArray("AnomalyResources").addObject().put("Name", a.getResource().getName()).put("Type", a.getResource().getType());
+        o.put("Name", a.getName());
+        o.put("Description", a.getDescription());
+        o.put("AccountId", a.getAccountId());
+        o.put("Region", a.getRegion());
+        o.put("ResourceArn", a.getResource().getArn());
+        o.put("SeriesKey", a.getSeriesKey());
+        o.put("Direction", a.getDirection() > 0 ? "ABOVE" : a.getDirection() < 0 ? "BELOW" : "NONE");
+        o.put("PeakScore", a.getPeakScore());
+        return write(o);
+    }
+
+    private static String iso(long ms) {
+        return Instant.ofEpochMilli(ms).toString();
     }
 
     public static String deadLetter(DeadLetter d) {

@@ -1,0 +1,145 @@
+package io.augur.job.topology;
+
+import io.augur.job.config.AugurConfig;
+import io.augur.job.config.ConfigException;
+import io.augur.job.config.ConfigKey;
+import io.augur.ops.anomaly.AnomalySettings;
+import io.augur.ops.anomaly.DeploymentTargets;
+import io.augur.ops.anomaly.LimitCatalog;
+import io.augur.ops.anomaly.MaintenanceWindows;
+import io.augur.ops.anomaly.SeverityCatalog;
+import io.augur.ops.flink.anomaly.CountLatePoints;
+import io.augur.ops.flink.anomaly.DeploymentEvents;
+import io.augur.ops.flink.anomaly.DeploymentHold;
+import io.augur.ops.flink.anomaly.ForecastExhaustion;
+import io.augur.ops.flink.anomaly.ProactiveAnomalies;
+import io.augur.ops.flink.anomaly.ProactivePattern;
+import io.augur.ops.flink.anomaly.ReactiveAnomalies;
+import io.augur.ops.flink.anomaly.ReactivePattern;
+import io.augur.schema.Anomaly;
+import io.augur.schema.BurstMatch;
+import io.augur.schema.ChangeEvent;
+import io.augur.schema.ExhaustionForecast;
+import io.augur.schema.ScoredDatapoint;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The anomaly step of the topology: scored datapoints (keyed by series) to DevOps Guru anomaly revisions.
+ * <pre>
+ * scores ─┬─ keyBy series ─ CEP burst pattern ─────────────┐ (late datapoints ─ count ─ late-points)
+ *         ├─ keyBy series ───────────────────────── reactive lifecycle ─┐
+ *         └─ limit? ─ keyBy series ─ forecaster ─┬─ CEP agreeing forecasts ─┐
+ *                                                └───────── proactive lifecycle ─┤
+ * change events ─ CodeDeploy, per resource ─ keyBy ARN ─ deployment hold (keyBy ARN) ─┴─ anomalies
+ * </pre>
+ */
+public final class AnomalyStep {
+    /** What the step produces: anomaly revisions, and the datapoints that came too late for the patterns. */
+    public record Result(DataStream<Anomaly> anomalies, DataStream<ScoredDatapoint> latePoints) {}
+
+    private AnomalyStep() {}
+
+    public static Result build(DataStream<ScoredDatapoint> scores, DataStream<ChangeEvent> events, AugurConfig cfg) {
+        AnomalySettings s = settings(cfg);
+        LimitCatalog limits = limits(cfg);
+        MaintenanceWindows maintenance = parse(AugurConfig.ANOMALY_MAINTENANCE, () -> MaintenanceWindows.parse(cfg.get(AugurConfig.ANOMALY_MAINTENANCE)));
+        DeploymentTargets targets = parse(AugurConfig.ANOMALY_DEPLOYMENT_TARGETS, () -> DeploymentTargets.parse(cfg.get(AugurConfig.ANOMALY_DEPLOYMENT_TARGETS)));
+        SeverityCatalog severities = SeverityCatalog.builtIn();
+
+        // reactive: CEP finds bursts per series; the lifecycle opens, revises and closes anomalies
+        KeyedStream<ScoredDatapoint, String> bySeries = scores.keyBy(ScoredDatapoint::getSeriesKey);
+        SingleOutputStreamOperator<BurstMatch> bursts = ReactivePattern.apply(bySeries, s, severities).uid("anomaly-reactive-pattern").name("CEP reactive bursts");
+        DataStream<ScoredDatapoint> late = bursts.getSideOutput(ReactivePattern.LATE_POINTS)
+                .process(new CountLatePoints()).returns(new AvroTypeInfo<>(ScoredDatapoint.class))
+                .uid("anomaly-late-points").name("Count late datapoints");
+        DataStream<Anomaly> reactive = scores.connect(bursts)
+                .keyBy(ScoredDatapoint::getSeriesKey, BurstMatch::getSeriesKey)
+                .process(new ReactiveAnomalies(s, severities, maintenance), new AvroTypeInfo<>(Anomaly.class))
+                .uid("anomaly-reactive-lifecycle").name("Reactive anomaly lifecycle");
+
+        // proactive: forecasts of series with a limit; CEP waits for agreeing forecasts; the lifecycle follows them
+        SingleOutputStreamOperator<ExhaustionForecast> forecasts = scores
+                .filter(ForecastExhaustion.hasLimit(limits)).uid("anomaly-limited-series").name("Series with a limit")
+                .keyBy(ScoredDatapoint::getSeriesKey)
+                .process(new ForecastExhaustion(s, limits), new AvroTypeInfo<>(ExhaustionForecast.class))
+                .uid("anomaly-forecast").name("Forecast time to limit");
+        SingleOutputStreamOperator<ExhaustionForecast> agreeing = ProactivePattern.apply(forecasts.keyBy(ExhaustionForecast::getSeriesKey), s)
+                .uid("anomaly-proactive-pattern").name("CEP agreeing forecasts");
+        DataStream<Anomaly> proactive = forecasts.connect(agreeing)
+                .keyBy(ExhaustionForecast::getSeriesKey, ExhaustionForecast::getSeriesKey)
+                .process(new ProactiveAnomalies(s, maintenance), new AvroTypeInfo<>(Anomaly.class))
+                .uid("anomaly-proactive-lifecycle").name("Proactive anomaly lifecycle");
+
+        // noise control: deployments in progress delay reactive anomalies on their resources (keyed by resource ARN)
+        DataStream<ChangeEvent> deployments = events.flatMap(new DeploymentEvents(targets)).returns(new AvroTypeInfo<>(ChangeEvent.class))
+                .uid("anomaly-deployment-events").name("CodeDeploy events per resource");
+        DataStream<Anomaly> anomalies = reactive.union(proactive).connect(deployments)
+                .keyBy(a -> a.getResource().getArn(), DeploymentEvents::resourceArn)
+                .process(new DeploymentHold(cfg.getDuration(AugurConfig.ANOMALY_DEPLOYMENT_MAX_HOLD), s.stateTtl()), new AvroTypeInfo<>(Anomaly.class))
+                .uid("anomaly-deployment-hold").name("Hold anomalies during deployments");
+        return new Result(anomalies, late);
+    }
+
+    /** {@code anomaly.*} keys as settings; a bad value is a configuration error naming the key. */
+    public static AnomalySettings settings(AugurConfig cfg) {
+        AnomalySettings d = AnomalySettings.defaults();
+        int points = cfg.getInt(AugurConfig.ANOMALY_POINTS);
+        if (points < 2) throw new ConfigException(AugurConfig.ANOMALY_POINTS.name() + "=" + points + " is not valid: a burst needs at least 2 datapoints");
+        double minChange = number(cfg, AugurConfig.ANOMALY_MIN_CHANGE, 0, 100);
+        double extreme = number(cfg, AugurConfig.ANOMALY_EXTREME, Double.MIN_VALUE, 1);
+        int agreeing = cfg.getInt(AugurConfig.ANOMALY_AGREEING);
+        if (agreeing < 1) throw new ConfigException(AugurConfig.ANOMALY_AGREEING.name() + "=0 is not valid: use 1 or more");
+        Duration bucket = cfg.getDuration(AugurConfig.ANOMALY_BUCKET);
+        if (bucket.isZero() || Duration.ofDays(1).toMillis() % bucket.toMillis() != 0) {
+            throw new ConfigException(AugurConfig.ANOMALY_BUCKET.name() + "=" + cfg.get(AugurConfig.ANOMALY_BUCKET) + " is not valid: use a duration that divides a day, such as 5m, 15m or 1h");
+        }
+        return d.withBurst(points, positive(cfg, AugurConfig.ANOMALY_WINDOW))
+                .withReactive(minChange, extreme, cfg.getDuration(AugurConfig.ANOMALY_QUIET), cfg.getDuration(AugurConfig.ANOMALY_FLAP))
+                .withProactive(bucket, positive(cfg, AugurConfig.ANOMALY_HORIZON), positive(cfg, AugurConfig.ANOMALY_FIT_WINDOW),
+                        cfg.getDuration(AugurConfig.ANOMALY_MIN_HISTORY), cfg.getDuration(AugurConfig.ANOMALY_SEASONAL_HISTORY), agreeing)
+                .withStateTtl(positive(cfg, AugurConfig.ANOMALY_STATE_TTL));
+    }
+
+    public static LimitCatalog limits(AugurConfig cfg) {
+        LimitCatalog c = parse(AugurConfig.ANOMALY_LIMITS, () -> LimitCatalog.of(Map.of(
+                "lambda-concurrency", (double) cfg.getInt(AugurConfig.ANOMALY_LAMBDA_CONCURRENCY),
+                "sqs-retention-seconds", (double) cfg.getDuration(AugurConfig.ANOMALY_SQS_RETENTION).toSeconds(),
+                "dynamodb-write-capacity", (double) cfg.getInt(AugurConfig.ANOMALY_DYNAMODB_WRITE),
+                "dynamodb-read-capacity", (double) cfg.getInt(AugurConfig.ANOMALY_DYNAMODB_READ)), cfg.get(AugurConfig.ANOMALY_LIMITS), 60));
+        parse(AugurConfig.ANOMALY_LIMITS, () -> {
+            c.validate();
+            return c;
+        });
+        return c;
+    }
+
+    private static <T> T parse(ConfigKey key, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key.name() + ": " + e.getMessage());
+        }
+    }
+
+    private static Duration positive(AugurConfig cfg, ConfigKey key) {
+        Duration d = cfg.getDuration(key);
+        if (d.isZero() || d.isNegative()) throw new ConfigException(key.name() + "=" + cfg.get(key) + " is not valid: use a positive duration such as 10m or 7d");
+        return d;
+    }
+
+    private static double number(AugurConfig cfg, ConfigKey key, double min, double max) {
+        try {
+            double v = Double.parseDouble(cfg.get(key));
+            if (v >= min && v <= max) return v;
+        } catch (NumberFormatException ignored) {
+            // the error below
+        }
+        throw new ConfigException(key.name() + "=" + cfg.get(key) + " is not valid: expected " + key.values());
+    }
+}

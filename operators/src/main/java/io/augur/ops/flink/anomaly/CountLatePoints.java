@@ -1,0 +1,27 @@
+package io.augur.ops.flink.anomaly;
+
+import io.augur.ops.flink.IoCounters;
+import io.augur.schema.ScoredDatapoint;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Counts the datapoints that reached the patterns behind the watermark ({@code anomaly.latePoints}) and passes them on.
+ * They were scored and are in the metrics output, but no pattern uses them: event time had moved past them.
+ */
+public class CountLatePoints extends ProcessFunction<ScoredDatapoint, ScoredDatapoint> {
+    public static final String COUNTER = "anomaly.latePoints";
+    private transient IoCounters counters;
+
+    @Override
+    public void open(Configuration parameters) {
+        counters = new IoCounters(getRuntimeContext());
+    }
+
+    @Override
+    public void processElement(ScoredDatapoint p, Context ctx, Collector<ScoredDatapoint> out) {
+        counters.inc(COUNTER, 1);
+        out.collect(p);
+    }
+}

@@ -1,0 +1,158 @@
+package io.augur.ops.flink.anomaly;
+
+import io.augur.ops.anomaly.AnomalySettings;
+import io.augur.ops.anomaly.ExhaustionForecaster;
+import io.augur.ops.anomaly.ExhaustionForecaster.Forecast;
+import io.augur.ops.anomaly.LimitCatalog;
+import io.augur.ops.anomaly.LimitCatalog.Limit;
+import io.augur.ops.detect.Statistics;
+import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.StateTtl;
+import io.augur.schema.ExhaustionForecast;
+import io.augur.schema.ForecastHistory;
+import io.augur.schema.MetricDatapoint;
+import io.augur.schema.MetricValue;
+import io.augur.schema.ScoredDatapoint;
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keyed by series (only series with a limit, see {@link #hasLimit}): downsamples the series into buckets (the maximum
+ * when it rises towards its limit, the minimum when it falls), keeps a bounded history of them in keyed state, and
+ * when a bucket closes (an event-time timer at its end, so every datapoint within the watermark's tolerance is in)
+ * emits one {@link ExhaustionForecast}, timestamped at the bucket's end.
+ */
+public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatapoint, ExhaustionForecast> {
+    public static final String STATE_NAME = "forecast-history";
+
+    private final AnomalySettings settings;
+    private final LimitCatalog limits;
+    private transient ExhaustionForecaster forecaster;
+    private transient ValueState<ForecastHistory> history;
+    private transient IoCounters counters;
+
+    public ForecastExhaustion(AnomalySettings settings, LimitCatalog limits) {
+        this.settings = settings;
+        this.limits = limits;
+    }
+
+    /** Only series with a limit are forecast: a filter before the keyed operator, so others cost nothing. */
+    public static FilterFunction<ScoredDatapoint> hasLimit(LimitCatalog limits) {
+        return p -> {
+            MetricDatapoint dp = p.getDatapoint();
+            return limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions()) != null;
+        };
+    }
+
+    public static ValueStateDescriptor<ForecastHistory> descriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>(STATE_NAME, new AvroTypeInfo<>(ForecastHistory.class)), s.stateTtl());
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        forecaster = new ExhaustionForecaster(settings);
+        history = getRuntimeContext().getState(descriptor(settings));
+        counters = new IoCounters(getRuntimeContext());
+    }
+
+    @Override
+    public void processElement(ScoredDatapoint p, Context ctx, Collector<ExhaustionForecast> out) throws Exception {
+        MetricDatapoint dp = p.getDatapoint();
+        Limit limit = limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions());
+        if (limit == null) return;
+        double v = Statistics.value(dp, limit.stat());
+        long ts = dp.getTimestamp();
+        if (Double.isNaN(v)) return;
+        long bucket = settings.bucket().toMillis();
+        long start = Math.floorDiv(ts, bucket) * bucket;
+        if (start + bucket <= ctx.timerService().currentWatermark()) {
+            counters.inc("anomaly.forecast.latePoints", 1); // its bucket is closed already
+            return;
+        }
+        ForecastHistory h = history.value();
+        if (h == null) {
+            h = ForecastHistory.newBuilder().setBucketStarts(new ArrayList<>()).setBucketValues(new ArrayList<>())
+                    .setOpenStarts(new ArrayList<>()).setOpenValues(new ArrayList<>()).build();
+        }
+        List<Long> starts = new ArrayList<>(h.getOpenStarts());
+        List<Double> values = new ArrayList<>(h.getOpenValues());
+        int i = starts.indexOf(start);
+        if (i < 0) {
+            starts.add(start);
+            values.add(v);
+            ctx.timerService().registerEventTimeTimer(start + bucket);
+        } else {
+            values.set(i, limit.rising() ? Math.max(values.get(i), v) : Math.min(values.get(i), v));
+        }
+        h.setOpenStarts(starts);
+        h.setOpenValues(values);
+        if (h.getLatest() == null || h.getLatest().getTimestamp() <= ts) h.setLatest(dp);
+        history.update(h);
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<ExhaustionForecast> out) throws Exception {
+        ForecastHistory h = history.value();
+        if (h == null || h.getLatest() == null) return;
+        long bucket = settings.bucket().toMillis();
+        List<Long> openStarts = new ArrayList<>(h.getOpenStarts());
+        List<Double> openValues = new ArrayList<>(h.getOpenValues());
+        int i = openStarts.indexOf(t - bucket);
+        if (i < 0) return;
+        List<Long> starts = new ArrayList<>(h.getBucketStarts());
+        List<Double> values = new ArrayList<>(h.getBucketValues());
+        starts.add(openStarts.remove(i));
+        values.add(openValues.remove(i));
+        long keepFrom = t - settings.historyRetention().toMillis();
+        while (!starts.isEmpty() && starts.get(0) < keepFrom) {
+            starts.remove(0);
+            values.remove(0);
+        }
+        h.setBucketStarts(starts);
+        h.setBucketValues(values);
+        h.setOpenStarts(openStarts);
+        h.setOpenValues(openValues);
+        history.update(h);
+
+        MetricDatapoint dp = h.getLatest();
+        Limit limit = limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions());
+        if (limit == null) return;
+        int n = starts.size();
+        long[] times = new long[n];
+        double[] vals = new double[n];
+        for (int k = 0; k < n; k++) {
+            times[k] = starts.get(k) + bucket / 2;
+            vals[k] = values.get(k);
+        }
+        Forecast f = forecaster.forecast(times, vals, n, t, limit.value(), limit.rising(), limit.seasonal());
+        if (f == null) return;
+        out.collect(toRecord(ctx.getCurrentKey(), t, dp, limit, f, times, vals, n));
+        counters.inc("anomaly.forecasts", 1);
+    }
+
+    private ExhaustionForecast toRecord(String key, long t, MetricDatapoint dp, Limit limit, Forecast f, long[] times, double[] vals, int n) {
+        List<MetricValue> points = new ArrayList<>();
+        double band = settings.confidenceZ() * f.residualScale();
+        for (int k = Math.max(0, n - settings.contextPoints()); k < n; k++) {
+            double fit = f.fitted(times[k]);
+            points.add(MetricValue.newBuilder().setTimestamp(times[k] - settings.bucket().toMillis() / 2).setValue(vals[k])
+                    .setExpected(fit).setLower(fit - band).setUpper(fit + band).build());
+        }
+        return ExhaustionForecast.newBuilder()
+                .setSeriesKey(key).setTime(t).setStat(limit.stat()).setLimit(limit.value()).setRising(limit.rising())
+                .setSeasonal(f.seasonal()).setLevel(f.level()).setSlopePerHour(f.slopePerHour())
+                .setSlopeLowPerHour(f.slopeLow()).setSlopeHighPerHour(f.slopeHigh()).setResidualScale(f.residualScale())
+                .setConfidence(f.confidence()).setReaches(f.reaches()).setReachAt(f.reachAt()).setReachEarliest(f.reachEarliest())
+                .setReachLatest(f.reachLatest()).setSeverity(limit.severity()).setLimitDescription(limit.description())
+                .setPoints(points).setDatapoint(dp).setAgreeingSince(null)
+                .build();
+    }
+}

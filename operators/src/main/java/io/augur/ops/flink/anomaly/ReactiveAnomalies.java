@@ -1,0 +1,350 @@
+package io.augur.ops.flink.anomaly;
+
+import io.augur.ops.anomaly.Anomalies;
+import io.augur.ops.anomaly.AnomalySettings;
+import io.augur.ops.anomaly.Deviation;
+import io.augur.ops.anomaly.MaintenanceWindows;
+import io.augur.ops.anomaly.SeverityCatalog;
+import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.StateTtl;
+import io.augur.schema.Anomaly;
+import io.augur.schema.AnomalyKind;
+import io.augur.schema.AnomalyStatus;
+import io.augur.schema.BurstMatch;
+import io.augur.schema.MetricDatapoint;
+import io.augur.schema.MetricValue;
+import io.augur.schema.ScoredDatapoint;
+import io.augur.schema.SeriesAnomalyState;
+import io.augur.schema.Severity;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The lifecycle of reactive anomalies, per series: CEP's burst matches (input 2) open them, the series' datapoints
+ * (input 1) keep them going and give them their context, event-time timers close them. Both inputs are applied in
+ * event-time order (held until the watermark passes them).
+ * <ul>
+ *   <li><b>Open</b> (revision 0, ONGOING) on a burst match, or on one extreme datapoint of a metric where one is enough
+ *       (severity catalog {@code single}); not during a maintenance window of the resource.</li>
+ *   <li><b>Going on</b> while datapoints keep deviating from the onset's reference band (keeping half of the onset's
+ *       deviation); a revision only when the
+ *       severity goes up (the deviation reaches {@code escalateChange} times the expected value).</li>
+ *   <li><b>Ending</b> after {@code quiet} without a deviating datapoint (also when the series stops reporting: the
+ *       timer runs on the watermark); EndTime is the end of the last deviating datapoint's period.</li>
+ *   <li><b>Closed</b> (CLOSED revision with EndTime and CloseTime) when no new burst came within {@code flapWindow}
+ *       after that; a burst within it merges into the same anomaly (flapping suppression).</li>
+ * </ul>
+ * After the close the anomaly's state and timer are gone; only the recent datapoints of the series stay (with TTL).
+ */
+public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredDatapoint, BurstMatch, Anomaly> {
+    public static final String STATE_NAME = "reactive-anomaly";
+    private static final long DEFAULT_PERIOD_MS = 60_000;
+
+    private final AnomalySettings settings;
+    private final SeverityCatalog severities;
+    private final MaintenanceWindows maintenance;
+    private transient ValueState<SeriesAnomalyState> state;
+    private transient MapState<Long, List<ScoredDatapoint>> points;
+    private transient MapState<Long, List<BurstMatch>> matches;
+    private transient IoCounters counters;
+
+    public ReactiveAnomalies(AnomalySettings settings, SeverityCatalog severities, MaintenanceWindows maintenance) {
+        this.settings = settings;
+        this.severities = severities;
+        this.maintenance = maintenance;
+    }
+
+    public static ValueStateDescriptor<SeriesAnomalyState> descriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>(STATE_NAME, new AvroTypeInfo<>(SeriesAnomalyState.class)), s.stateTtl());
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        state = getRuntimeContext().getState(descriptor(settings));
+        points = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-points", Types.LONG,
+                new ListTypeInfo<>(new AvroTypeInfo<>(ScoredDatapoint.class))), settings.stateTtl()));
+        matches = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-matches", Types.LONG,
+                new ListTypeInfo<>(new AvroTypeInfo<>(BurstMatch.class))), settings.stateTtl()));
+        counters = new IoCounters(getRuntimeContext());
+    }
+
+    @Override
+    public void processElement1(ScoredDatapoint p, Context ctx, Collector<Anomaly> out) throws Exception {
+        long ts = p.getDatapoint().getTimestamp();
+        if (ts <= ctx.timerService().currentWatermark()) return; // late: CEP's side output counts it
+        List<ScoredDatapoint> at = points.get(ts);
+        at = at == null ? new ArrayList<>() : new ArrayList<>(at);
+        at.add(p);
+        points.put(ts, at);
+        ctx.timerService().registerEventTimeTimer(ts);
+    }
+
+    @Override
+    public void processElement2(BurstMatch m, Context ctx, Collector<Anomaly> out) throws Exception {
+        long ts = m.getPoints().get(m.getPoints().size() - 1).getDatapoint().getTimestamp();
+        List<BurstMatch> at = matches.get(ts);
+        at = at == null ? new ArrayList<>() : new ArrayList<>(at);
+        at.add(m);
+        matches.put(ts, at);
+        ctx.timerService().registerEventTimeTimer(Math.max(ts, ctx.timerService().currentWatermark() + 1));
+    }
+
+    /**
+     * Everything happens in event-time order, when the watermark (the minimum of both inputs') passes: the burst
+     * matches completed at {@code t}, then the datapoints at {@code t}, then the anomaly's own timer. So the result does
+     * not depend on how far CEP's output lags behind the datapoints (in a fast replay or a catch-up, minutes of them).
+     */
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
+        List<ScoredDatapoint> ps = points.get(t);
+        if (ps != null) {
+            // the datapoints at t are context of a match completed at t: into the recent ones first
+            points.remove(t);
+            SeriesAnomalyState st = current();
+            for (ScoredDatapoint p : ps) Anomalies.insert(st.getRecent(), Anomalies.value(p), settings.contextPoints());
+            state.update(st);
+        }
+        for (BurstMatch m : pendingAtOrBefore(matches, t)) handleMatch(m, ctx, out);
+        if (ps != null) for (ScoredDatapoint p : ps) handlePoint(p, ctx, out);
+        SeriesAnomalyState st = state.value();
+        if (st != null && st.getOpen() != null && st.getTimer() == t) anomalyTimer(st, t, ctx, out);
+    }
+
+    private static <V> List<V> pendingAtOrBefore(MapState<Long, List<V>> pending, long t) throws Exception {
+        List<Long> due = new ArrayList<>();
+        for (Long k : pending.keys()) if (k <= t) due.add(k);
+        due.sort(null);
+        List<V> out = new ArrayList<>();
+        for (Long k : due) {
+            out.addAll(pending.get(k));
+            pending.remove(k);
+        }
+        return out;
+    }
+
+    private void handlePoint(ScoredDatapoint p, Context ctx, Collector<Anomaly> out) throws Exception {
+        long ts = p.getDatapoint().getTimestamp();
+        SeriesAnomalyState st = current();
+        MetricValue v = Anomalies.value(p);
+        Anomalies.insert(st.getRecent(), v, settings.contextPoints());
+        Anomaly open = st.getOpen();
+        if (open != null && !st.getEnding()) {
+            if (ts <= st.getLastDeviating() + settings.quiet().toMillis()) {
+                // the anomaly's datapoints run to the end of its quiet period (not further: the same in any arrival order)
+                List<MetricValue> dps = new ArrayList<>(open.getDatapoints());
+                Anomalies.insert(dps, v, Integer.MAX_VALUE);
+                open.setDatapoints(Anomalies.bounded(dps, open.getStartTime(), settings.preContextPoints(), settings.contextPoints()));
+            }
+            if (ts >= open.getStartTime() && deviates(st, open, p.getValue(), open.getUnit())) {
+                open.setPeakScore(Math.max(open.getPeakScore(), p.getScore()));
+                st.setLastDeviating(Math.max(st.getLastDeviating(), ts));
+                st.setPeakChange(Math.max(st.getPeakChange(), change(st, p.getValue(), open.getUnit())));
+                schedule(st, ctx, st.getLastDeviating() + settings.quiet().toMillis());
+                Severity sev = severity(open, st);
+                if (sev.ordinal() > open.getSeverity().ordinal()) {
+                    Anomaly r = Anomalies.revise(open, ts).setSeverity(sev).build();
+                    st.setOpen(r);
+                    out.collect(upTo(r, ts));
+                    counters.inc("anomaly.revised.reactive", 1);
+                }
+            }
+        } else if (isExtreme(p)) {
+            if (open != null) {
+                merge(st, List.of(p), ctx);
+            } else {
+                open(st, List.of(p), ctx, out);
+            }
+        }
+        state.update(st);
+    }
+
+    private void handleMatch(BurstMatch m, Context ctx, Collector<Anomaly> out) throws Exception {
+        SeriesAnomalyState st = current();
+        Anomaly open = st.getOpen();
+        if (open == null) {
+            open(st, m.getPoints(), ctx, out);
+        } else if (st.getEnding()) {
+            merge(st, m.getPoints(), ctx);
+        } else {
+            // a further burst of an open anomaly: it goes on
+            for (ScoredDatapoint p : m.getPoints()) {
+                if (p.getDatapoint().getTimestamp() >= open.getStartTime() && deviates(st, open, p.getValue(), open.getUnit())) {
+                    st.setLastDeviating(Math.max(st.getLastDeviating(), p.getDatapoint().getTimestamp()));
+                }
+            }
+            schedule(st, ctx, st.getLastDeviating() + settings.quiet().toMillis());
+        }
+        state.update(st);
+    }
+
+    private void anomalyTimer(SeriesAnomalyState st, long t, Context ctx, Collector<Anomaly> out) throws Exception {
+        if (!st.getEnding() && settings.flapWindow().toMillis() > 0) {
+            st.setEnding(true);
+            st.setTimer(0L);
+            schedule(st, ctx, t + settings.flapWindow().toMillis());
+            state.update(st);
+            return;
+        }
+        Anomaly open = st.getOpen();
+        long end = st.getLastDeviating() + periodMs(st.getRecent());
+        Anomaly closed = Anomalies.revise(open, t).setStatus(AnomalyStatus.CLOSED).setEndTime(end).setCloseTime(t).build();
+        out.collect(closed);
+        counters.inc("anomaly.closed.reactive", 1);
+        clearEpisode(st);
+        state.update(st);
+    }
+
+    private SeriesAnomalyState current() throws Exception {
+        SeriesAnomalyState st = state.value();
+        if (st == null) {
+            st = SeriesAnomalyState.newBuilder().setRecent(new ArrayList<>()).build();
+        } else {
+            st.setRecent(new ArrayList<>(st.getRecent()));
+        }
+        return st;
+    }
+
+    private void open(SeriesAnomalyState st, List<ScoredDatapoint> points, Context ctx, Collector<Anomaly> out) {
+        ScoredDatapoint onset = points.get(0), last = points.get(points.size() - 1);
+        MetricDatapoint dp = onset.getDatapoint();
+        long start = dp.getTimestamp(), at = last.getDatapoint().getTimestamp();
+        if (maintenance.covers(dp.getResource().getArn(), at)) {
+            counters.inc("anomaly.suppressed.maintenance", 1);
+            return;
+        }
+        st.setRefExpected(onset.getExpected());
+        st.setRefLower(onset.getLower());
+        st.setRefUpper(onset.getUpper());
+        st.setRefChange(ReactivePattern.onsetChange(onset));
+        st.setEnding(false);
+        double peakScore = 0, peakChange = 0;
+        long lastDeviating = start;
+        for (ScoredDatapoint p : points) {
+            peakScore = Math.max(peakScore, p.getScore());
+            peakChange = Math.max(peakChange, change(st, p.getValue(), dp.getUnit()));
+            lastDeviating = Math.max(lastDeviating, p.getDatapoint().getTimestamp());
+        }
+        // datapoints that arrived before CEP released the match (it waits for the watermark) and still deviate
+        for (MetricValue v : st.getRecent()) {
+            if (v.getTimestamp() > at && Deviation.persists(v.getValue(), st.getRefExpected(), st.getRefLower(), st.getRefUpper(),
+                    onset.getDirection(), dp.getUnit(), settings.minRelativeChange(), st.getRefChange())) {
+                lastDeviating = Math.max(lastDeviating, v.getTimestamp());
+            }
+        }
+        st.setLastDeviating(lastDeviating);
+        st.setPeakChange(peakChange);
+        long periodMs = periodMs(st.getRecent());
+        Anomaly a = Anomalies.open(onset.getSeriesKey(), dp, onset.getStat(), AnomalyKind.REACTIVE, start, at, (int) Math.max(1, periodMs / 1000))
+                .setSeverity(Severity.LOW)
+                .setDirection(onset.getDirection())
+                .setPeakScore(peakScore)
+                .setDatapoints(Anomalies.bounded(st.getRecent(), start, settings.preContextPoints(), settings.contextPoints()))
+                .setName(Anomalies.reactiveName(dp, onset.getDirection()))
+                .setDescription(Anomalies.reactiveDescription(dp, onset.getStat(), onset.getDirection(), onset.getValue(),
+                        onset.getExpected(), onset.getLower(), onset.getUpper(), start))
+                .build();
+        a.setSeverity(severity(a, st));
+        st.setOpen(a);
+        st.setTimer(0L);
+        schedule(st, ctx, lastDeviating + settings.quiet().toMillis());
+        // the state keeps the datapoints that already arrived; the revision shows those up to its own time
+        out.collect(upTo(a, at));
+        counters.inc("anomaly.opened.reactive", 1);
+    }
+
+    /** A burst within the flap window of an ended anomaly: it goes on (no close, no new anomaly). */
+    private void merge(SeriesAnomalyState st, List<ScoredDatapoint> points, Context ctx) {
+        Anomaly open = st.getOpen();
+        for (ScoredDatapoint p : points) {
+            st.setLastDeviating(Math.max(st.getLastDeviating(), p.getDatapoint().getTimestamp()));
+            open.setPeakScore(Math.max(open.getPeakScore(), p.getScore()));
+        }
+        st.setEnding(false);
+        cancel(st, ctx);
+        schedule(st, ctx, st.getLastDeviating() + settings.quiet().toMillis());
+        counters.inc("anomaly.merged.flapping", 1);
+    }
+
+    private boolean isExtreme(ScoredDatapoint p) {
+        MetricDatapoint dp = p.getDatapoint();
+        return p.getScore() >= settings.extremeScore() && ReactivePattern.isOnset(p, settings.minRelativeChange(), severities)
+                && severities.lookup(dp.getNamespace(), dp.getMetricName()).single();
+    }
+
+    private boolean deviates(SeriesAnomalyState st, Anomaly open, double value, String unit) {
+        return Deviation.persists(value, st.getRefExpected(), st.getRefLower(), st.getRefUpper(), open.getDirection(), unit,
+                settings.minRelativeChange(), st.getRefChange());
+    }
+
+    private static double change(SeriesAnomalyState st, double value, String unit) {
+        return Deviation.relativeChange(value, st.getRefExpected(), st.getRefLower(), st.getRefUpper(), unit);
+    }
+
+    /** The catalog's severity, one level up once the deviation reached {@code escalateChange} times the expected value. */
+    private Severity severity(Anomaly a, SeriesAnomalyState st) {
+        Severity base = severities.lookup(a.getNamespace(), a.getMetricName()).severity();
+        return st.getPeakChange() >= settings.escalateChange() ? Anomalies.up(base) : base;
+    }
+
+    /** Moves the anomaly's timer to {@code at} (never earlier than a pending one of the same phase). */
+    private static void schedule(SeriesAnomalyState st, Context ctx, long at) {
+        long current = st.getTimer();
+        if (current == at) return;
+        if (current != 0) {
+            if (current > at) return;
+            ctx.timerService().deleteEventTimeTimer(current);
+        }
+        ctx.timerService().registerEventTimeTimer(at);
+        st.setTimer(at);
+    }
+
+    /** A copy of a revision with the datapoints up to {@code time}: what was known at its event time. */
+    private static Anomaly upTo(Anomaly a, long time) {
+        List<MetricValue> dps = new ArrayList<>();
+        for (MetricValue v : a.getDatapoints()) if (v.getTimestamp() <= time) dps.add(v);
+        return Anomaly.newBuilder(a).setDatapoints(dps).build();
+    }
+
+    private static void cancel(SeriesAnomalyState st, Context ctx) {
+        if (st.getTimer() != 0) ctx.timerService().deleteEventTimeTimer(st.getTimer());
+        st.setTimer(0L);
+    }
+
+    private static void clearEpisode(SeriesAnomalyState st) {
+        st.setOpen(null);
+        st.setEnding(false);
+        st.setTimer(0L);
+        st.setLastDeviating(0L);
+        st.setPeakChange(0.0);
+        st.setRefExpected(0.0);
+        st.setRefLower(0.0);
+        st.setRefUpper(0.0);
+        st.setRefChange(0.0);
+    }
+
+    /** The series' sampling period: the median gap between its recent datapoints (a minute when unknown). */
+    static long periodMs(List<MetricValue> recent) {
+        if (recent.size() < 3) return DEFAULT_PERIOD_MS;
+        long[] gaps = new long[recent.size() - 1];
+        int n = 0;
+        for (int i = 1; i < recent.size(); i++) {
+            long g = recent.get(i).getTimestamp() - recent.get(i - 1).getTimestamp();
+            if (g > 0) gaps[n++] = g;
+        }
+        if (n == 0) return DEFAULT_PERIOD_MS;
+        Arrays.sort(gaps, 0, n);
+        return gaps[n / 2];
+    }
+}
