@@ -27,13 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ManagedFlinkTemplateTest {
     static final Path TEMPLATE = DeployFiles.root().resolve("deploy/managed-flink/augur.yaml");
 
-    /**
-     * PENDING: the notification sinks' keys the template already sets (in its clearly marked notify group). They are
-     * allowed while AugurConfig knows no {@code notify.*} key at all; once the sinks land, every one of them must be a
-     * real key (or the template renamed to match), and this set can go.
-     */
-    static final Set<String> PENDING_NOTIFY_KEYS = Set.of(
-            "notify.sns.topic-arns", "notify.eventbridge.bus-name", "notify.eventbridge.source", "notify.opscenter.enabled");
+    /** The notification sinks' keys the template must set: which sinks are on, and the topic and bus it creates. */
+    static final Set<String> NOTIFY_KEYS = Set.of(
+            "notify.sinks", "notify.sns.topic-arns", "notify.eventbridge.bus-name", "notify.eventbridge.source");
 
     /** The only actions that may be granted on {@code Resource: "*"}: AWS has no narrower resource for them. */
     static final Map<String, String> STAR_RESOURCE_ALLOWED = Map.of(
@@ -169,15 +165,11 @@ class ManagedFlinkTemplateTest {
         }
         // the job's own mapping of property groups onto keys (AugurConfig.fromPropertyGroups)
         Map<String, String> keys = AugurConfig.fromPropertyGroups(groups);
-        boolean sinksLanded = AugurConfig.KEYS.stream().map(ConfigKey::name).anyMatch(k -> k.startsWith("notify."));
 
         Set<String> unknown = new TreeSet<>();
         for (String k : keys.keySet()) if (!AugurConfig.isKnown(k)) unknown.add(k); // isKnown: declared keys and scoped families
-        if (!sinksLanded) unknown.removeAll(PENDING_NOTIFY_KEYS);
-        assertThat(unknown).as(sinksLanded
-                ? "keys AugurConfig does not know (the notify.* sinks landed: rename the template's notify keys to theirs, then drop PENDING_NOTIFY_KEYS)"
-                : "keys AugurConfig does not know").isEmpty();
-        assertThat(PENDING_NOTIFY_KEYS).as("pending keys the template sets").allMatch(keys::containsKey);
+        assertThat(unknown).as("keys AugurConfig does not know").isEmpty();
+        assertThat(NOTIFY_KEYS).as("notification keys the template sets").allMatch(keys::containsKey);
 
         // literal values are values AugurConfig accepts (intrinsics are resolved by CloudFormation)
         Map<String, String> literal = new TreeMap<>();
