@@ -50,7 +50,7 @@ public final class AugurConfig {
     public static final ConfigKey PARSE_MAX_RECORD = key("parse.max-record-bytes", "1048576", "bytes", "Records larger than this go to the dead-letter output (Kinesis records are at most 1 MiB).");
     public static final ConfigKey PARSE_MAX_DECOMPRESSED = key("parse.max-decompressed-bytes", "16777216", "bytes", "Gzip content larger than this decompressed goes to the dead-letter output.");
     public static final ConfigKey DEAD_LETTER_PAYLOAD = key("deadletter.payload-chars", "2048", "characters", "How much of a bad record's payload the dead letter keeps.");
-    public static final ConfigKey DEDUP_CAPACITY = key("dedup.series-window", "32", "datapoints", "Per series, how many recent datapoint timestamps are remembered to drop repeats.");
+    public static final ConfigKey DEDUP_WINDOW = key("dedup.window", "6h", "positive duration", "How far back, behind the newest datapoint of its series, a repeated datapoint is still recognised and dropped. An older datapoint is accepted unchecked and counted (augur.dedup.unchecked). Replaces dedup.series-window (a count of 32 datapoints).");
     public static final ConfigKey DEDUP_SERIES_TTL = key("dedup.series-ttl", "1d", "duration", "A series silent this long loses its de-duplication state.");
     public static final ConfigKey DEDUP_EVENT_TTL = key("dedup.event-ttl", "1d", "duration", "How long a change event id is remembered to drop repeats.");
 
@@ -305,7 +305,15 @@ public final class AugurConfig {
         return k.name().contains("secret") || k.name().contains("access-key");
     }
 
+    /** Keys that were removed or renamed: setting one is an error that says what to set instead. */
+    private static final Map<String, String> REPLACED = Map.of(
+            "dedup.series-window", "dedup.series-window (a count of datapoints) was replaced by dedup.window, a duration"
+                    + " (default 6h: how far behind its series' newest datapoint a repeat is still recognised). Remove"
+                    + " dedup.series-window; set dedup.window (e.g. dedup.window=12h) only to change the look-back.");
+
     private static ConfigKey known(String name) {
+        String replaced = REPLACED.get(name.trim());
+        if (replaced != null) throw new ConfigException(replaced);
         ConfigKey k = BY_NAME.get(name);
         if (k == null || k.scoped()) k = scopedKey(name.trim());
         if (k == null) {
@@ -330,6 +338,9 @@ public final class AugurConfig {
                 case "duration":
                     parseDuration(v);
                     break;
+                case "positive duration":
+                    if (parseDuration(v).compareTo(Duration.ZERO) <= 0) throw new IllegalArgumentException("not positive");
+                    break;
                 case "integer":
                 case "bytes":
                 case "datapoints":
@@ -341,7 +352,7 @@ public final class AugurConfig {
             }
         } catch (RuntimeException e) {
             throw new ConfigException(k.name() + "=" + v + " is not valid: expected " + k.values()
-                    + ("duration".equals(k.values()) ? " such as 30s, 5m, 2h, 1d or PT5M" : " (a non-negative whole number)"));
+                    + (k.values().endsWith("duration") ? " such as 30s, 5m, 2h, 1d or PT5M" : " (a non-negative whole number)"));
         }
         return v;
     }

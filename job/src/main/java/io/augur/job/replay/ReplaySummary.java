@@ -8,9 +8,13 @@ import io.augur.ops.flink.parse.ParseRecords;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What a replay read and what became of it. {@code read = accepted metrics + accepted events + ignored + dead-lettered}. */
+/**
+ * What a replay read and what became of it. {@code read = accepted metrics + accepted events + ignored + dead-lettered}.
+ * {@code uncheckedMetrics}: accepted datapoints too old for the de-duplication to check ({@code dedup.window}).
+ */
 public record ReplaySummary(long records, long read, long metrics, long events, Map<String, Long> ignored,
-                            Map<String, Long> deadLetters, long eventTimeReached, double seconds, Map<String, Long> anomalies) {
+                            Map<String, Long> deadLetters, long eventTimeReached, double seconds, Map<String, Long> anomalies,
+                            long uncheckedMetrics) {
     /** Counters of the anomaly step ({@code anomaly.opened.reactive}, {@code anomaly.latePoints}, ...). */
     static final String ANOMALY_PREFIX = "anomaly.";
 
@@ -19,7 +23,7 @@ public record ReplaySummary(long records, long read, long metrics, long events, 
         Map<String, Long> ignored = new TreeMap<>();
         Map<String, Long> dead = new TreeMap<>();
         Map<String, Long> anomalies = new TreeMap<>();
-        long records = 0, read = 0, metrics = 0, events = 0, eventTime = Long.MIN_VALUE;
+        long records = 0, read = 0, metrics = 0, events = 0, unchecked = 0, eventTime = Long.MIN_VALUE;
         for (Map.Entry<String, Object> e : accumulators.entrySet()) {
             String k = e.getKey();
             if (k.equals(ParseRecords.EVENT_TIME_REACHED)) {
@@ -33,11 +37,12 @@ public record ReplaySummary(long records, long read, long metrics, long events, 
             else if (name.equals(IoCounters.READ)) read = v;
             else if (name.equals(IoCounters.ACCEPTED_METRICS)) metrics = v;
             else if (name.equals(IoCounters.ACCEPTED_EVENTS)) events = v;
+            else if (name.equals(IoCounters.DEDUP_UNCHECKED)) unchecked = v;
             else if (name.startsWith(IoCounters.IGNORED)) ignored.put(name.substring(IoCounters.IGNORED.length()), v);
             else if (name.startsWith(IoCounters.DEAD_LETTER)) dead.put(name.substring(IoCounters.DEAD_LETTER.length()), v);
             else if (name.startsWith(ANOMALY_PREFIX)) anomalies.put(name.substring(ANOMALY_PREFIX.length()), v);
         }
-        return new ReplaySummary(records, read, metrics, events, ignored, dead, eventTime, seconds, anomalies);
+        return new ReplaySummary(records, read, metrics, events, ignored, dead, eventTime, seconds, anomalies, unchecked);
     }
 
     public long ignoredTotal() {
@@ -56,6 +61,10 @@ public record ReplaySummary(long records, long read, long metrics, long events, 
         StringBuilder b = new StringBuilder();
         b.append(String.format("replayed %,d records in %.1f s: %,d items read%n", records, seconds, read));
         b.append(String.format("  accepted      %,d metric datapoints, %,d change events%n", metrics, events));
+        if (uncheckedMetrics > 0) {
+            b.append(String.format("                (%,d of the datapoints were older than dedup.window behind their series: not checked for repeats)%n",
+                    uncheckedMetrics));
+        }
         b.append(String.format("  ignored       %,d %s%n", ignoredTotal(), ignored.isEmpty() ? "" : ignored));
         b.append(String.format("  dead-lettered %,d %s%n", deadLettered(), deadLetters.isEmpty() ? "" : deadLetters));
         b.append(String.format("  %s: read %,d = %,d + %,d + %,d + %,d", balanced() ? "balanced" : "UNBALANCED",
@@ -71,6 +80,7 @@ public record ReplaySummary(long records, long read, long metrics, long events, 
         o.put("read", read);
         o.put("acceptedMetrics", metrics);
         o.put("acceptedEvents", events);
+        o.put("uncheckedMetrics", uncheckedMetrics);
         ignored.forEach(o.putObject("ignored")::put);
         deadLetters.forEach(o.putObject("deadLetters")::put);
         anomalies.forEach(o.putObject("anomalies")::put);

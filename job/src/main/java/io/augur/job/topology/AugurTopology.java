@@ -111,7 +111,7 @@ public final class AugurTopology {
 
         SingleOutputStreamOperator<MetricDatapoint> uniqueMetrics = metrics
                 .keyBy(MetricDatapoint::getSeriesId)
-                .process(new DedupDatapoints(cfg.getInt(AugurConfig.DEDUP_CAPACITY), cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL), payloadChars))
+                .process(new DedupDatapoints(cfg.getDuration(AugurConfig.DEDUP_WINDOW), cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL), payloadChars))
                 .uid("dedup-datapoints").name("De-duplicate datapoints");
         SingleOutputStreamOperator<ChangeEvent> uniqueEvents = events
                 .keyBy(ChangeEvent::getId)

@@ -59,6 +59,20 @@ class AugurConfigTest {
     }
 
     @Test
+    void theDedupWindowIsADurationAndTheOldCountKeyNamesItsReplacement(@TempDir Path dir) throws Exception {
+        assertThat(AugurConfig.defaults().getDuration(AugurConfig.DEDUP_WINDOW)).isEqualTo(Duration.ofHours(6));
+        assertThat(AugurConfig.defaults().with("dedup.window", "12h").getDuration(AugurConfig.DEDUP_WINDOW)).isEqualTo(Duration.ofHours(12));
+        assertThatThrownBy(() -> AugurConfig.defaults().with("dedup.window", "0s"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("dedup.window=0s is not valid").hasMessageContaining("such as 30s");
+        assertThatThrownBy(() -> AugurConfig.defaults().with("dedup.series-window", "32"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("replaced by dedup.window").hasMessageContaining("Remove dedup.series-window");
+        Path f = dir.resolve("augur.yaml");
+        Files.writeString(f, "dedup:\n  series-window: 64\n");
+        assertThatThrownBy(() -> AugurConfig.defaults().with(AugurConfig.readFile(f))).hasMessageContaining("replaced by dedup.window");
+    }
+
+    @Test
     void secretsAreNeverShown() {
         AugurConfig cfg = AugurConfig.defaults().with(Map.of("kinesis.credentials.secret-key", "s3cr3t", "kinesis.credentials.access-key-id", "AKIA"));
         assertThat(cfg.describe().toString()).doesNotContain("s3cr3t").doesNotContain("AKIA");

@@ -48,6 +48,7 @@ class ReplayTest {
         // 7 series x 120 minutes of datapoints in the sample
         assertThat(metrics).hasSize(840);
         assertThat(metrics.stream().map(ReplayTest::seriesAndTime).distinct()).hasSize(840);
+        assertThat(summary.get("uncheckedMetrics").asLong()).as("the sample spans 2 h: every datapoint within dedup.window").isZero();
         // every bad record planted in the sample is dead-lettered with its reason
         Map<String, Long> reasons = dead.stream().map(l -> read(l).get("reason").asText())
                 .collect(Collectors.groupingBy(r -> r, TreeMap::new, Collectors.counting()));

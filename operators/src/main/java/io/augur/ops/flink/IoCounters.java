@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Counts that are both a Flink metric (for dashboards: group {@code augur}) and an accumulator (so a replay can print
  * its totals). Names: {@code read}, {@code accepted.metrics}, {@code accepted.events}, {@code ignored.<RULE>},
- * {@code deadLetter.<REASON>}.
+ * {@code deadLetter.<REASON>}, and {@code dedup.unchecked} (accepted datapoints the de-duplication could not check: older
+ * than {@code dedup.window} behind their series' newest; they are also in {@code accepted.metrics}).
  */
 public final class IoCounters {
     public static final String ACC_PREFIX = "augur.";
@@ -22,6 +23,7 @@ public final class IoCounters {
     public static final String ACCEPTED_EVENTS = "accepted.events";
     public static final String IGNORED = "ignored.";
     public static final String DEAD_LETTER = "deadLetter.";
+    public static final String DEDUP_UNCHECKED = "dedup.unchecked";
     private final RuntimeContext ctx;
     private final MetricGroup group;
     private final Map<String, Counter> metrics = new HashMap<>();

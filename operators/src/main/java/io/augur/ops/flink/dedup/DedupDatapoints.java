@@ -2,7 +2,7 @@ package io.augur.ops.flink.dedup;
 
 import io.augur.ops.deadletter.DeadLetterReason;
 import io.augur.ops.deadletter.DeadLetters;
-import io.augur.ops.dedup.RecentTimestamps;
+import io.augur.ops.dedup.SeenWindow;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.SideOutputs;
 import io.augur.ops.flink.StateTtl;
@@ -18,24 +18,25 @@ import org.apache.flink.util.Collector;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Keyed by series id: drops datapoints already accepted (at-least-once delivery), sending them to the dead-letter
- * output as DUPLICATE. State: the last few timestamps per series ({@link SeriesSeen}), expired when a series is silent
- * for the TTL.
+ * output as DUPLICATE. State: which timestamps of the series were accepted within the look-back window
+ * ({@link SeenWindow}, stored as {@link SeriesSeen}; v1 state is migrated on first access), expired when a series is
+ * silent for the TTL. A datapoint older than the window cannot be checked: it is accepted and counted as
+ * {@value IoCounters#DEDUP_UNCHECKED}.
  */
 public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoint, MetricDatapoint> {
     public static final String STATE_NAME = "series-seen";
-    private final int capacity;
+    private final Duration window;
     private final Duration ttl;
     private final int deadLetterPayloadChars;
     private transient ValueState<SeriesSeen> seen;
     private transient IoCounters counters;
 
-    public DedupDatapoints(int capacity, Duration ttl, int deadLetterPayloadChars) {
-        this.capacity = capacity;
+    public DedupDatapoints(Duration window, Duration ttl, int deadLetterPayloadChars) {
+        if (window.isNegative() || window.isZero()) throw new IllegalArgumentException("dedup.window must be positive, not " + window);
+        this.window = window;
         this.ttl = ttl;
         this.deadLetterPayloadChars = deadLetterPayloadChars;
     }
@@ -52,10 +53,13 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
 
     @Override
     public void processElement(MetricDatapoint m, Context ctx, Collector<MetricDatapoint> out) throws Exception {
-        SeriesSeen s = seen.value();
-        List<Long> recent = s == null ? new ArrayList<>(capacity + 1) : new ArrayList<>(s.getRecent());
-        if (RecentTimestamps.add(recent, m.getTimestamp(), capacity)) {
-            seen.update(SeriesSeen.newBuilder().setRecent(recent).build());
+        SeenWindow w = SeenWindow.of(seen.value(), window.toMillis());
+        SeenWindow.Verdict v = w.offer(m.getTimestamp());
+        if (v == SeenWindow.Verdict.NEW || w.migrated()) seen.update(w.toRecord());
+        if (v == SeenWindow.Verdict.NEW) {
+            out.collect(m);
+        } else if (v == SeenWindow.Verdict.UNCHECKED) {
+            counters.inc(IoCounters.DEDUP_UNCHECKED, 1);
             out.collect(m);
         } else {
             counters.duplicate(IoCounters.ACCEPTED_METRICS);
