@@ -4,17 +4,15 @@ import io.augur.ops.flink.dedup.DedupDatapoints;
 import io.augur.ops.parse.Fixtures;
 import io.augur.schema.DeadLetter;
 import io.augur.schema.MetricDatapoint;
-import io.augur.schema.SeriesSeen;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +58,7 @@ class DedupDatapointsHarnessTest {
     @Test
     void stateSurvivesASnapshotAndRestore() throws Exception {
         MetricDatapoint disk = Fixtures.parse(Fixtures.bytes("metrics/metric-stream-json.ndjson")).metrics.get(0);
-        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        OperatorSubtaskState snapshot;
         try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, MetricDatapoint> h = harness()) {
             h.open();
             h.processElement(disk, disk.getTimestamp());
@@ -102,44 +100,36 @@ class DedupDatapointsHarnessTest {
         }
     }
 
+    /**
+     * A snapshot taken by the v1 operator (main at 7d01785, DedupDatapoints(32, 1h TTL), SeriesSeen v1 schema in the
+     * serializer snapshot) after 40 one-minute datapoints of one series: it remembers minutes 8 to 39.
+     */
     @Test
-    void stateWrittenByV1IsMigratedOnFirstAccess() throws Exception {
+    void aSnapshotTakenByTheCountBasedV1OperatorRestoresAndMigrates() throws Exception {
         MetricDatapoint disk = Fixtures.parse(Fixtures.bytes("metrics/metric-stream-json.ndjson")).metrics.get(0);
         long t0 = disk.getTimestamp();
-        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
-        // what v1 stored: only the last timestamps, in `recent`
-        try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, MetricDatapoint> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new WritesV1State()), MetricDatapoint::getSeriesId, Types.STRING)) {
-            h.open();
-            h.processElement(disk, t0);
-            snapshot = h.snapshot(1L, 1L);
-        }
+        OperatorSubtaskState v1 = OperatorSnapshotUtil.readStateHandle(
+                Path.of(DedupDatapointsHarnessTest.class.getResource("dedup-datapoints-v1.snapshot").toURI()).toString());
         try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, MetricDatapoint> h = harness()) {
-            h.initializeState(snapshot);
+            h.setStateTtlProcessingTime(0);
+            h.initializeState(v1);
             h.open();
-            h.processElement(at(disk, t0 + 60_000), t0 + 60_000);   // remembered by v1: duplicate
-            h.processElement(at(disk, t0 + 180_000), t0 + 180_000); // new
-            h.processElement(at(disk, t0 - 60_000), t0 - 60_000);   // before v1's memory: unchecked, accepted
-            h.processElement(at(disk, t0 + 180_000), t0 + 180_000); // remembered by v2: duplicate
-            assertThat(h.extractOutputValues()).extracting(MetricDatapoint::getTimestamp).containsExactly(t0 + 180_000, t0 - 60_000);
-            assertThat(h.getSideOutput(SideOutputs.DEAD_LETTERS)).hasSize(2);
-            assertThat(accumulator(h, "augur.dedup.unchecked")).isEqualTo(1);
-        }
-    }
-
-    /** Stands in for the v1 operator: stores {@code recent} = [t, t+1 min, t+2 min] for each datapoint's series. */
-    static final class WritesV1State extends KeyedProcessFunction<String, MetricDatapoint, MetricDatapoint> {
-        private transient ValueState<SeriesSeen> seen;
-
-        @Override
-        public void open(Configuration parameters) {
-            seen = getRuntimeContext().getState(DedupDatapoints.descriptor(TTL));
-        }
-
-        @Override
-        public void processElement(MetricDatapoint m, Context ctx, Collector<MetricDatapoint> out) throws Exception {
-            long t = m.getTimestamp();
-            seen.update(SeriesSeen.newBuilder().setRecent(List.of(t, t + 60_000, t + 120_000)).build());
+            for (int minute : new int[] {8, 39, 20, 40, 7, 40, 0}) h.processElement(at(disk, t0 + minute * 60_000L), t0 + minute * 60_000L);
+            // 8, 39 and 20 were remembered by v1: duplicates; 40 is new, then a duplicate; 7 and 0 came before v1's
+            // memory: unchecked, accepted
+            assertThat(h.extractOutputValues()).extracting(m -> (m.getTimestamp() - t0) / 60_000L).containsExactly(40L, 7L, 0L);
+            assertThat(h.getSideOutput(SideOutputs.DEAD_LETTERS)).hasSize(4);
+            assertThat(accumulator(h, "augur.dedup.unchecked")).isEqualTo(2);
+            // and the memory carries on through a snapshot of the migrated state
+            OperatorSubtaskState v2 = h.snapshot(2L, 2L);
+            try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, MetricDatapoint> again = harness()) {
+                again.setStateTtlProcessingTime(0);
+                again.initializeState(v2);
+                again.open();
+                again.processElement(at(disk, t0 + 8 * 60_000L), t0 + 8 * 60_000L);
+                again.processElement(at(disk, t0 + 41 * 60_000L), t0 + 41 * 60_000L);
+                assertThat(again.extractOutputValues()).extracting(m -> (m.getTimestamp() - t0) / 60_000L).containsExactly(41L);
+            }
         }
     }
 
