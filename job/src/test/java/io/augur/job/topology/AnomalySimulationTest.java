@@ -189,12 +189,21 @@ class AnomalySimulationTest {
 
     @Test
     void aReplayAtAnotherParallelismGivesTheSameAnomalies() throws Exception {
+        // The lifecycle (ids, kinds, severities, statuses, revisions, start and open times) must be the same. Datapoints the
+        // simulator delivers later than the watermark bound may fall on either side of the watermark, since Flink emits
+        // watermarks periodically in processing time: the points listed in a revision and the minute an anomaly ends may
+        // then differ, and those late points are counted on the late-points output either way.
         List<String> first = new ArrayList<>(), again = new ArrayList<>();
-        for (List<Anomaly> revisions : anomalies.values()) for (Anomaly a : revisions) first.add(RecordJson.anomaly(a));
-        for (Anomaly a : run(1, "sim-anomalies-again")) again.add(RecordJson.anomaly(a));
+        for (List<Anomaly> revisions : anomalies.values()) for (Anomaly a : revisions) first.add(lifecycle(a));
+        for (Anomaly a : run(1, "sim-anomalies-again")) again.add(lifecycle(a));
         Collections.sort(first);
         Collections.sort(again);
         assertThat(again).isEqualTo(first);
+    }
+
+    private static String lifecycle(Anomaly a) {
+        return String.join("|", a.getId(), a.getKind().name(), a.getSeverity().name(), a.getStatus().name(),
+                String.valueOf(a.getRevision()), String.valueOf(a.getStartTime()), String.valueOf(a.getOpenTime()), a.getSeriesKey());
     }
 
     @Test
