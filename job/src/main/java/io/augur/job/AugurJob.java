@@ -47,10 +47,11 @@ public final class AugurJob {
         if (!managedFlink && interval > 0) env.enableCheckpointing(interval);
     }
 
-    /** Builds the streaming job against the configured sources and writes its outputs. */
+    /** Builds the streaming job against the configured sources and writes its outputs and insight tables ({@code tables.*}). */
     public static void buildJob(StreamExecutionEnvironment env, AugurConfig cfg, Outputs outputs) {
         AugurTopology.Streams streams = AugurTopology.build(env, cfg);
         AugurTopology.writeOutputs(streams, outputs);
+        AugurTopology.writeTables(env, streams, cfg);
     }
 
     /** Runs the continuous job (Kinesis in, outputs to {@code output.dir} if set). Blocks until the job ends. */

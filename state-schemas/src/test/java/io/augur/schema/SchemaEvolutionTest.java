@@ -33,7 +33,8 @@ class SchemaEvolutionTest {
     /** Every Avro record in state-schemas. A new record must be added here (the count check below enforces it). */
     static List<Class<? extends SpecificRecordBase>> records() {
         return List.of(Resource.class, MetricDatapoint.class, ChangeEvent.class, DeadLetter.class, RawRecord.class, SeriesSeen.class,
-                SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class);
+                SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class,
+                InsightTableState.class, AnomalyTableState.class);
     }
 
     @Test
@@ -95,7 +96,9 @@ class SchemaEvolutionTest {
             "ChangeEvent", List.of("Resource"),
             "ScoredDatapoint", List.of("Resource", "MetricDatapoint"),
             "Anomaly", List.of("Resource"),
-            "InsightNotification", List.of("Resource", "Anomaly"));
+            "InsightNotification", List.of("Resource", "Anomaly"),
+            "InsightTableState", List.of("Resource", "Anomaly", "InsightNotification"),
+            "AnomalyTableState", List.of("Resource", "Anomaly", "InsightNotification"));
 
     private static List<Schema> history(String name) throws IOException {
         List<Schema> out = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.augur.job.config.AugurConfig;
 import io.augur.job.sink.Outputs;
 import io.augur.job.source.KinesisSources;
 import io.augur.job.source.ReplaySources;
+import io.augur.job.tables.InsightTables;
 import io.augur.ops.flink.dedup.DedupChangeEvents;
 import io.augur.ops.detect.DetectorSettings;
 import io.augur.ops.flink.dedup.DedupDatapoints;
@@ -95,6 +96,14 @@ public final class AugurTopology {
     /** {@code detector.sensitivity}: low, medium, high, or a score threshold in (0,1]. */
     static double sensitivityThreshold(AugurConfig cfg, DetectorSettings detector) {
         return detector.thresholdFor(cfg.get(AugurConfig.DETECTOR_SENSITIVITY));
+    }
+
+    /**
+     * The insight tables (issue 10, {@code tables.*}): change_events now. When the insight and anomaly streams exist,
+     * pass them here instead of null: {@code InsightTables.attach(env, cfg, defaultPath, insights, anomalies, s.events())}.
+     */
+    public static InsightTables.Attached writeTables(StreamExecutionEnvironment env, Streams s, AugurConfig cfg) {
+        return InsightTables.attach(env, cfg, null, null, null, s.events());
     }
 
     /** The NDJSON outputs of this stage: normalized records and dead letters. */

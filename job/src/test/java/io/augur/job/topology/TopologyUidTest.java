@@ -23,7 +23,7 @@ class TopologyUidTest {
             "kinesis-metrics-source", "kinesis-events-source", "parse-records", "metric-watermarks", "event-watermarks",
             "dedup-datapoints", "dedup-change-events", "score-datapoints",
             "render-metrics", "files-metrics", "render-change-events", "files-change-events", "render-dead-letter", "files-dead-letter",
-            "render-anomalous-points", "files-anomalous-points");
+            "render-anomalous-points", "files-anomalous-points", "table-rows-change-events");
 
     @Test
     void everyOperatorOfTheClusterJobHasTheFixedUid() {
