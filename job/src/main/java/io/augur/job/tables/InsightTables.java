@@ -12,6 +12,7 @@ import io.augur.ops.table.Tables;
 import io.augur.schema.Anomaly;
 import io.augur.schema.ChangeEvent;
 import io.augur.schema.InsightNotification;
+import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.DataTypes;
@@ -31,10 +32,16 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The insight tables, written by the job through Flink's Table API connectors: {@code insights}, {@code anomalies},
@@ -51,11 +58,14 @@ import java.util.Map;
  *       holds one row per id (a trigger in deploy/sql/postgres refuses to go back to an older version).</li>
  * </ul>
  *
- * <p><b>Uids.</b> The DataStream operators have fixed uids ({@code table-rows-*}). The Table API assigns the uids of the
- * operators it plans ({@code table.exec.uid.generation=ALWAYS}: {@code <node id>_<transformation>}, e.g. {@code 7_streaming-writer});
- * they are stable while the set of tables and sinks is unchanged; adding a table or a sink renumbers them, so restore
- * such a change with {@code --allowNonRestoredState} (the file writers' state is their in-progress files: at most the
- * rows of the last checkpoint interval are written again, which readers absorb by version).
+ * <p><b>Uids.</b> Every operator has a fixed uid: the DataStream ones {@code table-rows-<table>}, and those the planner
+ * makes for each INSERT {@code table-<sink>-<table>-<what>} (e.g. {@code table-files-insights-streaming-writer},
+ * {@code table-postgres-insights-sink}), assigned here after planning because the planner's own uids
+ * ({@code table.exec.uid.generation}: {@code <node id>_<what>}) count nodes across the whole JVM. They stay the same
+ * while the planner makes the same operators for an INSERT (same Flink version, same table columns); if a Flink
+ * upgrade plans differently, restore with {@code --allowNonRestoredState}: the file writers' state is their
+ * in-progress files, so at most the rows of the last checkpoint interval are lost or written again, which readers
+ * absorb by version.
  */
 public final class InsightTables {
     private static final Logger LOG = LoggerFactory.getLogger(InsightTables.class);
@@ -112,28 +122,55 @@ public final class InsightTables {
 
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
         configure(tEnv.getConfig());
-        StreamStatementSet statements = tEnv.createStatementSet();
+        Set<Transformation<?>> rowStreams = Collections.newSetFromMap(new IdentityHashMap<>());
         List<String> names = new ArrayList<>();
         for (Map.Entry<TableDef, DataStream<Row>> e : rows.entrySet()) {
             TableDef t = e.getKey();
             String view = "augur_rows_" + t.name();
+            rowStreams.add(e.getValue().getTransformation());
             tEnv.createTemporaryView(view, tEnv.fromDataStream(e.getValue(), schema(t)));
             if (targets.filesPath() != null) {
                 String sink = "augur_files_" + t.name();
                 tEnv.executeSql(TableDdl.filesTable(sink, t, targets.filesPath(), TableDdl.fileSinkOptions(targets.filesRollover())));
-                statements.addInsertSql(TableDdl.insert(sink, view, t, true));
+                attach(env, tEnv, TableDdl.insert(sink, view, t, true), rowStreams, "table-files-" + t.name());
             }
             if (targets.jdbc() != null) {
                 String sink = "augur_postgres_" + t.name();
                 tEnv.executeSql(TableDdl.jdbcTable(sink, t, targets.jdbc()));
-                statements.addInsertSql(TableDdl.insert(sink, view, t, false));
+                attach(env, tEnv, TableDdl.insert(sink, view, t, false), rowStreams, "table-postgres-" + t.name());
             }
             names.add(t.name());
         }
-        statements.attachAsDataStream();
         LOG.info("Insight tables {} -> {}{}", names, targets.filesPath() == null ? "" : "files at " + targets.filesPath(),
                 targets.jdbc() == null ? "" : (targets.filesPath() == null ? "" : " and ") + "PostgreSQL " + targets.jdbc().url());
         return new Attached(List.copyOf(names), targets);
+    }
+
+    /**
+     * Plans one INSERT into the job and gives every operator it planned a fixed uid, {@code <prefix>-<what>} (e.g.
+     * {@code table-files-insights-streaming-writer}, {@code table-postgres-insights-sink}). The planner's own uids
+     * ({@code table.exec.uid.generation=ALWAYS}: {@code <node id>_<what>}) number nodes with a counter that runs on for
+     * the life of the JVM, so they would differ between two plannings of the same job; these do not. Each INSERT is
+     * planned on its own so that every planned operator belongs to exactly one (table, sink).
+     */
+    private static void attach(StreamExecutionEnvironment env, StreamTableEnvironment tEnv, String insert, Set<Transformation<?>> stops, String prefix) {
+        int before = env.getTransformations().size();
+        StreamStatementSet statement = tEnv.createStatementSet();
+        statement.addInsertSql(insert);
+        statement.attachAsDataStream();
+        List<Transformation<?>> added = new ArrayList<>(env.getTransformations().subList(before, env.getTransformations().size()));
+        Set<Transformation<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<String> used = new HashSet<>();
+        Deque<Transformation<?>> todo = new ArrayDeque<>(added);
+        while (!todo.isEmpty()) {
+            Transformation<?> t = todo.pop();
+            if (stops.contains(t) || !seen.add(t)) continue;
+            String what = t.getUid() != null ? t.getUid().replaceFirst("^\\d+_", "") : t.getName().toLowerCase().replaceAll("[^a-z0-9]+", "-");
+            String uid = prefix + "-" + what;
+            for (int i = 2; !used.add(uid); i++) uid = prefix + "-" + what + "-" + i;
+            t.setUid(uid);
+            todo.addAll(t.getInputs());
+        }
     }
 
     /** Table settings of the job and of {@code augur query}: UTC, and uids for every planned operator. */

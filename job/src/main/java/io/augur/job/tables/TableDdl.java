@@ -51,8 +51,11 @@ public final class TableDdl {
         with.put("connector", "jdbc");
         with.put("url", jdbc.url());
         with.put("table-name", t.name());
-        if (!jdbc.username().isEmpty()) with.put("username", jdbc.username());
-        if (!jdbc.password().isEmpty()) with.put("password", jdbc.password());
+        if (!jdbc.username().isEmpty() || !jdbc.password().isEmpty()) {
+            // the connector takes both or neither (trust or peer authentication: a user and an empty password)
+            with.put("username", jdbc.username());
+            with.put("password", jdbc.password());
+        }
         with.put("sink.buffer-flush.interval", jdbc.flushInterval().toMillis() + " ms");
         with.put("sink.buffer-flush.max-rows", String.valueOf(jdbc.flushRows()));
         with.put("sink.max-retries", "3");

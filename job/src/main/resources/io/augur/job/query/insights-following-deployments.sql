@@ -9,7 +9,7 @@ JOIN change_events c ON c.account_id = i.account_id AND c.region = i.region
 LEFT JOIN anomalies a ON a.insight_id = i.id
 WHERE c.event_class IN ('DEPLOYMENT', 'CONFIG_CHANGE')
   AND c.event_time <= i.start_time
-  AND c.event_time >= i.start_time - INTERVAL '${window_minutes=60}' MINUTE
+  AND c.event_time >= TIMESTAMPADD(MINUTE, -${window_minutes=60}, i.start_time)
   AND (POSITION(a.resource_arn IN c.resource_arns) > 0
        OR POSITION(CONCAT(':application:', i.application) IN c.resource_arns) > 0
        OR POSITION(CONCAT(':stack/', i.application, '/') IN c.resource_arns) > 0)
