@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS anomalies (
   metric_name      text,
   stat             text,
   unit             text,
-  period           integer,
+  period_seconds   integer,
   dimensions       text,
   direction        text,
   peak_score       double precision,

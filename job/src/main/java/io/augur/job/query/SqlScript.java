@@ -1,8 +1,5 @@
 package io.augur.job.query;
 
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,28 +10,22 @@ import java.util.regex.Pattern;
 
 /**
  * SQL text as {@code augur query} and the notebook test run it: placeholders {@code ${name}} or {@code ${name=default}}
- * (Zeppelin's dynamic-form syntax, so one text serves both), and scripts split into statements at semicolons outside
- * quotes and comments.
+ * (Zeppelin's dynamic-form syntax, so one text serves both; {@code $${name=default}} is Zeppelin's note-wide form and
+ * reads the same here), and scripts split into statements at semicolons outside quotes and comments.
  */
 public final class SqlScript {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(?:=([^}]*))?}");
-    private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$?\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(?:=([^}]*))?}");
 
     private SqlScript() {}
 
-    /**
-     * Replaces every placeholder by its value in {@code params}, else its inline default; {@code ${now}} defaults to the
-     * current UTC time as {@code yyyy-MM-dd HH:mm:ss}. A placeholder with neither is an error that names it.
-     */
+    /** Replaces every placeholder by its value in {@code params}, else its inline default; one with neither is an error that names it. */
     public static String substitute(String sql, Map<String, String> params) {
         Matcher m = PLACEHOLDER.matcher(sql);
         StringBuilder out = new StringBuilder();
         Set<String> missing = new LinkedHashSet<>();
         while (m.find()) {
             String name = m.group(1);
-            String value = params.containsKey(name) ? params.get(name)
-                    : m.group(2) != null ? m.group(2)
-                    : name.equals("now") ? LocalDateTime.now(ZoneOffset.UTC).format(SQL_TIMESTAMP) : null;
+            String value = params.containsKey(name) ? params.get(name) : m.group(2);
             if (value == null) {
                 missing.add(name);
                 value = m.group();

@@ -1,5 +1,7 @@
 package io.augur.job.tables;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.augur.job.cli.AugurCli;
 import io.augur.job.query.NamedQueries;
 import io.augur.job.query.QueryRunner;
@@ -8,17 +10,27 @@ import io.augur.job.testing.EmbeddedPostgres;
 import io.augur.schema.Anomaly;
 import io.augur.schema.ChangeEvent;
 import io.augur.schema.InsightNotification;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.ResultKind;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.api.config.TableConfigOptions;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
@@ -184,9 +196,9 @@ class InsightTablesTest {
                         row("ins-b", "DynamoDB throttling on orders", "MEDIUM", "orders", t("2025-01-01T12:00"), t("2025-01-01T11:58"), "CONFIG_CHANGE",
                                 "Config UPDATE AWS::DynamoDB::Table", "config.amazonaws.com", 2, "ch-3")),
                 "proactive-insights-due-this-week", List.of(
-                        row("ins-d", "Free storage heading for zero on orders-db", "MEDIUM", "orders", t("2025-01-04T10:00"), t("2025-01-06T10:00"), 58)));
-        Map<String, Map<String, String>> params = Map.of("noisiest-resources", Map.of("limit", "3"),
-                "proactive-insights-due-this-week", Map.of("now", "2025-01-02 00:00:00"));
+                        row("ins-d", "Free storage heading for zero on orders-db", "MEDIUM", "orders", t("2025-01-04T10:00"), t("2025-01-06T10:00"), 65)));
+        // now = the newest insight event (ins-e opened 2025-01-01 16:05): ins-d's limit is 65 h away, ins-e's 19 days
+        Map<String, Map<String, String>> params = Map.of("noisiest-resources", Map.of("limit", "3"));
         assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(NamedQueries.NAMES);
         for (String name : NamedQueries.NAMES) {
             String sql = SqlScript.substitute(NamedQueries.sql(name), params.getOrDefault(name, Map.of()));
@@ -230,7 +242,7 @@ class InsightTablesTest {
         Set<String> out = new TreeSet<>(List.of("table-rows-insights", "table-anomaly-associations", "table-rows-anomalies",
                 "table-rows-insight-events", "table-rows-recommendations", "table-rows-change-events"));
         for (String t : List.of("insights", "anomalies", "insight_events", "recommendations", "change_events")) {
-            if (files) for (String what : List.of("source", "calc", "streaming-writer", "discarding-sink")) out.add("table-files-" + t + "-" + what);
+            if (files) for (String what : List.of("source", "streaming-writer", "discarding-sink")) out.add("table-files-" + t + "-" + what);
             if (postgres) for (String what : List.of("source", "calc", "constraint-validator", "sink")) out.add("table-postgres-" + t + "-" + what);
         }
         return out;
@@ -252,5 +264,82 @@ class InsightTablesTest {
         Set<String> again = new TreeSet<>();
         for (StreamNode n : env.getStreamGraph().getStreamNodes()) if (!n.getTransformationUID().startsWith("test-")) again.add(n.getTransformationUID());
         assertThat(again).isEqualTo(tableUids(true, true));
+    }
+
+    /**
+     * Every SQL paragraph of the Studio notebook runs against the tables written above: the batch ones
+     * ({@code %flink.bsql}) must return rows; the streaming ones ({@code %flink.ssql}) must emit a row, and the live
+     * table must pick up a file that appears in a new day's folder while its query runs.
+     */
+    @Test
+    @Timeout(300)
+    void everySqlParagraphOfTheNotebookRunsOverTheTables() throws Exception {
+        JsonNode note = new ObjectMapper().readTree(REPO.resolve("notebooks/augur-insights.zpln").toFile());
+        Path copy = Files.createTempDirectory("augur-notebook-tables"); // the live check adds a file: work on a copy
+        try (var files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = copy.resolve(dir.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(to);
+                else Files.copy(f, to);
+            }
+        }
+        Map<String, String> forms = Map.of("tables.path", TableTargets.normalize(copy.toString()), "monitor.interval", "1s");
+        QueryRunner batch = QueryRunner.batch();
+        Configuration conf = new Configuration();
+        conf.set(TableConfigOptions.LOCAL_TIME_ZONE, "UTC");
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
+        TableEnvironment streaming = TableEnvironment.create(EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(conf).build());
+        List<String> batchQueries = new ArrayList<>();
+        List<String> streamingQueries = new ArrayList<>();
+        boolean livePickup = false;
+        for (JsonNode p : note.get("paragraphs")) {
+            String text = p.get("text").asText();
+            String directive = text.lines().findFirst().orElse("");
+            if (!directive.startsWith("%flink.bsql") && !directive.startsWith("%flink.ssql")) continue;
+            String title = p.get("title").asText();
+            for (String statement : SqlScript.split(SqlScript.substitute(text.substring(directive.length()), forms))) {
+                if (directive.startsWith("%flink.bsql")) {
+                    QueryRunner.Result r = batch.execute(statement);
+                    if (!r.hasContent()) continue;
+                    assertThat(r.rows()).as("rows of '%s'", title).isNotEmpty();
+                    batchQueries.add(title);
+                    continue;
+                }
+                TableResult r = streaming.executeSql(statement);
+                if (r.getResultKind() != ResultKind.SUCCESS_WITH_CONTENT) continue;
+                streamingQueries.add(title);
+                try (CloseableIterator<Row> it = r.collect()) {
+                    assertThat(it.hasNext()).as("'%s' emits", title).isTrue();
+                    Row first = it.next();
+                    if (!livePickup && first.getArity() > 0 && r.getResolvedSchema().getColumnNames().get(0).equals("application")) {
+                        // a lifecycle event committed while the query runs, in a new day's folder
+                        writeLiveEvent(copy);
+                        while (!"live".equals(it.next().getField(0))) {
+                            // changes for the existing applications until the new one shows up
+                        }
+                        livePickup = true;
+                    }
+                }
+            }
+        }
+        assertThat(batchQueries).hasSize(6);
+        assertThat(streamingQueries).hasSize(3);
+        assertThat(livePickup).as("the live table picked up a new file").isTrue();
+    }
+
+    /** One more insight_events line, for application "live", committed in a new day's folder. */
+    private static void writeLiveEvent(Path tables) throws Exception {
+        Path existing;
+        try (var files = Files.walk(tables.resolve("insight_events"))) {
+            existing = files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+        }
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode line = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(Files.readAllLines(existing).get(0));
+        line.put("id", "live-NEW_INSIGHT-0").put("insight_id", "live").put("application", "live").put("event_time", "2025-01-02 08:00:00");
+        Path day = Files.createDirectories(tables.resolve("insight_events/dt=2025-01-02"));
+        Path tmp = day.resolve(".part-live.inprogress");
+        Files.writeString(tmp, line + "\n");
+        Files.move(tmp, day.resolve("part-live-0"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -55,7 +55,7 @@ public final class Tables {
             c("metric_name", STRING, "CloudWatch metric name."),
             c("stat", STRING, "Statistic: Sum, Average, Maximum, p99..."),
             c("unit", STRING, "Metric unit."),
-            c("period", INT, "Seconds between datapoints."),
+            c("period_seconds", INT, "Seconds between datapoints (CloudWatch Period)."),
             c("dimensions", STRING, "Metric dimensions as a JSON object."),
             c("direction", STRING, "ABOVE or BELOW the expected band."),
             c("peak_score", DOUBLE, "Highest anomaly score (reactive) or forecast confidence (proactive)."),

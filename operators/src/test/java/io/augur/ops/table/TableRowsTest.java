@@ -90,7 +90,7 @@ class TableRowsTest {
         assertThat(fromBody.get("namespace")).isEqualTo("AWS/Lambda");
         assertThat(fromBody.get("metric_name")).isEqualTo("Errors");
         assertThat(fromBody.get("stat")).isEqualTo("Sum");
-        assertThat(fromBody.get("period")).isEqualTo(60);
+        assertThat(fromBody.get("period_seconds")).isEqualTo(60);
         assertThat(fromBody.get("dimensions")).isEqualTo("{\"FunctionName\":\"checkout-api\"}");
         assertThat(fromBody.get("start_time")).isEqualTo(at("10:00"));
         assertThat(fromBody.get("open_time")).isEqualTo(at("10:03"));
@@ -120,7 +120,7 @@ class TableRowsTest {
         assertThat(alb.get("severity")).isEqualTo("MEDIUM");
         assertThat(alb.get("resource_arn")).isEqualTo(ALB_ARN);
         assertThat(alb.get("start_time")).isEqualTo(at("10:02"));
-        assertThat(alb.get("period")).isEqualTo(60);
+        assertThat(alb.get("period_seconds")).isEqualTo(60);
         assertThat(alb.get("dimensions")).isEqualTo("{\"LoadBalancer\":\"app/checkout-alb/50dc6c495c0c9188\"}");
     }
 
