@@ -45,7 +45,7 @@ public final class ResultTable {
                 header.append(" | ");
                 rule.append("-+-");
             }
-            header.append(pad(columns.get(i), width[i], false));
+            header.append(pad(columns.get(i), width[i], numeric[i]));
             rule.append("-".repeat(width[i]));
         }
         out.println(header.toString().stripTrailing());
