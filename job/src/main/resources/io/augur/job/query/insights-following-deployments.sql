@@ -10,7 +10,7 @@ LEFT JOIN anomalies a ON a.insight_id = i.id
 WHERE c.event_class IN ('DEPLOYMENT', 'CONFIG_CHANGE')
   AND c.event_time <= i.start_time
   AND c.event_time >= TIMESTAMPADD(MINUTE, -${window_minutes=60}, i.start_time)
-  AND (POSITION(a.resource_arn IN c.resource_arns) > 0
-       OR POSITION(CONCAT(':application:', i.application) IN c.resource_arns) > 0
+  AND (POSITION(CONCAT(',', a.resource_arn, ',') IN CONCAT(',', c.resource_arns, ',')) > 0
+       OR POSITION(CONCAT(':application:', i.application, ',') IN CONCAT(c.resource_arns, ',')) > 0
        OR POSITION(CONCAT(':stack/', i.application, '/') IN c.resource_arns) > 0)
 ORDER BY i.start_time, i.id, c.event_time, c.id

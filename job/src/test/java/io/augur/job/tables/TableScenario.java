@@ -23,7 +23,8 @@ import java.util.Map;
  * A known input for the table tests, built as the CEP patterns and the insight correlation emit it (T0 = 2025-01-01 10:00 UTC):
  * <ul>
  *   <li>ins-a, checkout, REACTIVE HIGH, closed after 45 min: Lambda errors (CAUSAL) + ALB 5xx (CONTEXTUAL), two
- *       recommendations; a Lambda deployment 20 min and a CodeDeploy deployment 10 min before it began;</li>
+ *       recommendations; a Lambda deployment 20 min and a CodeDeploy deployment 10 min before it began (and one to
+ *       checkout-api-v2, another function, 5 min before);</li>
  *   <li>ins-b, orders, REACTIVE MEDIUM, closed after 15 min: DynamoDB throttling; a Config change 2 min before;</li>
  *   <li>ins-c, checkout, REACTIVE LOW, open since 15:00: Lambda p99 duration on the same function as ins-a; a config
  *       change 3 h before (outside the default 60-minute window);</li>
@@ -190,6 +191,9 @@ final class TableScenario {
                         EventClass.DEPLOYMENT, "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:checkout/checkout-prod",
                         "arn:aws:codedeploy:us-east-1:123456789012:application:checkout"),
                 change("ch-5", T0 - 5 * MIN, "ec2.amazonaws.com", "CreateTags", EventDataSource.AWS_CLOUD_TRAIL, EventClass.INFRASTRUCTURE, CHECKOUT_API),
+                // a deployment to another function whose ARN starts with checkout-api's: not a change to checkout-api
+                change("ch-6", T0 - 5 * MIN, "lambda.amazonaws.com", "UpdateFunctionCode", EventDataSource.AWS_CLOUD_TRAIL, EventClass.DEPLOYMENT,
+                        CHECKOUT_API + "-v2"),
                 change("ch-3", T0 + 2 * HOUR - 2 * MIN, "config.amazonaws.com", "Config UPDATE AWS::DynamoDB::Table", EventDataSource.AWS_CONFIG,
                         EventClass.CONFIG_CHANGE, ORDERS_TABLE),
                 change("ch-4", T0 + 2 * HOUR, "lambda.amazonaws.com", "UpdateFunctionConfiguration", EventDataSource.AWS_CLOUD_TRAIL,

@@ -23,7 +23,9 @@ class TopologyUidTest {
             "kinesis-metrics-source", "kinesis-events-source", "parse-records", "metric-watermarks", "event-watermarks",
             "dedup-datapoints", "dedup-change-events", "score-datapoints",
             "render-metrics", "files-metrics", "render-change-events", "files-change-events", "render-dead-letter", "files-dead-letter",
-            "render-anomalous-points", "files-anomalous-points", "table-rows-change-events");
+            "render-anomalous-points", "files-anomalous-points",
+            "table-rows-change-events", "table-files-change_events-source", "table-files-change_events-streaming-writer",
+            "table-files-change_events-discarding-sink");
 
     @Test
     void everyOperatorOfTheClusterJobHasTheFixedUid() {
