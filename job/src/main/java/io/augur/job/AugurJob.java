@@ -1,5 +1,6 @@
 package io.augur.job;
 
+import io.augur.job.cli.JobArgs;
 import io.augur.job.config.AugurConfig;
 import io.augur.job.sink.Outputs;
 import io.augur.job.topology.AugurTopology;
@@ -11,7 +12,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds Augur's execution environment and job from a configuration. Used by {@code augur run} and {@code augur replay}. */
+/**
+ * Builds Augur's execution environment and job from a configuration. Used by {@code augur run} and {@code augur replay},
+ * and the entry class of the job jar on Flink clusters ({@link #main}).
+ */
 public final class AugurJob {
     private static final Logger LOG = LoggerFactory.getLogger(AugurJob.class);
 
@@ -61,5 +65,17 @@ public final class AugurJob {
         Outputs outputs = cfg.isSet(AugurConfig.OUTPUT_DIR) ? Outputs.fileSink(cfg.get(AugurConfig.OUTPUT_DIR)) : Outputs.none();
         buildJob(env, cfg, outputs);
         env.execute(cfg.get(AugurConfig.JOB_NAME));
+    }
+
+    /**
+     * Entry class on a Flink cluster: {@code flink run -c io.augur.job.AugurJob augur-job.jar --config augur.yaml [--set key=value]...},
+     * the REST API's {@code POST /jars/:id/run} with this {@code entryClass}, or the Kubernetes operator's {@code job.entryClass}.
+     * With no arguments on Amazon Managed Service for Apache Flink it reads the application's property groups. It never calls
+     * {@code System.exit}: on a cluster {@code main} can run inside the JobManager (web submission, application mode), and
+     * exiting would take the JobManager down with it.
+     */
+    public static void main(String[] args) throws Exception {
+        AugurConfig cfg = JobArgs.parse(args);
+        run(cfg, !AugurConfig.managedFlinkProperties().isEmpty());
     }
 }

@@ -3,6 +3,7 @@ package io.augur.job.cli;
 import io.augur.job.AugurJob;
 import io.augur.job.config.AugurConfig;
 import io.augur.job.config.ConfigException;
+import io.augur.job.load.LoadCommand;
 import io.augur.job.simulate.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import java.util.Map;
 /** The {@code augur} command. */
 @Command(name = "augur", mixinStandardHelpOptions = true, version = "augur 0.1.0",
         description = "Operations insights from CloudWatch metrics and change events, on Apache Flink.",
-        subcommands = {ReplayCommand.class, RunCommand.class, SimulateCommand.class, EvalCommand.class, ConfigCommand.class, QueryCommand.class,
+        subcommands = {ReplayCommand.class, RunCommand.class, SimulateCommand.class, LoadCommand.class, EvalCommand.class, BenchCommand.class, ConfigCommand.class, QueryCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AugurCli implements Runnable {
     @CommandLine.Spec

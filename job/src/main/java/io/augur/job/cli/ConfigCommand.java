@@ -20,6 +20,7 @@ public final class ConfigCommand implements Callable<Integer> {
         Map<String, String> effective = cfg.describe();
         for (ConfigKey k : AugurConfig.KEYS) {
             System.out.printf("%-36s %-22s %s%n", k.name(), effective.get(k.name()).isEmpty() ? "\"\"" : effective.get(k.name()), k.description());
+            if (k.scoped()) cfg.scoped(k).forEach((scope, v) -> System.out.printf("%-36s %-22s%n", k.prefix() + scope, v));
         }
         return 0;
     }

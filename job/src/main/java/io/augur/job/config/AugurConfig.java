@@ -55,6 +55,11 @@ public final class AugurConfig {
     public static final ConfigKey DEDUP_EVENT_TTL = key("dedup.event-ttl", "1d", "duration", "How long a change event id is remembered to drop repeats.");
 
     public static final ConfigKey DETECTOR_SENSITIVITY = key("detector.sensitivity", "medium", "low, medium, high, or a score in (0,1]", "How unusual a datapoint must be to count as anomalous: high flags more, low fewer.");
+    // ---- detector alert settings per namespace or metric (scoped keys: the scope is everything after the prefix)
+    public static final ConfigKey DETECTOR_SENSITIVITY_SCOPED = key("detector.sensitivity." + ConfigKey.SCOPE, "", "low, medium, high, or a score in (0,1]",
+            "Sensitivity of one namespace (detector.sensitivity.AWS/RDS) or one metric (detector.sensitivity.AWS/Lambda/Errors); the most specific setting wins over detector.sensitivity.");
+    public static final ConfigKey DETECTOR_DIRECTION_SCOPED = key("detector.direction." + ConfigKey.SCOPE, "", "one of rise|drop|both",
+            "Which deviations of a namespace or metric are anomalies, e.g. detector.direction.AWS/SQS/NumberOfMessagesSent=both. Defaults by metric name: errors, faults, throttles, latency, duration, age, queues rise; free storage or memory, credits, available and healthy counts drop; anything else both.");
     public static final ConfigKey DETECTOR_STATE_TTL = key("detector.state-ttl", "7d", "duration", "A series silent this long loses its learned baseline.");
 
     public static final ConfigKey OUTPUT_DIR = key("output.dir", "", "path or URI", "Where NDJSON outputs (normalized records, dead letters) are written; empty for none. For clusters: a shared file system such as s3://bucket/augur.");
@@ -113,7 +118,25 @@ public final class AugurConfig {
     }
 
     public static boolean isKnown(String name) {
-        return BY_NAME.containsKey(name);
+        return BY_NAME.containsKey(name) || scopedKey(name) != null;
+    }
+
+    /** For a scoped key, the values set per scope (scope = the key after {@link ConfigKey#prefix()}), in key order. */
+    public Map<String, String> scoped(ConfigKey k) {
+        if (!k.scoped()) throw new IllegalArgumentException(k.name() + " is not a scoped key");
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (scopedKey(e.getKey()) == k) out.put(e.getKey().substring(k.prefix().length()), e.getValue());
+        }
+        return out;
+    }
+
+    /** The scoped key a full key name belongs to, or null. */
+    private static ConfigKey scopedKey(String name) {
+        for (ConfigKey k : KEYS) {
+            if (k.scoped() && name.startsWith(k.prefix()) && name.length() > k.prefix().length()) return k;
+        }
+        return null;
     }
 
     /** A copy with {@code overrides} applied; every key is checked. */
@@ -121,7 +144,7 @@ public final class AugurConfig {
         Map<String, String> next = new TreeMap<>(values);
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             ConfigKey k = known(e.getKey());
-            next.put(k.name(), validate(k, e.getValue().trim()));
+            next.put(k.scoped() ? e.getKey().trim() : k.name(), validate(k, e.getValue().trim()));
         }
         return new AugurConfig(next);
     }
@@ -210,6 +233,7 @@ public final class AugurConfig {
         for (ConfigKey k : KEYS) {
             String v = get(k);
             out.put(k.name(), isSecret(k) && !v.isEmpty() ? "****" : v);
+            if (k.scoped()) scoped(k).forEach((scope, value) -> out.put(k.prefix() + scope, value));
         }
         return out;
     }
@@ -220,6 +244,7 @@ public final class AugurConfig {
 
     private static ConfigKey known(String name) {
         ConfigKey k = BY_NAME.get(name);
+        if (k == null || k.scoped()) k = scopedKey(name.trim());
         if (k == null) {
             throw new ConfigException("unknown configuration key '" + name + "'" + suggestion(name) + " (`augur config` lists every key)");
         }
@@ -230,6 +255,12 @@ public final class AugurConfig {
         List<String> choices = k.choices();
         if (!choices.isEmpty() && !choices.contains(v)) {
             throw new ConfigException(k.name() + "=" + v + " is not valid: use one of " + String.join(", ", choices));
+        }
+        if (k.values().startsWith("low, medium, high")) {
+            if (!isSensitivity(v)) {
+                throw new ConfigException(k.name() + "=" + v + " is not valid: use low, medium, high, or a score threshold in (0,1] such as 0.6");
+            }
+            return v;
         }
         try {
             switch (k.values()) {
@@ -250,6 +281,16 @@ public final class AugurConfig {
                     + ("duration".equals(k.values()) ? " such as 30s, 5m, 2h, 1d or PT5M" : " (a non-negative whole number)"));
         }
         return v;
+    }
+
+    private static boolean isSensitivity(String v) {
+        if (v.equals("low") || v.equals("medium") || v.equals("high")) return true;
+        try {
+            double t = Double.parseDouble(v);
+            return t > 0 && t <= 1;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** 500ms, 30s, 5m, 2h, 1d, or ISO-8601 (PT5M). */

@@ -55,7 +55,7 @@ public final class NabEvaluation {
                 .flatMap(new NabRows(corpus.dir().toString(), files.stream().map(NabFile::name).collect(java.util.stream.Collectors.toList()))).returns(new AvroTypeInfo<>(MetricDatapoint.class))
                 .uid("nab-rows").name("NAB rows")
                 .keyBy(ScoreDatapoints.seriesStatKey())
-                .process(new ScoreDatapoints(settings, settings.threshold(), Duration.ofDays(3650)))
+                .process(new ScoreDatapoints(settings, Duration.ofDays(3650)))
                 .uid("score-datapoints").name("Score datapoints")
                 .executeAndCollect("augur-eval-nab")) {
             while (it.hasNext()) {

@@ -22,6 +22,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static io.augur.ops.flink.SideOutputs.CHANGE_EVENTS;
 import static io.augur.ops.flink.SideOutputs.DEAD_LETTERS;
@@ -85,17 +86,27 @@ public final class AugurTopology {
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(DEAD_LETTERS)
                 .union(uniqueMetrics.getSideOutput(DEAD_LETTERS), uniqueEvents.getSideOutput(DEAD_LETTERS));
 
-        DetectorSettings detector = DetectorSettings.defaults();
         SingleOutputStreamOperator<ScoredDatapoint> scores = uniqueMetrics
                 .keyBy(ScoreDatapoints.seriesStatKey())
-                .process(new ScoreDatapoints(detector, sensitivityThreshold(cfg, detector), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL)))
+                .process(new ScoreDatapoints(detectorSettings(cfg), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL)))
                 .uid("score-datapoints").name("Score datapoints against baselines");
         return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS));
     }
 
-    /** {@code detector.sensitivity}: low, medium, high, or a score threshold in (0,1]. */
-    static double sensitivityThreshold(AugurConfig cfg, DetectorSettings detector) {
-        return detector.thresholdFor(cfg.get(AugurConfig.DETECTOR_SENSITIVITY));
+    /**
+     * The detector's settings with the user's alert settings: {@code detector.sensitivity} (low, medium, high, or a
+     * score threshold in (0,1]), and per namespace or metric {@code detector.sensitivity.<scope>} and
+     * {@code detector.direction.<scope>}.
+     */
+    public static DetectorSettings detectorSettings(AugurConfig cfg) {
+        DetectorSettings s = DetectorSettings.defaults().withSensitivity(cfg.get(AugurConfig.DETECTOR_SENSITIVITY));
+        for (Map.Entry<String, String> e : cfg.scoped(AugurConfig.DETECTOR_SENSITIVITY_SCOPED).entrySet()) {
+            s = s.withSensitivity(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, String> e : cfg.scoped(AugurConfig.DETECTOR_DIRECTION_SCOPED).entrySet()) {
+            s = s.withDirection(e.getKey(), DetectorSettings.DirectionFilter.parse(e.getValue()));
+        }
+        return s;
     }
 
     /**

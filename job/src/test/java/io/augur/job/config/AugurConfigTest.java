@@ -63,4 +63,32 @@ class AugurConfigTest {
         AugurConfig cfg = AugurConfig.defaults().with(Map.of("kinesis.credentials.secret-key", "s3cr3t", "kinesis.credentials.access-key-id", "AKIA"));
         assertThat(cfg.describe().toString()).doesNotContain("s3cr3t").doesNotContain("AKIA");
     }
+
+    @Test
+    void detectorSensitivityAndDirectionCanBeSetPerNamespaceOrMetric(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("augur.yaml");
+        Files.writeString(f, "detector:\n  sensitivity: low\n  sensitivity.AWS/Lambda: high\n  direction.AWS/Lambda/Errors: both\n"
+                + "detector.sensitivity.AWS/RDS/CPUUtilization: \"0.6\"\n");
+        Properties group = new Properties();
+        group.setProperty("direction.AWS/SQS", "drop");
+        AugurConfig cfg = AugurConfig.defaults().with(AugurConfig.readFile(f))
+                .with(AugurConfig.fromPropertyGroups(Map.of("detector", group)));
+        assertThat(cfg.get(AugurConfig.DETECTOR_SENSITIVITY)).isEqualTo("low");
+        assertThat(cfg.scoped(AugurConfig.DETECTOR_SENSITIVITY_SCOPED))
+                .containsExactly(Map.entry("AWS/Lambda", "high"), Map.entry("AWS/RDS/CPUUtilization", "0.6"));
+        assertThat(cfg.scoped(AugurConfig.DETECTOR_DIRECTION_SCOPED))
+                .containsExactly(Map.entry("AWS/Lambda/Errors", "both"), Map.entry("AWS/SQS", "drop"));
+        assertThat(cfg.describe()).containsEntry("detector.direction.AWS/SQS", "drop").containsEntry("detector.sensitivity." + ConfigKey.SCOPE, "");
+        assertThat(AugurConfig.isKnown("detector.sensitivity.AWS/EC2")).isTrue();
+        assertThat(AugurConfig.isKnown("detector.sensitivity.")).isFalse();
+
+        assertThatThrownBy(() -> AugurConfig.defaults().with("detector.direction.AWS/Lambda/Errors", "up"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("use one of rise, drop, both");
+        assertThatThrownBy(() -> AugurConfig.defaults().with("detector.sensitivity.AWS/Lambda", "very"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("low, medium, high, or a score threshold in (0,1]");
+        assertThatThrownBy(() -> AugurConfig.defaults().with("detector.sensitivity", "2"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("low, medium, high");
+        assertThatThrownBy(() -> AugurConfig.defaults().with("detector.sensitivty.AWS/Lambda", "high"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown configuration key");
+    }
 }

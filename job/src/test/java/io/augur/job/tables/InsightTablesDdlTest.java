@@ -80,4 +80,21 @@ class InsightTablesDdlTest {
         for (TableDef t : Tables.ALL) assertThat(nb.get(t.logName())).as(t.logName()).isEqualTo(expected(t, ColumnType::flinkSql, true));
         assertThat(nb.get("insight_events_live")).isEqualTo(expected(Tables.INSIGHT_EVENTS, ColumnType::flinkSql, false));
     }
+
+    @Test
+    void dockerComposeCreatesThePostgresTablesAndTheJobWritesToThatDatabase() throws Exception {
+        JsonNode compose = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(REPO.resolve("docker-compose.yml").toFile());
+        JsonNode pg = compose.at("/services/postgres");
+        List<String> volumes = new ArrayList<>();
+        pg.path("volumes").forEach(v -> volumes.add(v.asText()));
+        assertThat(volumes).contains("./deploy/sql/postgres:/docker-entrypoint-initdb.d:ro");
+
+        io.augur.job.config.AugurConfig cfg = io.augur.job.config.AugurConfig.defaults()
+                .with(io.augur.job.config.AugurConfig.readFile(REPO.resolve("deploy/compose/augur.yaml")));
+        TableTargets targets = TableTargets.from(cfg, null);
+        assertThat(targets.filesPath()).isEqualTo("file:///augur-output/tables");
+        assertThat(targets.jdbc().url()).isEqualTo("jdbc:postgresql://postgres:5432/" + pg.at("/environment/POSTGRES_DB").asText());
+        assertThat(targets.jdbc().username()).isEqualTo(pg.at("/environment/POSTGRES_USER").asText());
+        assertThat(targets.jdbc().password()).isEqualTo(pg.at("/environment/POSTGRES_PASSWORD").asText());
+    }
 }

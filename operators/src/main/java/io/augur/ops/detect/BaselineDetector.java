@@ -3,6 +3,7 @@ package io.augur.ops.detect;
 import io.augur.schema.SeriesBaseline;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,12 +20,20 @@ import java.util.List;
  *       usual time is normal). The profile is used only once it has <i>proven itself</i>: it explains most of the
  *       variation around the slow level.</li>
  *   <li><b>Evidence at several time scales</b>: the point residual and running means of the baseline residual over
- *       short and longer horizons. Each is divided by its own long-run (clipped) root mean square, so a spiky series
- *       needs a bigger spike than a smooth one: the detector calibrates itself per series without per-series
- *       configuration. Each is also compared with its own decaying recent peak, so an excursion no bigger than a
- *       recent one is not new.</li>
+ *       short and longer horizons. Spreads are floored by a small fraction of the unclipped mean absolute deviation,
+ *       so a series that is flat between spikes does not see each spike as larger than the last.</li>
+ *   <li><b>Rarity, self-calibrated</b>: each evidence statistic's {@code log(1+|e|)} has a robust typical level and
+ *       deviation and, above {@code level + 3 deviations}, a tail fitted online as a generalized Pareto distribution
+ *       (rate of exceedances, and mean and mean square of the excess, by moments). The rarity of a datapoint is
+ *       {@code -log10} of its smallest tail probability (times the number of statistics). The calibration starts from
+ *       a prior (a well-modelled series, weighing 100 observations), so the first points cannot distort it.</li>
+ *   <li><b>Time-of-day memory</b>: per statistic and time-of-day bin, the largest evidence recently seen (one byte,
+ *       slowly decaying): evidence no larger than what this time of day usually brings scores below critical, so a
+ *       nightly batch job or a daily ramp stops alerting after the first days.</li>
+ *   <li><b>Score</b>: a logistic function of the rarity around the critical rarity. After an alert (in a direction the
+ *       series cares about) further scores are damped for the refractory period, linearly in the time since it.</li>
  *   <li><b>Adaptation</b>: a sustained one-sided departure snaps the levels to the new regime (a level shift is
- *       flagged once, then learned), and after an alert further scores are damped for a refractory period.</li>
+ *       flagged once, then learned).</li>
  * </ul>
  * Decays use elapsed time in units of the series' typical sampling interval, so gaps and irregular intervals weigh
  * correctly; a datapoint with the same (or an earlier) timestamp counts as one interval (by position). Non-finite values
@@ -45,11 +54,30 @@ public final class BaselineDetector implements Serializable {
     private static final double HUBER = 3;
     private static final double MIN_LOG_DEV = 0.05;
     private static final double PROVEN = 0.5;  // the daily profile must explain half the variation around the slow level
-    private static final double PEAK_DECAY = Math.log(2) / 30;
-    private static final double PEAK_GAIN = 10;
+    /** Half-width of the reported normal band, in robust standard deviations. */
+    private static final double BAND_Z = 4;
+    /** log1p|N(0,1)|: mean and mean absolute deviation. The calibration prior is a well-modelled series. */
+    static final double PRIOR_LOG_MEAN = 0.535, PRIOR_LOG_DEV = 0.265;
+    /** The tail starts this many robust deviations above the typical log evidence. */
+    private static final double TAIL_K = 3;
+    /** Prior tail: fraction of observations in it, and mean excess (exponential) of the log evidence. */
+    private static final double PRIOR_TAIL_RATE = 0.02, PRIOR_TAIL_MEAN = 0.15;
+    /** The prior weighs as much as this many observations (the first points do not calibrate alone). */
+    private static final double PRIOR_WEIGHT = 100;
+    /** Memory of the tail rate (intervals) and of the excess moments (exceedances). */
+    private static final double TAU_TAIL = 2000, TAU_EXCESS = 30;
+    private static final double MIN_SIGMA = 0.05, MAX_XI = 0.5;
+    /** Spread floor: this fraction of the unclipped mean absolute deviation. */
+    private static final double FLOOR_FRAC = 0.01;
+    private static final double TAU_ABS = 2000;
+    /** Time-of-day memory of the largest evidence: decay per day (log units), margin, and rarity per log unit above it. */
+    private static final double TOD_DECAY = 0.03, TOD_MARGIN = 0.2, TOD_GAIN = 6;
+    private static final double TOD_QUANT = 32;
+    /** Score slope per decade of rarity around the critical rarity. */
+    private static final double SLOPE = 1.5;
 
     private final DetectorSettings settings;
-    /** The self-calibrated evidence of the latest call (diagnostics in tests; not thread-safe). */
+    /** The signed rarity of each evidence statistic at the latest call (diagnostics in tests; not thread-safe). */
     final transient double[] lastEvidence = new double[EVIDENCE];
 
     public BaselineDetector(DetectorSettings settings) {
@@ -78,24 +106,48 @@ public final class BaselineDetector implements Serializable {
         List<Double> ev = new ArrayList<>(EVIDENCE);
         List<Double> lm = new ArrayList<>(EVIDENCE);
         List<Double> ld = new ArrayList<>(EVIDENCE);
-        List<Double> pk = new ArrayList<>(EVIDENCE);
         for (int i = 0; i < EVIDENCE; i++) {
             ev.add(0.0);
-            lm.add(0.0);
-            ld.add(0.0);
-            pk.add(0.0);
+            lm.add(PRIOR_LOG_MEAN);
+            ld.add(PRIOR_LOG_DEV);
         }
-        s.setEvidencePeak(pk);
+        s.setEvidencePeak(new ArrayList<>()); // unused since v2
         s.setEvidence(ev);
         s.setEvidenceLogMean(lm);
         s.setEvidenceLogDev(ld);
         s.setOutlierRun(0);
         s.setLastAlert(0L);
+        s.setLastAlertTime(0L);
+        s.setDailyPeak(ByteBuffer.allocate(0));
+        ensureTail(s);
         return s;
     }
 
-    /** Scores the observation at {@code timestampMillis} and updates {@code state} in place. */
+    /** Seeds the tail statistics (absent in v1 state) with the prior: a well-modelled series' point evidence. */
+    private static void ensureTail(SeriesBaseline s) {
+        if (s.getTailRate() != null && s.getTailRate().size() == EVIDENCE) return;
+        List<Double> tr = new ArrayList<>(EVIDENCE), tm = new ArrayList<>(EVIDENCE), ts = new ArrayList<>(EVIDENCE);
+        for (int i = 0; i < EVIDENCE; i++) {
+            tr.add(PRIOR_TAIL_RATE);
+            tm.add(PRIOR_TAIL_MEAN);
+            ts.add(2 * PRIOR_TAIL_MEAN * PRIOR_TAIL_MEAN);
+        }
+        s.setTailRate(tr);
+        s.setTailMean(tm);
+        s.setTailSquare(ts);
+    }
+
+    /** Scores the observation at {@code timestampMillis} and updates {@code state} in place, with the default sensitivity. */
     public Score score(SeriesBaseline s, long timestampMillis, double value) {
+        return score(s, timestampMillis, value, settings.threshold(), DetectorSettings.DirectionFilter.BOTH);
+    }
+
+    /**
+     * Scores the observation at {@code timestampMillis} and updates {@code state} in place. {@code threshold} and
+     * {@code direction} are the series' alert setting: an alert (a score at or over the threshold in a direction the
+     * series cares about) starts the refractory period, during which further scores are damped.
+     */
+    public Score score(SeriesBaseline s, long timestampMillis, double value, double threshold, DetectorSettings.DirectionFilter direction) {
         long n = s.getCount();
         if (!Double.isFinite(value)) {
             double e = s.getLevel();
@@ -126,7 +178,7 @@ public final class BaselineDetector implements Serializable {
 
         double level = s.getLevel();
         double slow = s.getSlowLevel() + s.getTrend() * Math.min(steps, 50);
-        double eps = 1e-9 + 1e-4 * Math.abs(slow);
+        double eps = 1e-9 + 1e-4 * Math.abs(slow) + FLOOR_FRAC * s.getAbsDev();
         double flatScale = Math.max(s.getFlatScale(), Math.max(eps, 0.05 * s.getSlowDev()));
         double slowDev = Math.max(s.getSlowDev(), eps);
         double dailyScale = Math.max(s.getDailyScale(), eps);
@@ -167,33 +219,79 @@ public final class BaselineDetector implements Serializable {
             zBase = (value - slow) / (MAD_TO_SD * slowDev);
         }
 
-        // ---- evidence at several time scales, self-calibrated
+        // ---- evidence at several time scales, self-calibrated by the tail of its own history
+        ensureTail(s);
         List<Double> ev = s.getEvidence();
         List<Double> lm = s.getEvidenceLogMean();
         List<Double> ld = s.getEvidenceLogDev();
-        List<Double> pk = s.getEvidencePeak();
-        double peakDecay = steps * PEAK_DECAY;
-        double zc = settings.criticalZ();
-        double aCal = alpha(steps, Math.min(TAU_RMS, n));
-        double best = 0;
+        List<Double> tr = s.getTailRate();
+        List<Double> tm = s.getTailMean();
+        List<Double> ts = s.getTailSquare();
+        double aCal = alpha(steps, Math.min(TAU_RMS, Math.max(n, PRIOR_WEIGHT)));
+        double aTail = alpha(steps, Math.min(TAU_TAIL, Math.max(n, PRIOR_WEIGHT)));
+        double minP = 1;
         int dir = 0;
+        // time-of-day memory of the largest evidence, once a day has been seen at a resolution finer than the bins
+        byte[] todPeak = null;
+        int prevBin = (int) Math.min(bins - 1, Math.floor(Math.floorMod(timestampMillis - dt, DAY_MS) / binMs));
+        if (age >= DAY_MS && interval <= binMs) {
+            ByteBuffer buf = s.getDailyPeak();
+            int len = EVIDENCE * bins;
+            if (buf != null && buf.hasArray() && buf.arrayOffset() == 0 && buf.position() == 0 && buf.array().length == len) {
+                todPeak = buf.array(); // updated in place
+            } else {
+                todPeak = new byte[len];
+                if (buf != null && buf.remaining() == len) buf.duplicate().get(todPeak);
+                s.setDailyPeak(ByteBuffer.wrap(todPeak));
+            }
+        }
         for (int i = 0; i < EVIDENCE; i++) {
             double e = i == 0 ? zPoint : ev.get(i) + alpha(steps, EVIDENCE_TAU[i]) * (zBase - ev.get(i));
             ev.set(i, e);
             double x = Math.log1p(Math.abs(e));
             double m = lm.get(i), d = Math.max(ld.get(i), MIN_LOG_DEV);
-            double peak = pk.get(i) - peakDecay;
-            double u = Math.min((x - m) / (MAD_TO_SD * d), zc - 1 + PEAK_GAIN * (x - peak));
-            pk.set(i, Math.max(x, peak));
-            lastEvidence[i] = u * Math.signum(e);
-            if (u > best) {
-                best = u;
+            double t = m + TAIL_K * MAD_TO_SD * d;
+            double rate = tr.get(i), mu = tm.get(i), sq = ts.get(i);
+            double p = 1; // tail probability of evidence this large: generalized Pareto above t, fitted by moments
+            if (x > t) {
+                double var = Math.max(sq - mu * mu, 1e-12);
+                double xi = clamp(0.5 * (1 - mu * mu / var), 0, MAX_XI);
+                double sigma = Math.max(MIN_SIGMA, mu * (1 - xi));
+                double y = x - t;
+                p = rate * (Math.abs(xi) < 1e-6 ? Math.exp(-y / sigma) : Math.pow(Math.max(1e-12, 1 + xi * y / sigma), -1 / xi));
+                double aEx = 1 / Math.min(TAU_EXCESS, 1 + rate * n);
+                tm.set(i, mu + aEx * (y - mu));
+                ts.set(i, sq + aEx * (y * y - sq));
+                tr.set(i, rate + aTail * (1 - rate));
+            } else {
+                tr.set(i, rate - aTail * rate);
+            }
+            double r0 = -Math.log10(Math.max(p, 1e-300));
+            if (todPeak != null) {
+                int base = i * bins;
+                double seen = Math.max(Math.max(peakAt(todPeak, base + Math.floorMod(bin - 1, bins)), peakAt(todPeak, base + bin)),
+                        peakAt(todPeak, base + (bin + 1) % bins));
+                // no larger than what this time of day has recently seen: below critical, whatever the tail says
+                double cap = settings.criticalRarity() + TOD_GAIN * (x - seen - TOD_MARGIN);
+                if (cap < r0) {
+                    r0 = Math.max(0, cap);
+                    p = Math.pow(10, -r0);
+                }
+                int k = base + bin;
+                double old = peakAt(todPeak, k);
+                if (bin != prevBin) old -= TOD_DECAY * Math.max(1, Math.min(7, dt / (double) DAY_MS));
+                todPeak[k] = (byte) (int) clamp(Math.round(Math.max(old, x) * TOD_QUANT), 0, 255);
+            }
+            lastEvidence[i] = r0 * Math.signum(e);
+            if (p < minP) {
+                minP = p;
                 dir = (int) Math.signum(e);
             }
             double r = clamp(x - m, -HUBER * MAD_TO_SD * d, HUBER * MAD_TO_SD * d);
             lm.set(i, m + aCal * r);
             ld.set(i, ld.get(i) + aCal * (Math.abs(r) - ld.get(i)));
         }
+        double rarity = -Math.log10(Math.max(minP * EVIDENCE, 1e-300));
 
         // ---- learn
         double aFast = alpha(steps, TAU_FAST);
@@ -210,6 +308,7 @@ public final class BaselineDetector implements Serializable {
         s.setLevel(shifted ? value : level + aFast * clamp(rFlat, -hub, hub));
 
         double rSlow = value - slow;
+        s.setAbsDev(s.getAbsDev() + alpha(steps, Math.min(TAU_ABS, n)) * (Math.abs(rSlow) - s.getAbsDev()));
         double hubSlow = HUBER * MAD_TO_SD * slowDev;
         s.setSlowDev(s.getSlowDev() + aScale * (Math.min(Math.abs(rSlow), hubSlow) - s.getSlowDev()));
         double newSlow = shifted ? slow + 0.5 * rSlow : slow + aSlow * clamp(rSlow, -hubSlow, hubSlow);
@@ -234,16 +333,21 @@ public final class BaselineDetector implements Serializable {
         // ---- score
         boolean warm = n >= settings.warmupPoints() && age >= settings.warmup().toMillis();
         double expected = dailyProven ? dailyExpected : level;
-        double spread = settings.criticalZ() * MAD_TO_SD * (dailyProven ? dailyScale : flatScale);
+        double spread = BAND_Z * MAD_TO_SD * (dailyProven ? dailyScale : flatScale);
         if (!warm) return new Score(0, 0, expected, expected - spread, expected + spread, false);
-        double score = 1 / (1 + Math.exp(-1.5 * (best - settings.criticalZ())));
-        long lastAlert = s.getLastAlert();
-        if (lastAlert > 0 && settings.refractoryPoints() > 0) {
-            long since = n - lastAlert;
-            if (since < settings.refractoryPoints()) score *= (double) since / settings.refractoryPoints();
+        double score = 1 / (1 + Math.exp(-SLOPE * (rarity - settings.criticalRarity())));
+        long lastAlert = s.getLastAlertTime();
+        long refractory = settings.refractory().toMillis();
+        if (lastAlert > 0 && refractory > 0) {
+            long since = timestampMillis - lastAlert;
+            if (since >= 0 && since < refractory) score *= (double) since / refractory;
         }
-        if (score >= settings.threshold()) s.setLastAlert(n);
+        if (score >= threshold && direction.accepts(dir)) s.setLastAlertTime(timestampMillis);
         return new Score(clamp(score, 0, 1), dir, expected, expected - spread, expected + spread, true);
+    }
+
+    private static double peakAt(byte[] a, int k) {
+        return (a[k] & 0xff) / TOD_QUANT;
     }
 
     private static double alpha(double steps, double tau) {

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class NabDetectorEvaluation {
     /** Honest floor a bit below what the shipped detector achieves, so regressions fail. */
-    static final double STANDARD_FLOOR = 35.0;
+    static final double STANDARD_FLOOR = 54.0;
     static final int MAX_STATE_BYTES = 2048;
 
     static final String DEBUG = System.getProperty("augur.nab.debug");
@@ -111,11 +111,11 @@ class NabDetectorEvaluation {
         assertThat(standard).isGreaterThanOrEqualTo(STANDARD_FLOOR);
     }
 
-    /** For tuning from the command line: {@code java ... NabDetectorEvaluation [criticalZ] [refractory]}. */
+    /** For tuning from the command line: {@code java ... NabDetectorEvaluation [criticalRarity] [refractory minutes]}. */
     public static void main(String[] args) throws IOException {
         DetectorSettings s = DetectorSettings.defaults();
-        if (args.length > 0) s = s.withCriticalZ(Double.parseDouble(args[0]));
-        if (args.length > 1) s = s.withRefractoryPoints(Integer.parseInt(args[1]));
+        if (args.length > 0) s = s.withCriticalRarity(Double.parseDouble(args[0]));
+        if (args.length > 1) s = s.withRefractory(java.time.Duration.ofMinutes(Long.parseLong(args[1])));
         NabCorpus c = corpus().orElseThrow();
         System.out.println(s + "\n" + report(c, run(c, s), s.threshold(), true));
     }

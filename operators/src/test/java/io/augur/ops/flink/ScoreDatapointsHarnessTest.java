@@ -71,9 +71,33 @@ class ScoreDatapointsHarnessTest {
         }
     }
 
+    @Test
+    void perMetricOverridesDecideWhatIsAnomalous() throws Exception {
+        // errors: both directions count (override of the rise-only default), at high sensitivity
+        DetectorSettings s = DetectorSettings.defaults()
+                .withDirection("AWS/Lambda/Errors", DetectorSettings.DirectionFilter.BOTH)
+                .withSensitivity("AWS/Lambda", "high");
+        try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> h = harness(s)) {
+            h.open();
+            Random rnd = new Random(3);
+            for (int i = 0; i < 300; i++) h.processElement(errors(i, 50 + rnd.nextGaussian()), T0 + i * 60_000L);
+            h.processElement(errors(300, 0), T0 + 300 * 60_000L);
+            ScoredDatapoint drop = h.extractOutputValues().get(300);
+            assertThat(drop.getDirection()).isEqualTo(-1);
+            assertThat(drop.getScore()).isGreaterThanOrEqualTo(0.3);
+            assertThat(drop.getAnomalous()).isTrue();
+            assertThat(h.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS)).extracting(StreamRecord::getValue).containsExactly(drop);
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> harness(DetectorSettings s) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ScoreDatapoints(s, Duration.ofDays(7))),
+                ScoreDatapoints.seriesStatKey(), Types.STRING);
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> harness() throws Exception {
         DetectorSettings s = DetectorSettings.defaults();
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ScoreDatapoints(s, s.threshold(), Duration.ofDays(7))),
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ScoreDatapoints(s, Duration.ofDays(7))),
                 ScoreDatapoints.seriesStatKey(), Types.STRING);
     }
 

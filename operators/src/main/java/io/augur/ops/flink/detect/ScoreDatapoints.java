@@ -2,7 +2,6 @@ package io.augur.ops.flink.detect;
 
 import io.augur.ops.detect.BaselineDetector;
 import io.augur.ops.detect.DetectorSettings;
-import io.augur.ops.detect.MetricDirections;
 import io.augur.ops.detect.Score;
 import io.augur.ops.detect.Statistics;
 import io.augur.ops.flink.IoCounters;
@@ -23,8 +22,10 @@ import java.time.Duration;
 
 /**
  * Keyed by series and statistic: scores every datapoint against the series' learned baseline (kept in keyed state,
- * RocksDB in production) and updates it. All scores go out; points at or over the sensitivity, in a direction the
- * metric cares about, also go to {@link #ANOMALOUS_POINTS}. A thin shell around {@link BaselineDetector}.
+ * RocksDB in production) and updates it. All scores go out; points at or over the metric's sensitivity, in a direction
+ * the metric cares about ({@link DetectorSettings#threshold(String, String)} and
+ * {@link DetectorSettings#direction(String, String)}), also go to {@link #ANOMALOUS_POINTS}. A thin shell around
+ * {@link BaselineDetector}.
  */
 public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoint, ScoredDatapoint> {
     public static final String STATE_NAME = "series-baseline";
@@ -32,15 +33,18 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
             new OutputTag<>("anomalous-points", new AvroTypeInfo<>(ScoredDatapoint.class));
 
     private final DetectorSettings settings;
-    private final double threshold;
     private final Duration ttl;
     private transient BaselineDetector detector;
     private transient ValueState<SeriesBaseline> baseline;
     private transient IoCounters counters;
 
-    public ScoreDatapoints(DetectorSettings settings, double threshold, Duration ttl) {
+    /**
+     * @param settings the detector and the alert settings (default sensitivity, per-namespace and per-metric
+     *                 sensitivity and direction overrides)
+     * @param ttl      a series silent this long loses its baseline
+     */
+    public ScoreDatapoints(DetectorSettings settings, Duration ttl) {
         this.settings = settings;
-        this.threshold = threshold;
         this.ttl = ttl;
     }
 
@@ -70,11 +74,12 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         }
         SeriesBaseline state = baseline.value();
         if (state == null) state = detector.newState();
-        Score s = detector.score(state, m.getTimestamp(), value);
+        double threshold = settings.threshold(m.getNamespace(), m.getMetricName());
+        DetectorSettings.DirectionFilter direction = settings.direction(m.getNamespace(), m.getMetricName());
+        Score s = detector.score(state, m.getTimestamp(), value, threshold, direction);
         baseline.update(state);
 
-        boolean anomalous = s.warm() && s.anomalyScore() >= threshold
-                && MetricDirections.forMetric(m.getNamespace(), m.getMetricName()).accepts(s.direction());
+        boolean anomalous = s.warm() && s.anomalyScore() >= threshold && direction.accepts(s.direction());
         ScoredDatapoint scored = ScoredDatapoint.newBuilder()
                 .setSeriesKey(ctx.getCurrentKey()).setStat(stat).setValue(value)
                 .setScore(s.anomalyScore()).setDirection(s.direction())
