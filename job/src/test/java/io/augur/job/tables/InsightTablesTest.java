@@ -296,7 +296,7 @@ class InsightTablesTest {
      * table must pick up a file that appears in a new day's folder while its query runs.
      */
     @Test
-    @Timeout(300)
+    @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a streaming read that never emits fails, not hangs
     void everySqlParagraphOfTheNotebookRunsOverTheTables() throws Exception {
         JsonNode note = new ObjectMapper().readTree(REPO.resolve("notebooks/augur-insights.zpln").toFile());
         Path copy = Files.createTempDirectory("augur-notebook-tables"); // the live check adds a file: work on a copy
