@@ -6,6 +6,7 @@ import io.augur.job.sink.Outputs;
 import io.augur.job.sink.notify.Notifications;
 import io.augur.job.topology.AugurTopology;
 import io.augur.schema.Anomaly;
+import io.augur.schema.InsightNotification;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -54,7 +55,7 @@ public final class AugurJob {
         if (!managedFlink && interval > 0) env.enableCheckpointing(interval);
     }
 
-    /** Builds the streaming job against the configured sources and writes its outputs. */
+    /** Builds the streaming job against the configured sources and writes its outputs and insight tables ({@code tables.*}). */
     public static void buildJob(StreamExecutionEnvironment env, AugurConfig cfg, Outputs outputs) {
         buildJob(env, cfg, outputs, AugurTopology.Streams::anomalies);
     }
@@ -70,11 +71,14 @@ public final class AugurJob {
         AugurTopology.Streams streams = AugurTopology.build(env, cfg);
         AugurTopology.writeOutputs(streams, outputs);
         DataStream<Anomaly> a = anomalies.anomalies(streams);
+        DataStream<InsightNotification> insightEvents = null;
         if (a != null) {
             AugurTopology.InsightStreams insights = AugurTopology.insights(a, streams.coverage(), cfg);
             AugurTopology.writeInsightOutputs(insights, outputs);
             Notifications.attach(insights.notifications(), cfg);
+            insightEvents = insights.insights();
         }
+        AugurTopology.writeTables(env, streams, insightEvents, a, cfg);
         return streams;
     }
 

@@ -35,7 +35,8 @@ class SchemaEvolutionTest {
         return List.of(Resource.class, MetricDatapoint.class, ChangeEvent.class, DeadLetter.class, RawRecord.class, SeriesSeen.class,
                 SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class,
                 CoverageSettings.class, ResourceMembership.class, CoverageItem.class, InsightInput.class, InsightState.class, OpsItemRef.class,
-                BurstMatch.class, ExhaustionForecast.class, ForecastHistory.class, SeriesAnomalyState.class, ProactiveAnomalyState.class);
+                BurstMatch.class, ExhaustionForecast.class, ForecastHistory.class, SeriesAnomalyState.class, ProactiveAnomalyState.class,
+                InsightTableState.class, AnomalyTableState.class);
     }
 
     @Test
@@ -105,7 +106,9 @@ class SchemaEvolutionTest {
             Map.entry("ExhaustionForecast", List.of("Resource", "MetricDatapoint", "Anomaly")),
             Map.entry("ForecastHistory", List.of("Resource", "MetricDatapoint")),
             Map.entry("SeriesAnomalyState", List.of("Resource", "Anomaly")),
-            Map.entry("ProactiveAnomalyState", List.of("Resource", "Anomaly")));
+            Map.entry("ProactiveAnomalyState", List.of("Resource", "Anomaly")),
+            Map.entry("InsightTableState", List.of("Resource", "Anomaly", "InsightNotification")),
+            Map.entry("AnomalyTableState", List.of("Resource", "Anomaly", "InsightNotification")));
 
     private static int newest(String name) {
         int v = 1;

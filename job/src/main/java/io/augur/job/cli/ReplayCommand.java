@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Run the whole topology on an embedded Flink over files of AWS records, in event time, as fast as it can.",
                 "Writes DIR/metrics.ndjson, DIR/change-events.ndjson, DIR/dead-letter.ndjson, DIR/anomalous-points.ndjson, DIR/anomalies.ndjson (DevOps Guru anomaly revisions), DIR/late-points.ndjson and DIR/summary.json.",
+                "Also leaves the insight tables in DIR/tables (tables.sink, tables.path): query them with `augur query`.",
                 "Without --metrics and --events it replays the built-in sample data."})
 public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--metrics", split = ",", description = "Files or directories of metric-stream records (one record per line; binary records as base64:…; .gz files allowed).")

@@ -114,6 +114,23 @@ public final class AugurConfig {
 
     public static final ConfigKey OUTPUT_DIR = key("output.dir", "", "path or URI", "Where NDJSON outputs (normalized records, dead letters) are written; empty for none. For clusters: a shared file system such as s3://bucket/augur.");
 
+    // --- insight tables (issue 10): where the insights, anomalies, insight_events, recommendations and change_events tables go
+    public static final ConfigKey TABLES_SINK = key("tables.sink", "files", "one of files|postgres|files,postgres|none",
+            "Where the insight tables are written: files (a directory of JSON tables partitioned by day, local or s3://), PostgreSQL (upserts), both, or none.");
+    public static final ConfigKey TABLES_PATH = key("tables.path", "", "path or URI",
+            "Directory of the file tables (local path, file://, s3://bucket/prefix). Empty: <out>/tables for augur replay, ${output.dir}/tables for augur run, none otherwise.");
+    public static final ConfigKey TABLES_FILES_ROLLOVER = key("tables.files.rollover", "5m", "duration",
+            "How long a table file stays open before it is rolled; rolled files become visible to readers at the next checkpoint.");
+    public static final ConfigKey TABLES_JDBC_URL = key("tables.jdbc.url", "", "JDBC URL",
+            "PostgreSQL for tables.sink=postgres, e.g. jdbc:postgresql://db:5432/augur; create the tables with deploy/sql/postgres/*.sql first.");
+    public static final ConfigKey TABLES_JDBC_USER = key("tables.jdbc.username", "", "string", "PostgreSQL user.");
+    public static final ConfigKey TABLES_JDBC_PASSWORD = key("tables.jdbc.password", "", "string", "PostgreSQL password. Never logged.");
+    public static final ConfigKey TABLES_JDBC_FLUSH_INTERVAL = key("tables.jdbc.flush-interval", "1s", "duration",
+            "Longest time a row waits in the JDBC sink's buffer before it is written (also flushed on every checkpoint).");
+    public static final ConfigKey TABLES_JDBC_FLUSH_ROWS = key("tables.jdbc.flush-rows", "500", "integer", "Rows per JDBC batch.");
+    public static final ConfigKey TABLES_STATE_TTL = key("tables.state-ttl", "14d", "duration",
+            "How long the insight and anomaly table writers remember an id after its last event (an id silent for longer starts again at version 1).");
+
     public static final ConfigKey JOB_NAME = key("job.name", "augur", "string", "Flink job name.");
     public static final ConfigKey JOB_PARALLELISM = key("job.parallelism", "0", "integer", "Operator parallelism; 0 = the cluster's default.");
     public static final ConfigKey JOB_MAX_PARALLELISM = key("job.max-parallelism", "128", "integer", "Fixed max parallelism (key groups). Changing it breaks savepoint compatibility.");
@@ -302,7 +319,7 @@ public final class AugurConfig {
     }
 
     static boolean isSecret(ConfigKey k) {
-        return k.name().contains("secret") || k.name().contains("access-key");
+        return k.name().contains("secret") || k.name().contains("access-key") || k.name().contains("password");
     }
 
     /** Keys that were removed or renamed: setting one is an error that says what to set instead. */

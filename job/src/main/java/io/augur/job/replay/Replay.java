@@ -3,6 +3,8 @@ package io.augur.job.replay;
 import io.augur.job.AugurJob;
 import io.augur.job.config.AugurConfig;
 import io.augur.job.sink.Outputs;
+import io.augur.job.tables.InsightTables;
+import io.augur.job.tables.TableTargets;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.parse.ParseRecords;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -31,7 +33,9 @@ public final class Replay {
     private final PrintStream progress;
 
     public Replay(AugurConfig cfg, Path out, int parallelism, PrintStream progress) {
-        this.cfg = cfg.with(AugurConfig.SOURCE_TYPE.name(), "files");
+        AugurConfig c = cfg.with(AugurConfig.SOURCE_TYPE.name(), "files");
+        // the insight tables go next to the other outputs unless configured elsewhere
+        this.cfg = c.isSet(AugurConfig.TABLES_PATH) ? c : c.with(AugurConfig.TABLES_PATH.name(), out.resolve("tables").toAbsolutePath().toString());
         this.out = out;
         this.parallelism = parallelism;
         this.progress = progress;
@@ -52,6 +56,8 @@ public final class Replay {
 
     public ReplaySummary run() throws Exception {
         Files.createDirectories(out);
+        TableTargets tables = TableTargets.from(cfg, null);
+        if (tables.filesPath() != null) InsightTables.createLocalDirectories(tables.filesPath());
         Configuration conf = AugurJob.flinkConfiguration(cfg, false);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         AugurJob.configure(env, cfg.with(AugurConfig.CHECKPOINT_INTERVAL.name(), "0"), false);

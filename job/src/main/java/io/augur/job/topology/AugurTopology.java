@@ -4,6 +4,7 @@ import io.augur.job.config.AugurConfig;
 import io.augur.job.sink.Outputs;
 import io.augur.job.source.KinesisSources;
 import io.augur.job.source.ReplaySources;
+import io.augur.job.tables.InsightTables;
 import io.augur.ops.flink.dedup.DedupChangeEvents;
 import io.augur.ops.detect.DetectorSettings;
 import io.augur.ops.flink.dedup.DedupDatapoints;
@@ -260,6 +261,15 @@ public final class AugurTopology {
             s = s.withDirection(e.getKey(), DetectorSettings.DirectionFilter.parse(e.getValue()));
         }
         return s;
+    }
+
+    /**
+     * The insight tables ({@code tables.*}): insights, anomalies, insight_events, recommendations and change_events.
+     * Without an insight stage (insights and anomalies null) only change_events is written.
+     */
+    public static InsightTables.Attached writeTables(StreamExecutionEnvironment env, Streams s, DataStream<InsightNotification> insights,
+                                                     DataStream<Anomaly> anomalies, AugurConfig cfg) {
+        return InsightTables.attach(env, cfg, null, insights, anomalies, s.events());
     }
 
     /** The NDJSON outputs of this stage: normalized records and dead letters. */

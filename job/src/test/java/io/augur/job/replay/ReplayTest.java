@@ -59,6 +59,24 @@ class ReplayTest {
         assertThat(summary.get("ignored").get("READ_ONLY_CALL").asLong()).isEqualTo(2);
         assertThat(summary.get("ignored").get("CONTROL_MESSAGE").asLong()).isEqualTo(1);
         assertThat(events).hasSize(8);
+        // the replay leaves the insight tables behind, queryable with no server (change_events for now)
+        java.io.ByteArrayOutputStream query = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        try {
+            System.setOut(new java.io.PrintStream(query, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(AugurCli.execute("query", "--tables", out.resolve("tables").toString(),
+                    "SELECT event_class, COUNT(*) AS events FROM change_events GROUP BY event_class ORDER BY event_class")).isZero();
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(query.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("""
+                event_class    | events
+                ---------------+-------
+                CONFIG_CHANGE  |      5
+                DEPLOYMENT     |      2
+                INFRASTRUCTURE |      1
+                (3 rows)
+                """);
         for (String l : dead) {
             JsonNode d = read(l);
             assertThat(d.get("detail").asText()).isNotBlank();

@@ -26,7 +26,10 @@ class TopologyUidTest {
             "render-anomalous-points", "files-anomalous-points",
             "anomaly-reactive-pattern", "anomaly-late-points", "anomaly-reactive-lifecycle", "anomaly-limited-series", "anomaly-forecast",
             "anomaly-proactive-pattern", "anomaly-proactive-lifecycle", "anomaly-deployment-events", "anomaly-deployment-hold",
-            "render-anomalies", "files-anomalies", "render-late-points", "files-late-points");
+            "render-anomalies", "files-anomalies", "render-late-points", "files-late-points",
+
+            "table-rows-change-events", "table-files-change_events-source", "table-files-change_events-streaming-writer",
+            "table-files-change_events-discarding-sink");
 
     @Test
     void everyOperatorOfTheClusterJobHasTheFixedUid() {
