@@ -239,6 +239,7 @@ public final class Simulator {
                 inc.primary = db;
                 inc.limit = new Limit("AWS/RDS", "FreeableMemory", "Minimum", 0, "Bytes", "no freeable memory left: the instance restarts");
                 inc.description = "FreeableMemory of " + db.id + " falls linearly to 0; the instance restarts at exhaustion";
+                failingCallers(inc, app);
             }
             case DISK_FILL -> {
                 SimResource db = app.store;
@@ -247,6 +248,7 @@ public final class Simulator {
                 inc.resolve = modifyDb(db, time(end) - 40_000, "allocatedStorage", (long) (db.allocatedBytes / (1L << 30)),
                         (long) (db.allocatedBytes / (1L << 30)) + 100, false);
                 inc.description = "FreeStorageSpace of " + db.id + " falls linearly to 0; writes fail until storage is added";
+                failingCallers(inc, app);
             }
             case DYNAMODB_CAPACITY_CREEP -> {
                 SimResource t = app.store;
@@ -293,8 +295,18 @@ public final class Simulator {
             }
             default -> throw new IllegalStateException(k.name());
         }
-        inc.affected.add(inc.primary);
+        inc.affected.add(0, inc.primary);
         incidents.add(inc);
+    }
+
+    /**
+     * At exhaustion the database's errors reach its callers (compute, load balancer, queue backlog): they are affected
+     * too, so that a reactive insight on them at exhaustion belongs to the incident.
+     */
+    private static void failingCallers(Incident inc, App app) {
+        inc.affected.addAll(app.compute);
+        inc.affected.add(app.alb);
+        inc.affected.add(app.queue);
     }
 
     private void planNoise() {

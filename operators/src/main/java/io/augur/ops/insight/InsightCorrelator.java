@@ -38,7 +38,9 @@ import java.util.UUID;
  *       configuration change within the cause window is named as the likely cause in the description and in the
  *       recommendations (NEW_RECOMMENDATION when a rule newly applies).</li>
  *   <li>When all its anomalies have closed, the insight closes after the close grace (CLOSED_INSIGHT) unless another
- *       anomaly joins meanwhile; an ongoing anomaly silent for the anomaly timeout counts as closed.</li>
+ *       anomaly joins meanwhile; an ongoing anomaly silent for the anomaly timeout counts as closed. An anomaly reported
+ *       after that (its input ran ahead of the watermark that fires the close) closes the insight first and opens a
+ *       new one.</li>
  * </ul>
  * Ids are deterministic: insight ids are name-based UUIDs of the application and the first anomaly; lifecycle event ids
  * are {@code insightId:MESSAGE_TYPE:sequence}.
@@ -89,6 +91,11 @@ public final class InsightCorrelator implements Serializable {
     private List<InsightNotification> onAnomaly(InsightState st, Anomaly a) {
         List<InsightNotification> out = new ArrayList<>();
         OpenInsight oi = open(st, a.getKind());
+        if (oi != null && indexOf(oi, a.getId()) < 0 && closeIfDue(st, oi, a.getUpdateTime(), out)) {
+            // The anomaly is reported after the insight was due to close (inputs can run ahead of the watermark that
+            // fires the close timer): in event time the insight closed first, so the anomaly cannot join it.
+            oi = null;
+        }
         if (oi == null) {
             if (a.getStatus() == AnomalyStatus.CLOSED) return out; // closes an anomaly of an insight gone already
             oi = create(st, a);
@@ -146,19 +153,10 @@ public final class InsightCorrelator implements Serializable {
         mutable(st);
         List<InsightNotification> out = new ArrayList<>();
         for (OpenInsight oi : new ArrayList<>(st.getInsights())) {
-            Long closedAt = oi.getAllClosedAt();
-            if (closedAt != null) {
-                long due = closedAt + settings.closeGrace().toMillis();
-                if (now >= due || endOfInput) close(st, oi, due, out);
-            } else if (!endOfInput && now >= oi.getLastUpdate() + settings.anomalyTimeout().toMillis()) {
-                long due = oi.getLastUpdate() + settings.anomalyTimeout().toMillis();
-                for (Anomaly a : oi.getAnomalies()) {
-                    if (a.getStatus() == AnomalyStatus.CLOSED) continue;
-                    a.setStatus(AnomalyStatus.CLOSED);
-                    if (a.getEndTime() == null) a.setEndTime(a.getUpdateTime());
-                    a.setCloseTime(due);
-                }
-                close(st, oi, due, out);
+            if (endOfInput) {
+                if (oi.getAllClosedAt() != null) close(st, oi, oi.getAllClosedAt() + settings.closeGrace().toMillis(), out);
+            } else {
+                closeIfDue(st, oi, now, out);
             }
         }
         long retention = settings.eventRetention().toMillis();
@@ -199,6 +197,30 @@ public final class InsightCorrelator implements Serializable {
         describe(st, oi);
         st.getInsights().add(oi);
         return oi;
+    }
+
+    /**
+     * Closes the insight if it is due by event time {@code now}: all its anomalies closed at least the close grace ago,
+     * or none updated for the anomaly timeout (the silent ones count as closed). True when it closed.
+     */
+    private boolean closeIfDue(InsightState st, OpenInsight oi, long now, List<InsightNotification> out) {
+        Long closedAt = oi.getAllClosedAt();
+        if (closedAt != null) {
+            long due = closedAt + settings.closeGrace().toMillis();
+            if (now < due) return false;
+            close(st, oi, due, out);
+            return true;
+        }
+        long due = oi.getLastUpdate() + settings.anomalyTimeout().toMillis();
+        if (now < due) return false;
+        for (Anomaly a : oi.getAnomalies()) {
+            if (a.getStatus() == AnomalyStatus.CLOSED) continue;
+            a.setStatus(AnomalyStatus.CLOSED);
+            if (a.getEndTime() == null) a.setEndTime(a.getUpdateTime());
+            a.setCloseTime(due);
+        }
+        close(st, oi, due, out);
+        return true;
     }
 
     private void close(InsightState st, OpenInsight oi, long time, List<InsightNotification> out) {

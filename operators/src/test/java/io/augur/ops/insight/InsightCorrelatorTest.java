@@ -217,6 +217,22 @@ class InsightCorrelatorTest {
     }
 
     @Test
+    void anAnomalyReportedAfterTheInsightWasDueToCloseOpensANewInsightEvenBeforeTheCloseTimerFires() {
+        Anomaly a = reactive("r1", Severity.MEDIUM, T0, T0 + 2 * MIN, API, "Duration");
+        in(a);
+        in(closed(a, 1, T0 + 5 * MIN));
+        // no advance(): the anomaly input runs ahead of the watermark; the insight was due at T0 + 15 min
+        List<InsightNotification> out = in(reactive("r2", Severity.HIGH, T0 + 600 * MIN, T0 + 603 * MIN, API, "Errors"));
+        assertThat(out).extracting(InsightNotification::getMessageType, InsightNotification::getTime)
+                .startsWith(tuple(CLOSED_INSIGHT, T0 + 15 * MIN), tuple(NEW_INSIGHT, T0 + 603 * MIN));
+        assertThat(out.get(0).getInsightId()).isEqualTo(insightId(APP, AnomalyKind.REACTIVE, "r1"));
+        assertThat(out.get(1).getInsightId()).isEqualTo(insightId(APP, AnomalyKind.REACTIVE, "r2"));
+        assertThat(state.getInsights()).hasSize(1);
+        assertThat(state.getInsights().get(0).getAnomalies()).extracting(Anomaly::getId).containsExactly("r2");
+        assertThat(c.advance(state, T0 + 16 * MIN, false)).as("the close timer firing late has nothing left to do").isEmpty();
+    }
+
+    @Test
     void closedRevisionsNeverOpenAnInsightAndStaleRevisionsAreIgnored() {
         Anomaly a = reactive("r1", Severity.MEDIUM, T0, T0 + 2 * MIN, API, "Duration");
         assertThat(in(closed(a, 3, T0 + 5 * MIN))).isEmpty();

@@ -38,8 +38,10 @@ class CorrelateInsightsHarnessTest {
         try (var h = harness()) {
             h.open();
             h.processElement(input(APP, APP, deployment("d-1", "SUCCESS", T0 - 3 * MIN)), T0 - 3 * MIN);
+            assertThat(h.numEventTimeTimers()).as("held until the watermark passes it").isEqualTo(1);
+            h.processWatermark(new Watermark(T0 - 3 * MIN));
             assertThat(h.extractOutputValues()).isEmpty();
-            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+            assertThat(h.numKeyedStateEntries()).as("the insight state; nothing held").isEqualTo(1);
             assertThat(h.numEventTimeTimers()).as("event retention").isEqualTo(1);
 
             Anomaly a = reactive("a1", Severity.HIGH, T0, T0 + 2 * MIN, API, "Duration");
@@ -75,6 +77,8 @@ class CorrelateInsightsHarnessTest {
         try (var h = harness()) {
             h.open();
             in(h, a);
+            assertThat(h.extractOutputValues()).as("held until the watermark passes it").isEmpty();
+            h.processWatermark(new Watermark(T0 + 2 * MIN));
             assertThat(h.extractOutputValues()).extracting(InsightNotification::getMessageType).containsExactly(NEW_INSIGHT, NEW_RECOMMENDATION);
             snapshot = h.snapshot(1, T0 + 3 * MIN);
         }
@@ -87,6 +91,29 @@ class CorrelateInsightsHarnessTest {
             h.processWatermark(new Watermark(T0 + 16 * MIN));
             assertThat(h.extractOutputValues()).extracting(InsightNotification::getMessageType, InsightNotification::getSequence)
                     .containsExactly(tuple(SEVERITY_UPGRADED, 2), tuple(CLOSED_INSIGHT, 3));
+        }
+    }
+
+    @Test
+    void inputsApplyInEventTimeOrderWhateverOrderTheyArriveIn() throws Exception {
+        Anomaly a = reactive("a1", Severity.MEDIUM, T0, T0 + 2 * MIN, API, "Duration");
+        Anomaly late = reactive("a2", Severity.MEDIUM, T0 + 7 * MIN, T0 + 9 * MIN, ALB, "TargetResponseTime");
+        Anomaly next = reactive("b1", Severity.HIGH, T0 + 600 * MIN, T0 + 603 * MIN, DB, "ReadLatency");
+        try (var h = harness()) {
+            h.open();
+            in(h, a);
+            in(h, closed(a, 1, T0 + 5 * MIN));
+            in(h, next); // from a subtask running ahead: in event time the first insight is still open at a2's report
+            in(h, late);
+            in(h, closed(late, 1, T0 + 20 * MIN));
+            h.processWatermark(new Watermark(T0 + 700 * MIN));
+            List<InsightNotification> out = h.extractOutputValues();
+            assertThat(out).filteredOn(n -> n.getMessageType() != NEW_RECOMMENDATION)
+                    .extracting(InsightNotification::getMessageType, InsightNotification::getTime)
+                    .containsExactly(tuple(NEW_INSIGHT, T0 + 2 * MIN), tuple(NEW_ASSOCIATION, T0 + 9 * MIN), tuple(CLOSED_INSIGHT, T0 + 30 * MIN),
+                            tuple(NEW_INSIGHT, T0 + 603 * MIN));
+            assertThat(out.get(out.size() - 1).getInsightId()).isNotEqualTo(out.get(0).getInsightId());
+            assertThat(h.numEventTimeTimers()).as("only the open insights' timer").isEqualTo(1);
         }
     }
 
