@@ -109,18 +109,24 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
      */
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
+        // one read and one write of the series' state per timer (RocksDB: each is a JNI call and an Avro round trip)
         List<ScoredDatapoint> ps = points.get(t);
+        List<BurstMatch> due = pendingAtOrBefore(matches, t);
+        SeriesAnomalyState stored = state.value();
+        if (ps == null && due.isEmpty()) {
+            if (stored != null && stored.getOpen() != null && stored.getTimer() == t) anomalyTimer(stored, t, ctx, out);
+            return;
+        }
+        SeriesAnomalyState st = current(stored);
         if (ps != null) {
             // the datapoints at t are context of a match completed at t: into the recent ones first
             points.remove(t);
-            SeriesAnomalyState st = current();
             for (ScoredDatapoint p : ps) Anomalies.insert(st.getRecent(), Anomalies.value(p), settings.contextPoints());
-            state.update(st);
         }
-        for (BurstMatch m : pendingAtOrBefore(matches, t)) handleMatch(m, ctx, out);
-        if (ps != null) for (ScoredDatapoint p : ps) handlePoint(p, ctx, out);
-        SeriesAnomalyState st = state.value();
-        if (st != null && st.getOpen() != null && st.getTimer() == t) anomalyTimer(st, t, ctx, out);
+        for (BurstMatch m : due) handleMatch(st, m, ctx, out);
+        if (ps != null) for (ScoredDatapoint p : ps) handlePoint(st, p, ctx, out);
+        if (st.getOpen() != null && st.getTimer() == t) anomalyTimer(st, t, ctx, out); // writes the state
+        else state.update(st);
     }
 
     private static long completed(BurstMatch m) {
@@ -140,9 +146,8 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         return due;
     }
 
-    private void handlePoint(ScoredDatapoint p, Context ctx, Collector<Anomaly> out) throws Exception {
+    private void handlePoint(SeriesAnomalyState st, ScoredDatapoint p, Context ctx, Collector<Anomaly> out) {
         long ts = p.getDatapoint().getTimestamp();
-        SeriesAnomalyState st = current();
         MetricValue v = Anomalies.value(p);
         Anomalies.insert(st.getRecent(), v, settings.contextPoints());
         Anomaly open = st.getOpen();
@@ -173,11 +178,9 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
                 open(st, List.of(p), ctx, out);
             }
         }
-        state.update(st);
     }
 
-    private void handleMatch(BurstMatch m, Context ctx, Collector<Anomaly> out) throws Exception {
-        SeriesAnomalyState st = current();
+    private void handleMatch(SeriesAnomalyState st, BurstMatch m, Context ctx, Collector<Anomaly> out) {
         Anomaly open = st.getOpen();
         if (open == null) {
             open(st, m.getPoints(), ctx, out);
@@ -192,7 +195,6 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
             }
             schedule(st, ctx, st.getLastDeviating() + settings.quiet().toMillis());
         }
-        state.update(st);
     }
 
     private void anomalyTimer(SeriesAnomalyState st, long t, Context ctx, Collector<Anomaly> out) throws Exception {
@@ -212,8 +214,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         state.update(st);
     }
 
-    private SeriesAnomalyState current() throws Exception {
-        SeriesAnomalyState st = state.value();
+    private static SeriesAnomalyState current(SeriesAnomalyState st) {
         if (st == null) {
             st = SeriesAnomalyState.newBuilder().setRecent(new ArrayList<>()).build();
         } else {
