@@ -12,6 +12,8 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.contrib.streaming.state.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,9 @@ public final class AugurJob {
         if (!managedFlink) {
             // Managed Flink owns the state backend and checkpoint storage; elsewhere Augur sets them.
             conf.set(StateBackendOptions.STATE_BACKEND, cfg.get(AugurConfig.STATE_BACKEND));
+            // Event-time timers on the heap (snapshotted with the checkpoint all the same): the anomaly operators register
+            // one per datapoint timestamp, and RocksDB timers cost a put, a delete and an iterator seek each.
+            conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
             if (cfg.isSet(AugurConfig.CHECKPOINT_DIR)) {
                 conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.get(AugurConfig.CHECKPOINT_DIR));
             }

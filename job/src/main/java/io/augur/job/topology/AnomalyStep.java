@@ -8,6 +8,7 @@ import io.augur.ops.anomaly.DeploymentTargets;
 import io.augur.ops.anomaly.LimitCatalog;
 import io.augur.ops.anomaly.MaintenanceWindows;
 import io.augur.ops.anomaly.SeverityCatalog;
+import io.augur.ops.flink.anomaly.BurstCandidates;
 import io.augur.ops.flink.anomaly.CountLatePoints;
 import io.augur.ops.flink.anomaly.DeploymentEvents;
 import io.augur.ops.flink.anomaly.DeploymentHold;
@@ -23,6 +24,7 @@ import io.augur.schema.ExhaustionForecast;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -32,7 +34,7 @@ import java.util.Map;
 /**
  * The anomaly step of the topology: scored datapoints (keyed by series) to DevOps Guru anomaly revisions.
  * <pre>
- * scores ─┬─ keyBy series ─ CEP burst pattern ─────────────┐ (late datapoints ─ count ─ late-points)
+ * scores ─┬─ keyBy series ─ burst candidates ─ CEP burst pattern ─┐ (late datapoints ─ count ─ late-points)
  *         ├─ keyBy series ───────────────────────── reactive lifecycle ─┐
  *         └─ limit? ─ keyBy series ─ forecaster ─┬─ CEP agreeing forecasts ─┐
  *                                                └───────── proactive lifecycle ─┤
@@ -54,8 +56,14 @@ public final class AnomalyStep {
 
         // reactive: CEP finds bursts per series; the lifecycle opens, revises and closes anomalies
         KeyedStream<ScoredDatapoint, String> bySeries = scores.keyBy(ScoredDatapoint::getSeriesKey);
-        SingleOutputStreamOperator<BurstMatch> bursts = ReactivePattern.apply(bySeries, s, severities).uid("anomaly-reactive-pattern").name("CEP reactive bursts");
-        DataStream<ScoredDatapoint> late = bursts.getSideOutput(ReactivePattern.LATE_POINTS)
+        // only datapoints that can take part in a burst go into CEP's buffers (same matches, far less state churn)
+        SingleOutputStreamOperator<ScoredDatapoint> candidates = bySeries
+                .process(new BurstCandidates(s, severities), new AvroTypeInfo<>(ScoredDatapoint.class))
+                .uid("anomaly-burst-candidates").name("Burst candidates");
+        KeyedStream<ScoredDatapoint, String> candidatesBySeries = DataStreamUtils.reinterpretAsKeyedStream(candidates, ScoredDatapoint::getSeriesKey);
+        SingleOutputStreamOperator<BurstMatch> bursts = ReactivePattern.apply(candidatesBySeries, s, severities).uid("anomaly-reactive-pattern").name("CEP reactive bursts");
+        DataStream<ScoredDatapoint> late = candidates.getSideOutput(ReactivePattern.LATE_POINTS)
+                .union(bursts.getSideOutput(ReactivePattern.LATE_POINTS))
                 .process(new CountLatePoints()).returns(new AvroTypeInfo<>(ScoredDatapoint.class))
                 .uid("anomaly-late-points").name("Count late datapoints");
         DataStream<Anomaly> reactive = scores.connect(bursts)

@@ -57,7 +57,8 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     private final MaintenanceWindows maintenance;
     private transient ValueState<SeriesAnomalyState> state;
     private transient MapState<Long, List<ScoredDatapoint>> points;
-    private transient MapState<Long, List<BurstMatch>> matches;
+    /** Burst matches waiting for the watermark, in arrival order (few: one value read per timer, no MapState iteration). */
+    private transient ValueState<List<BurstMatch>> matches;
     private transient IoCounters counters;
 
     public ReactiveAnomalies(AnomalySettings settings, SeverityCatalog severities, MaintenanceWindows maintenance) {
@@ -75,7 +76,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         state = getRuntimeContext().getState(descriptor(settings));
         points = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-points", Types.LONG,
                 new ListTypeInfo<>(new AvroTypeInfo<>(ScoredDatapoint.class))), settings.stateTtl()));
-        matches = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-matches", Types.LONG,
+        matches = getRuntimeContext().getState(StateTtl.expireAfterSilence(new ValueStateDescriptor<>("pending-bursts",
                 new ListTypeInfo<>(new AvroTypeInfo<>(BurstMatch.class))), settings.stateTtl()));
         counters = new IoCounters(getRuntimeContext());
     }
@@ -93,11 +94,11 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
 
     @Override
     public void processElement2(BurstMatch m, Context ctx, Collector<Anomaly> out) throws Exception {
-        long ts = m.getPoints().get(m.getPoints().size() - 1).getDatapoint().getTimestamp();
-        List<BurstMatch> at = matches.get(ts);
-        at = at == null ? new ArrayList<>() : new ArrayList<>(at);
-        at.add(m);
-        matches.put(ts, at);
+        long ts = completed(m);
+        List<BurstMatch> pending = matches.value();
+        pending = pending == null ? new ArrayList<>() : new ArrayList<>(pending);
+        pending.add(m);
+        matches.update(pending);
         ctx.timerService().registerEventTimeTimer(Math.max(ts, ctx.timerService().currentWatermark() + 1));
     }
 
@@ -108,35 +109,45 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
      */
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
+        // one read and one write of the series' state per timer (RocksDB: each is a JNI call and an Avro round trip)
         List<ScoredDatapoint> ps = points.get(t);
+        List<BurstMatch> due = pendingAtOrBefore(matches, t);
+        SeriesAnomalyState stored = state.value();
+        if (ps == null && due.isEmpty()) {
+            if (stored != null && stored.getOpen() != null && stored.getTimer() == t) anomalyTimer(stored, t, ctx, out);
+            return;
+        }
+        SeriesAnomalyState st = current(stored);
         if (ps != null) {
             // the datapoints at t are context of a match completed at t: into the recent ones first
             points.remove(t);
-            SeriesAnomalyState st = current();
             for (ScoredDatapoint p : ps) Anomalies.insert(st.getRecent(), Anomalies.value(p), settings.contextPoints());
-            state.update(st);
         }
-        for (BurstMatch m : pendingAtOrBefore(matches, t)) handleMatch(m, ctx, out);
-        if (ps != null) for (ScoredDatapoint p : ps) handlePoint(p, ctx, out);
-        SeriesAnomalyState st = state.value();
-        if (st != null && st.getOpen() != null && st.getTimer() == t) anomalyTimer(st, t, ctx, out);
+        for (BurstMatch m : due) handleMatch(st, m, ctx, out);
+        if (ps != null) for (ScoredDatapoint p : ps) handlePoint(st, p, ctx, out);
+        if (st.getOpen() != null && st.getTimer() == t) anomalyTimer(st, t, ctx, out); // writes the state
+        else state.update(st);
     }
 
-    private static <V> List<V> pendingAtOrBefore(MapState<Long, List<V>> pending, long t) throws Exception {
-        List<Long> due = new ArrayList<>();
-        for (Long k : pending.keys()) if (k <= t) due.add(k);
-        due.sort(null);
-        List<V> out = new ArrayList<>();
-        for (Long k : due) {
-            out.addAll(pending.get(k));
-            pending.remove(k);
-        }
-        return out;
+    private static long completed(BurstMatch m) {
+        return m.getPoints().get(m.getPoints().size() - 1).getDatapoint().getTimestamp();
     }
 
-    private void handlePoint(ScoredDatapoint p, Context ctx, Collector<Anomaly> out) throws Exception {
+    /** The pending matches completed at or before {@code t}, by completion time (arrival order within one time). */
+    private static List<BurstMatch> pendingAtOrBefore(ValueState<List<BurstMatch>> pending, long t) throws Exception {
+        List<BurstMatch> all = pending.value();
+        if (all == null) return List.of();
+        List<BurstMatch> due = new ArrayList<>(), rest = new ArrayList<>();
+        for (BurstMatch m : all) (completed(m) <= t ? due : rest).add(m);
+        if (due.isEmpty()) return due;
+        due.sort(java.util.Comparator.comparingLong(ReactiveAnomalies::completed)); // stable
+        if (rest.isEmpty()) pending.clear();
+        else pending.update(rest);
+        return due;
+    }
+
+    private void handlePoint(SeriesAnomalyState st, ScoredDatapoint p, Context ctx, Collector<Anomaly> out) {
         long ts = p.getDatapoint().getTimestamp();
-        SeriesAnomalyState st = current();
         MetricValue v = Anomalies.value(p);
         Anomalies.insert(st.getRecent(), v, settings.contextPoints());
         Anomaly open = st.getOpen();
@@ -167,11 +178,9 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
                 open(st, List.of(p), ctx, out);
             }
         }
-        state.update(st);
     }
 
-    private void handleMatch(BurstMatch m, Context ctx, Collector<Anomaly> out) throws Exception {
-        SeriesAnomalyState st = current();
+    private void handleMatch(SeriesAnomalyState st, BurstMatch m, Context ctx, Collector<Anomaly> out) {
         Anomaly open = st.getOpen();
         if (open == null) {
             open(st, m.getPoints(), ctx, out);
@@ -186,7 +195,6 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
             }
             schedule(st, ctx, st.getLastDeviating() + settings.quiet().toMillis());
         }
-        state.update(st);
     }
 
     private void anomalyTimer(SeriesAnomalyState st, long t, Context ctx, Collector<Anomaly> out) throws Exception {
@@ -206,8 +214,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         state.update(st);
     }
 
-    private SeriesAnomalyState current() throws Exception {
-        SeriesAnomalyState st = state.value();
+    private static SeriesAnomalyState current(SeriesAnomalyState st) {
         if (st == null) {
             st = SeriesAnomalyState.newBuilder().setRecent(new ArrayList<>()).build();
         } else {

@@ -1,0 +1,135 @@
+package io.augur.ops.flink.anomaly;
+
+import io.augur.ops.anomaly.AnomalySettings;
+import io.augur.ops.anomaly.SeverityCatalog;
+import io.augur.ops.flink.StateTtl;
+import io.augur.schema.ScoredDatapoint;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A keyed pre-filter in front of the reactive CEP pattern, per series: only datapoints that can take part in a burst
+ * reach CEP, which keeps every element it gets in keyed state until the watermark (on RocksDB, a put, a get, a delete and
+ * an iterator seek per datapoint). CEP's matches are the same as over all datapoints:
+ * <ul>
+ *   <li>a datapoint at or behind the watermark goes to {@link ReactivePattern#LATE_POINTS}, as CEP itself would send it;</li>
+ *   <li>an onset candidate ({@link ReactivePattern#isOnset}) passes, and so does a datapoint within {@code burstWindow}
+ *       at or after a known onset candidate (only those can confirm one: relaxed contiguity skips the others, and CEP's
+ *       window pruning runs on the watermark, not on elements);</li>
+ *   <li>any other datapoint is held until the watermark passes it: an onset candidate that arrives later (out of order)
+ *       and covers it releases it first (in arrival order, before the onset, so CEP sees datapoints of one timestamp
+ *       in their original order), with its own timestamp.</li>
+ * </ul>
+ * Held datapoints are appended to a list state (a RocksDB merge, no read); onset candidates and coarse cleanup timers
+ * (one per {@code burstWindow} of event time) read it.
+ */
+public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoint, ScoredDatapoint> {
+    private final AnomalySettings settings;
+    private final SeverityCatalog catalog;
+    private transient ValueState<List<Long>> onsets;
+    private transient ListState<ScoredDatapoint> held;
+
+    public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog) {
+        this.settings = settings;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        onsets = getRuntimeContext().getState(StateTtl.expireAfterSilence(new ValueStateDescriptor<>("burst-onsets",
+                new ListTypeInfo<>(Types.LONG)), settings.stateTtl()));
+        held = getRuntimeContext().getListState(new ListStateDescriptor<>("burst-held", new AvroTypeInfo<>(ScoredDatapoint.class)));
+    }
+
+    @Override
+    public void processElement(ScoredDatapoint p, Context ctx, Collector<ScoredDatapoint> out) throws Exception {
+        long ts = ctx.timestamp();
+        long watermark = ctx.timerService().currentWatermark();
+        if (ts <= watermark) {
+            ctx.output(ReactivePattern.LATE_POINTS, p);
+            return;
+        }
+        long window = settings.burstWindow().toMillis();
+        List<Long> known = onsets.value();
+        if (ReactivePattern.isOnset(p, settings.minRelativeChange(), catalog)) {
+            release(ts, window, watermark, out);
+            List<Long> next = new ArrayList<>();
+            if (known != null) for (Long o : known) if (o + window > watermark) next.add(o);
+            next.add(ts);
+            onsets.update(next);
+            emit(out, p, ts);
+            return;
+        }
+        if (known != null) {
+            for (Long o : known) {
+                if (o <= ts && ts <= o + window) {
+                    emit(out, p, ts);
+                    return;
+                }
+            }
+        }
+        held.add(p);
+        ctx.timerService().registerEventTimeTimer(cleanupTime(ts, window));
+    }
+
+    /** Held datapoints the onset at {@code onset} covers go to CEP now (arrival order); the others stay. */
+    private void release(long onset, long window, long watermark, Collector<ScoredDatapoint> out) throws Exception {
+        Iterable<ScoredDatapoint> all = held.get();
+        if (all == null) return;
+        List<ScoredDatapoint> rest = new ArrayList<>();
+        boolean changed = false;
+        for (ScoredDatapoint h : all) {
+            long t = h.getDatapoint().getTimestamp();
+            if (t <= watermark) {
+                changed = true;
+            } else if (onset <= t && t <= onset + window) {
+                emit(out, h, t);
+                changed = true;
+            } else {
+                rest.add(h);
+            }
+        }
+        if (changed) held.update(rest);
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<ScoredDatapoint> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        List<ScoredDatapoint> rest = new ArrayList<>();
+        Iterable<ScoredDatapoint> all = held.get();
+        if (all != null) for (ScoredDatapoint h : all) if (h.getDatapoint().getTimestamp() > watermark) rest.add(h);
+        if (rest.isEmpty()) held.clear();
+        else held.update(rest);
+        List<Long> known = onsets.value();
+        if (known != null) {
+            long window = settings.burstWindow().toMillis();
+            List<Long> next = new ArrayList<>();
+            for (Long o : known) if (o + window > watermark) next.add(o);
+            if (next.isEmpty()) onsets.clear();
+            else if (next.size() != known.size()) onsets.update(next);
+        }
+    }
+
+    /** Cleanup runs once per window of event time: the end of the window bucket the datapoint is in. */
+    static long cleanupTime(long ts, long window) {
+        return Math.floorDiv(ts, window) * window + window;
+    }
+
+    /** Emits with the datapoint's own timestamp (CEP orders by it; a released one would otherwise get the onset's). */
+    private static void emit(Collector<ScoredDatapoint> out, ScoredDatapoint p, long ts) {
+        if (out instanceof TimestampedCollector) ((TimestampedCollector<ScoredDatapoint>) out).setAbsoluteTimestamp(ts);
+        out.collect(p);
+    }
+}
