@@ -118,7 +118,7 @@ public final class StandaloneCluster implements AutoCloseable {
      * What a Flink distribution's lib/ holds, from Maven: the job's {@code provided} dependencies (written by {@code package}
      * to {@code job/target/provided-classpath.txt}) plus the third-party jars of this test's classpath. The second part
      * is there because a library both Flink and the job use (commons-lang3, ...) is {@code compile} scope for Maven and so
-     * missing from the provided list. Left out: project classes and every other {@code org.apache.flink} artifact (the
+     * missing from the provided list. Left out: project classes and every other {@code org.apache.flink} artifact but flink-cep (the
      * connectors, flink-avro): those come from the job jar, as on a real cluster, where loading them parent-first from
      * the cluster's classpath would split them from the Avro and AWS classes the job jar loads child-first.
      */
@@ -131,7 +131,9 @@ public final class StandaloneCluster implements AutoCloseable {
         java.util.LinkedHashSet<String> entries = new java.util.LinkedHashSet<>(Arrays.asList(Files.readString(classpathFile).trim().split(sep)));
         for (String e : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")).split(sep)) {
             String unix = e.replace('\\', '/');
-            if (e.isBlank() || !e.endsWith(".jar") || unix.contains("/org/apache/flink/")
+            // flink-cep is in a Flink distribution's lib/ (the table planner needs it for MATCH_RECOGNIZE and scans its classes)
+            boolean distributionLib = unix.contains("/org/apache/flink/flink-cep/");
+            if (e.isBlank() || !e.endsWith(".jar") || (unix.contains("/org/apache/flink/") && !distributionLib)
                     || unix.contains("/io/augur/") || unix.contains("/target/")) continue; // Augur's own modules come in the job jar
             entries.add(e);
         }
