@@ -6,11 +6,9 @@ import io.augur.ops.notify.NotificationPayloads;
 import io.augur.schema.InsightNotification;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.connector.base.sink.AsyncSinkBase;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.Counter;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
@@ -30,20 +28,12 @@ import java.util.List;
  * {@code notificationId}, time = the event's time. Entries reported failed (FailedEntryCount, per-entry ErrorCode) are
  * retried when throttled or internal errors, and otherwise logged and dropped.
  */
-public final class EventBridgeSink extends AsyncSinkBase<InsightNotification, InsightNotification> {
+public final class EventBridgeSink extends NotificationSink<InsightNotification> {
     private static final long serialVersionUID = 1L;
-    private final NotifySettings settings;
 
     EventBridgeSink(NotifySettings settings) {
-        super(new Converter(settings.eventSource), settings.maxBatchSize, settings.maxInFlight, settings.maxBuffered,
-                NotificationPayloads.EVENTBRIDGE_MAX_BYTES, settings.maxTimeInBufferMs, NotificationPayloads.EVENTBRIDGE_MAX_BYTES,
-                settings.requestTimeoutMs(NotifySettings.Sink.EVENTBRIDGE), false);
-        this.settings = settings;
-    }
-
-    @Override
-    public SinkWriter<InsightNotification> createWriter(Sink.InitContext context) {
-        return restoreWriter(context, List.of());
+        super(new Converter(settings.eventSource), settings, NotifySettings.Sink.EVENTBRIDGE, settings.maxInFlight,
+                NotificationPayloads.EVENTBRIDGE_MAX_BYTES, NotificationPayloads.EVENTBRIDGE_MAX_BYTES);
     }
 
     @Override
@@ -86,16 +76,7 @@ public final class EventBridgeSink extends AsyncSinkBase<InsightNotification, In
         private final EventBridgeAsyncClient client;
 
         Writer(EventBridgeSink sink, Sink.InitContext context, Collection<BufferedRequestState<InsightNotification>> states) {
-            super(sink.getElementConverter(), context, AsyncSinkWriterConfiguration.builder()
-                    .setMaxBatchSize(sink.getMaxBatchSize())
-                    .setMaxBatchSizeInBytes(sink.getMaxBatchSizeInBytes())
-                    .setMaxInFlightRequests(sink.getMaxInFlightRequests())
-                    .setMaxBufferedRequests(sink.getMaxBufferedRequests())
-                    .setMaxTimeInBufferMS(sink.getMaxTimeInBufferMS())
-                    .setMaxRecordSizeInBytes(sink.getMaxRecordSizeInBytes())
-                    .setRequestTimeoutMS(sink.getRequestTimeoutMS())
-                    .setFailOnTimeout(sink.getFailOnTimeout())
-                    .build(), states, sink.settings, "eventbridge");
+            super(sink.getElementConverter(), context, sink.writerConfiguration(), states, sink.settings, "eventbridge");
             this.bus = settings.eventBusName;
             this.source = settings.eventSource;
             this.http = AwsClients.httpClient(settings, sink.getMaxInFlightRequests() * 2);

@@ -8,12 +8,10 @@ import io.augur.schema.InsightNotification;
 import io.augur.schema.OpsItemRef;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.connector.base.sink.AsyncSinkBase;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.RequestEntryWrapper;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,21 +55,13 @@ import java.util.concurrent.CompletableFuture;
  * it and the later events of its insight go back to the front of the buffer, so an update never overtakes its
  * creation.
  */
-public final class OpsCenterSink extends AsyncSinkBase<InsightNotification, OpsCenterEntry> {
+public final class OpsCenterSink extends NotificationSink<OpsCenterEntry> {
     private static final long serialVersionUID = 1L;
     /** CreateOpsItem's request is far below this; the bound only keeps batches of 10 in one request. */
     private static final long MAX_ENTRY_BYTES = 64 * 1024;
-    private final NotifySettings settings;
 
     OpsCenterSink(NotifySettings settings) {
-        super(new Converter(), settings.maxBatchSize, 1, settings.maxBuffered, MAX_ENTRY_BYTES * settings.maxBatchSize,
-                settings.maxTimeInBufferMs, MAX_ENTRY_BYTES, settings.requestTimeoutMs(NotifySettings.Sink.OPSCENTER), false);
-        this.settings = settings;
-    }
-
-    @Override
-    public SinkWriter<InsightNotification> createWriter(Sink.InitContext context) {
-        return restoreWriter(context, List.of());
+        super(new Converter(), settings, NotifySettings.Sink.OPSCENTER, 1, MAX_ENTRY_BYTES * settings.maxBatchSize, MAX_ENTRY_BYTES);
     }
 
     @Override
@@ -144,16 +134,7 @@ public final class OpsCenterSink extends AsyncSinkBase<InsightNotification, OpsC
         final Refs refs;
 
         Writer(OpsCenterSink sink, Sink.InitContext context, Collection<BufferedRequestState<OpsCenterEntry>> states) {
-            super(sink.getElementConverter(), context, AsyncSinkWriterConfiguration.builder()
-                    .setMaxBatchSize(sink.getMaxBatchSize())
-                    .setMaxBatchSizeInBytes(sink.getMaxBatchSizeInBytes())
-                    .setMaxInFlightRequests(1)
-                    .setMaxBufferedRequests(sink.getMaxBufferedRequests())
-                    .setMaxTimeInBufferMS(sink.getMaxTimeInBufferMS())
-                    .setMaxRecordSizeInBytes(sink.getMaxRecordSizeInBytes())
-                    .setRequestTimeoutMS(sink.getRequestTimeoutMS())
-                    .setFailOnTimeout(sink.getFailOnTimeout())
-                    .build(), notificationsOnly(states), sink.settings, "opscenter");
+            super(sink.getElementConverter(), context, sink.writerConfiguration(), notificationsOnly(states), sink.settings, "opscenter");
             this.refs = new Refs(settings.opsRememberedItems);
             for (BufferedRequestState<OpsCenterEntry> s : states) {
                 for (RequestEntryWrapper<OpsCenterEntry> w : s.getBufferedRequestEntries()) {

@@ -6,11 +6,9 @@ import io.augur.ops.notify.NotificationPayloads;
 import io.augur.schema.InsightNotification;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.connector.base.sink.AsyncSinkBase;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
-import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.Counter;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
@@ -34,26 +32,18 @@ import java.util.Map;
  * id as message group and the notification id as deduplication id, and one request in flight so each insight's
  * messages keep their order. Failed entries are mapped back by their batch entry id: only those are retried.
  */
-public final class SnsSink extends AsyncSinkBase<InsightNotification, InsightNotification> {
+public final class SnsSink extends NotificationSink<InsightNotification> {
     private static final long serialVersionUID = 1L;
-    private final NotifySettings settings;
     private final String topicArn;
 
     SnsSink(NotifySettings settings, String topicArn) {
-        super(new Converter(), settings.maxBatchSize, isFifo(topicArn) ? 1 : settings.maxInFlight, settings.maxBuffered,
-                NotificationPayloads.SNS_MAX_BYTES, settings.maxTimeInBufferMs, NotificationPayloads.SNS_MAX_BYTES,
-                settings.requestTimeoutMs(NotifySettings.Sink.SNS), false);
-        this.settings = settings;
+        super(new Converter(), settings, NotifySettings.Sink.SNS, isFifo(topicArn) ? 1 : settings.maxInFlight,
+                NotificationPayloads.SNS_MAX_BYTES, NotificationPayloads.SNS_MAX_BYTES);
         this.topicArn = topicArn;
     }
 
     static boolean isFifo(String topicArn) {
         return topicArn.endsWith(".fifo");
-    }
-
-    @Override
-    public SinkWriter<InsightNotification> createWriter(Sink.InitContext context) {
-        return restoreWriter(context, List.of());
     }
 
     @Override
@@ -91,16 +81,7 @@ public final class SnsSink extends AsyncSinkBase<InsightNotification, InsightNot
         private final SnsAsyncClient client;
 
         Writer(SnsSink sink, Sink.InitContext context, Collection<BufferedRequestState<InsightNotification>> states) {
-            super(sink.getElementConverter(), context, AsyncSinkWriterConfiguration.builder()
-                    .setMaxBatchSize(sink.getMaxBatchSize())
-                    .setMaxBatchSizeInBytes(sink.getMaxBatchSizeInBytes())
-                    .setMaxInFlightRequests(sink.getMaxInFlightRequests())
-                    .setMaxBufferedRequests(sink.getMaxBufferedRequests())
-                    .setMaxTimeInBufferMS(sink.getMaxTimeInBufferMS())
-                    .setMaxRecordSizeInBytes(sink.getMaxRecordSizeInBytes())
-                    .setRequestTimeoutMS(sink.getRequestTimeoutMS())
-                    .setFailOnTimeout(sink.getFailOnTimeout())
-                    .build(), states, sink.settings, "sns");
+            super(sink.getElementConverter(), context, sink.writerConfiguration(), states, sink.settings, "sns");
             this.topicArn = sink.topicArn;
             this.fifo = isFifo(topicArn);
             this.http = AwsClients.httpClient(settings, sink.getMaxInFlightRequests() * 2);
