@@ -9,13 +9,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,66 +17,51 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * moto's server ({@code python3 -m moto.server}) on 127.0.0.1 and a free port, for SNS, SQS and EventBridge. Started
- * by the test, killed (by PID) when closed. Needs python3 with moto (CI checks it in .ci/run).
+ * moto's server (started and stopped by {@link io.augur.ops.testing.MotoServer}) with SNS, SQS and EventBridge clients
+ * and SQS read-back helpers. Needs python3 with moto (CI checks it in .ci/run).
  */
 public final class MotoServer implements AutoCloseable {
     public static final String REGION = "us-east-1";
-    public static final String ACCOUNT = "123456789012";
-    private final Process process;
-    private final int port;
-    private final Path log;
+    public static final String ACCOUNT = io.augur.ops.testing.MotoServer.ACCOUNT;
+    private final io.augur.ops.testing.MotoServer server;
     private final SnsClient sns;
     private final SqsClient sqs;
     private final EventBridgeClient events;
 
-    private MotoServer(Process process, int port, Path log) {
-        this.process = process;
-        this.port = port;
-        this.log = log;
-        URI uri = URI.create(endpoint());
-        var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    private MotoServer(io.augur.ops.testing.MotoServer server) {
+        this.server = server;
+        URI uri = URI.create(server.endpoint());
+        var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                io.augur.ops.testing.MotoServer.ACCESS_KEY, io.augur.ops.testing.MotoServer.SECRET_KEY));
         this.sns = SnsClient.builder().endpointOverride(uri).region(Region.of(REGION)).credentialsProvider(creds).build();
         this.sqs = SqsClient.builder().endpointOverride(uri).region(Region.of(REGION)).credentialsProvider(creds).build();
         this.events = EventBridgeClient.builder().endpointOverride(uri).region(Region.of(REGION)).credentialsProvider(creds).build();
     }
 
+    /** Started once moto answers an SNS call (it accepts connections a little before it serves them). */
     public static MotoServer start() throws Exception {
-        int port = freePort();
-        Path log = Files.createTempFile("moto", ".log");
-        ProcessBuilder pb = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", String.valueOf(port))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("MOTO_ACCOUNT_ID", ACCOUNT);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start moto: needs python3 with moto[server] (pip install 'moto[server]')", e);
-        }
-        Process started = p;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly)); // also when the test JVM is stopped
+        MotoServer m = new MotoServer(io.augur.ops.testing.MotoServer.start());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) throw new IllegalStateException("moto exited (is moto installed for python3?): " + Files.readString(log));
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                MotoServer m = new MotoServer(p, port, log);
+        while (true) {
+            try {
                 m.sns.listTopics();
                 return m;
-            } catch (IOException | RuntimeException notYet) {
+            } catch (RuntimeException notYet) {
+                if (System.nanoTime() > deadline) {
+                    m.close();
+                    throw new IllegalStateException("moto did not answer SNS within 60 s", notYet);
+                }
                 Thread.sleep(200);
             }
         }
-        p.destroyForcibly();
-        throw new IllegalStateException("moto did not start within 60 s: " + Files.readString(log));
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + port;
+        return server.endpoint();
     }
 
     public int port() {
-        return port;
+        return server.port();
     }
 
     public SnsClient sns() {
@@ -128,21 +107,10 @@ public final class MotoServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         sns.close();
         sqs.close();
         events.close();
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-        Files.deleteIfExists(log);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        server.close();
     }
 }

@@ -9,9 +9,11 @@ import java.nio.file.Path;
 
 /**
  * A moto server ({@code python3 -m moto.server}) on a free loopback port, started by the test and stopped (this process
- * only) when closed. Every test gets a fresh, empty AWS.
+ * only, also when the test JVM is stopped) when closed. Every test gets a fresh, empty AWS in account {@link #ACCOUNT}.
+ * Shared with the job module's tests.
  */
 public final class MotoServer implements AutoCloseable {
+    public static final String ACCOUNT = "123456789012";
     public static final String ACCESS_KEY = "testing";
     public static final String SECRET_KEY = "testing";
     private final Process process;
@@ -30,8 +32,11 @@ public final class MotoServer implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path log = Files.createTempFile("moto-", ".log");
-        Process p = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("MOTO_ACCOUNT_ID", ACCOUNT);
+        Process p = pb.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         MotoServer m = new MotoServer(p, port, log);
         // Ready when it accepts connections (moto needs a few seconds to import); give up after 60 s.
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -52,6 +57,10 @@ public final class MotoServer implements AutoCloseable {
 
     public String endpoint() {
         return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
     }
 
     @Override
