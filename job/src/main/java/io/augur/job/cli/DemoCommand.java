@@ -9,9 +9,6 @@ import io.augur.job.replay.Replay;
 import io.augur.job.replay.ReplaySummary;
 import io.augur.job.simulate.Scenario;
 import io.augur.job.simulate.Simulator;
-import io.augur.ops.eval.scenarios.GroundTruth;
-import io.augur.ops.eval.scenarios.InsightHistory;
-import io.augur.ops.eval.scenarios.ScenarioScorer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -95,11 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
         o.println();
         o.println(summary.describe());
         o.println();
-        GroundTruth t = GroundTruth.read(simDir.resolve("ground-truth.json"));
-        ScenarioScorer.Score s = ScenarioScorer.score(t, InsightHistory.read(outDir.resolve("insights.ndjson")));
-        o.printf("scenario %s: %d incidents, %d resources over %.1f days%n", t.scenario(), t.incidents().size(), t.resources(),
-                (t.end() - t.start()) / 86_400_000.0);
-        o.print(s.describe());
+        EvalCommand.Scenarios.report(simDir.resolve("ground-truth.json"), outDir.resolve("insights.ndjson"), o);
         o.println();
         o.println("augur demo: files in " + dir + " (sim/: simulator output and ground truth; out/: insights.ndjson, anomalies.ndjson, ...)");
         return 0;

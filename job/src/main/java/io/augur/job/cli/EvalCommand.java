@@ -39,12 +39,17 @@ public final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            report(truth, insights, System.out);
+            return 0;
+        }
+
+        /** Scores {@code insights} against {@code truth} and prints the scenario line and the scores (also the end of `augur demo`). */
+        static void report(Path truth, Path insights, java.io.PrintStream out) throws java.io.IOException {
             GroundTruth t = GroundTruth.read(truth);
             ScenarioScorer.Score s = ScenarioScorer.score(t, InsightHistory.read(insights));
-            System.out.printf("scenario %s: %d incidents, %d resources over %.1f days%n", t.scenario(), t.incidents().size(), t.resources(),
+            out.printf("scenario %s: %d incidents, %d resources over %.1f days%n", t.scenario(), t.incidents().size(), t.resources(),
                     (t.end() - t.start()) / 86_400_000.0);
-            System.out.print(s.describe());
-            return 0;
+            out.print(s.describe());
         }
     }
 
