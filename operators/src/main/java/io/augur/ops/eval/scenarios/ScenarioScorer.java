@@ -25,10 +25,13 @@ import java.util.Locale;
  *       nearest-rank value (the ⌈0.9·n⌉-th smallest).</li>
  *   <li>Cause linked: of the incidents that have a causing change event, the share with that event's id among the
  *       related events of a matching insight (any lifecycle event of it). Undetected incidents count as not linked.</li>
- *   <li>Proactive lead time (proactive incidents detected): exhaustion minus the earliest NEW_INSIGHT time of a matching
- *       proactive insight, in hours; with the share of those warned at least 24 hours ahead.</li>
- *   <li>Grouping: of the detected incidents, the share with exactly one matching insight of the expected type, and the
- *       mean number of such insights.</li>
+ *   <li>Proactive lead time (proactive incidents detected): exhaustion minus the earliest time a matching proactive
+ *       insight announced an anomaly on the incident's limit metric (its NEW_INSIGHT, or the NEW_ASSOCIATION that added
+ *       the anomaly to an insight opened earlier for something else), in hours; with the share of those warned at least
+ *       24 hours ahead.</li>
+ *   <li>Grouping: of the detected incidents, the share with exactly one matching insight of the expected type that
+ *       matches no other incident of that type (one insight per incident, and one incident per insight), and the mean
+ *       number of such insights.</li>
  * </ol>
  */
 public final class ScenarioScorer {
@@ -90,19 +93,40 @@ public final class ScenarioScorer {
         return false;
     }
 
+    /** When the insight announced the incident: for a proactive one, the first announcement of its limit metric. */
+    private static long announced(Insight in, Incident x) {
+        if (!(in.proactive() && x.proactive() && x.limitMetric() != null)) return in.announced();
+        long first = Long.MAX_VALUE;
+        for (String r : x.resources()) {
+            String rm = r + "|" + x.limitMetric();
+            if (in.resourceMetrics().contains(rm)) first = Math.min(first, in.announcedFor(rm));
+        }
+        return first == Long.MAX_VALUE ? in.announced() : first;
+    }
+
     public static Score score(GroundTruth truth, List<Insight> insights) {
         List<IncidentResult> rows = new ArrayList<>();
         List<Double> detect = new ArrayList<>(), lead = new ArrayList<>();
         boolean[] explained = new boolean[insights.size()];
+        // how many incidents of its own type each insight matches: an insight holding two problems groups neither well
+        int[] sameTypeMatches = new int[insights.size()];
+        for (Incident x : truth.incidents()) {
+            for (int i = 0; i < insights.size(); i++) {
+                if (insights.get(i).proactive() == x.proactive() && matches(insights.get(i), x)) sameTypeMatches[i]++;
+            }
+        }
         int detected = 0, withCause = 0, linked = 0, proactiveDetected = 0, warned = 0, groupedOne = 0, groupedTotal = 0;
         for (Incident x : truth.incidents()) {
             List<Insight> expected = new ArrayList<>();
-            boolean causeLinked = false;
+            boolean causeLinked = false, shared = false;
             for (int i = 0; i < insights.size(); i++) {
                 Insight in = insights.get(i);
                 if (!matches(in, x)) continue;
                 explained[i] = true;
-                if (in.proactive() == x.proactive()) expected.add(in);
+                if (in.proactive() == x.proactive()) {
+                    expected.add(in);
+                    shared |= sameTypeMatches[i] > 1;
+                }
                 if (x.causeEventId() != null && in.relatedEventIds().contains(x.causeEventId())) causeLinked = true;
             }
             boolean isDetected = !expected.isEmpty();
@@ -110,9 +134,9 @@ public final class ScenarioScorer {
             if (isDetected) {
                 detected++;
                 groupedTotal += expected.size();
-                if (expected.size() == 1) groupedOne++;
+                if (expected.size() == 1 && !shared) groupedOne++;
                 long first = Long.MAX_VALUE;
-                for (Insight in : expected) first = Math.min(first, in.announced());
+                for (Insight in : expected) first = Math.min(first, announced(in, x));
                 if (x.proactive()) {
                     proactiveDetected++;
                     if (x.exhaustion() != null) {
