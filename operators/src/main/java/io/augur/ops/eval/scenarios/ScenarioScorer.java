@@ -18,8 +18,11 @@ import java.util.Locale;
  *   <li>An incident is <em>detected</em> when a matching insight has the expected type (reactive or proactive).
  *       Recall = detected / incidents.</li>
  *   <li>An insight that matches no incident, of either type, is <em>false</em>; false insights per 1,000 resource-days =
- *       false / (resources × days) × 1,000. A reactive insight matching a proactive incident (say, at exhaustion) is not
- *       false, and it does not count towards grouping or time to detect.</li>
+ *       false / (resources × days) × 1,000. A reactive insight matching a proactive incident is not false, and it does
+ *       not count towards grouping or time to detect; it matches one on an affected resource from
+ *       {@value #IMPACT_BEFORE_EXHAUSTION_MIN} minutes before exhaustion, and before that only through an anomaly on the
+ *       trending resource's limit metric or throttles (a trend taking days does not explain everything on its
+ *       application all along).</li>
  *   <li>Time to detect (reactive incidents detected): the earliest NEW_INSIGHT time of a matching reactive insight minus
  *       onset, in minutes and in datapoints (periods). Median of an even count = mean of the middle two; p90 = the
  *       nearest-rank value (the ⌈0.9·n⌉-th smallest).</li>
@@ -37,6 +40,8 @@ import java.util.Locale;
 public final class ScenarioScorer {
     public static final long BEFORE_MIN = 10;
     public static final long AFTER_MIN = 30;
+    /** A reactive insight on a proactive incident's affected resources belongs to it from this long before exhaustion. */
+    public static final long IMPACT_BEFORE_EXHAUSTION_MIN = 180;
     private static final long MIN = 60_000L;
 
     /** One incident's outcome. Null fields do not apply (not detected, no cause, not proactive). */
@@ -87,6 +92,21 @@ public final class ScenarioScorer {
         if (in.start() < x.onset() - BEFORE_MIN * MIN || in.start() > x.end() + AFTER_MIN * MIN) return false;
         if (in.proactive() && x.proactive() && x.limitMetric() != null) {
             for (String r : x.resources()) if (in.resourceMetrics().contains(r + "|" + x.limitMetric())) return true;
+            return false;
+        }
+        if (!in.proactive() && x.proactive() && x.exhaustion() != null) {
+            // A trend that takes days gives no reactive symptoms until its limit is near: at exhaustion (from the
+            // simulator's busy period before it) on any affected resource, before that only on the trending resource
+            // itself, on the limit's metric or its throttles (a creep brushing its limit at an earlier daily peak).
+            if (in.start() >= x.exhaustion() - IMPACT_BEFORE_EXHAUSTION_MIN * MIN) {
+                for (String r : in.resources()) if (x.resources().contains(r)) return true;
+            }
+            String prefix = x.primaryResource() + "|";
+            for (String rm : in.resourceMetrics()) {
+                if (!rm.startsWith(prefix)) continue;
+                String metric = rm.substring(prefix.length());
+                if (metric.equals(x.limitMetric()) || metric.contains("Throttl")) return true;
+            }
             return false;
         }
         for (String r : in.resources()) if (x.resources().contains(r)) return true;

@@ -167,6 +167,20 @@ class ScenarioScorerTest {
     }
 
     @Test
+    void aReactiveInsightBelongsToAProactiveIncidentNearExhaustionOrThroughTheTrendingResourcesThrottles() {
+        // inc-4: memory leak of db2 from minute 60, exhaustion at 2790
+        List<JsonNode> lines = new ArrayList<>();
+        insight(lines, "early", "REACTIVE", 1500, 1502, null, "db2");     // Errors on db2 a day before exhaustion: false
+        insight(lines, "near", "REACTIVE", 2610, 2612, null, "db2");      // three hours before exhaustion: the incident's
+        Score s = ScenarioScorer.score(truth(), InsightHistory.fold(lines));
+        assertThat(s.falseInsights()).isEqualTo(1);
+        List<JsonNode> throttles = new ArrayList<>();
+        insight(throttles, "brush", "REACTIVE", 1500, 1502, null, "db2");
+        ((ObjectNode) throttles.get(0).get("body").get("anomalies").get(0).get("sourceDetails").get(0).get("dataIdentifiers")).put("name", "Throttles");
+        assertThat(ScenarioScorer.score(truth(), InsightHistory.fold(throttles)).falseInsights()).as("the trending resource's throttles").isZero();
+    }
+
+    @Test
     void theWindowIsTenMinutesBeforeOnsetToThirtyAfterTheEnd() {
         for (int[] c : new int[][] {{89, 0}, {90, 1}, {230, 1}, {231, 0}}) {
             List<JsonNode> lines = new ArrayList<>();
