@@ -178,7 +178,14 @@ final class MetricModel {
     /** One function's minute; returns {average duration ms, error rate, throttle fraction}. */
     private double[] lambda(Sink out, SimResource f, double demand, double storeLatMs, double storeErr, Random rnd) {
         Effects e = f.effects;
-        double dur = (f.base * (1 + 0.05 * rnd.nextGaussian()) * e.latencyMult + storeLatMs * STORE_CALLS_PER_REQUEST) * e.blip("Duration");
+        double plain = f.base * (1 + 0.05 * rnd.nextGaussian()) * e.latencyMult + storeLatMs * STORE_CALLS_PER_REQUEST;
+        double dur = plain * e.blip("Duration");
+        if (dur > plain) {
+            // a harmless blip stays harmless: it slows the function, but not past the duration at which its busiest
+            // concurrency would meet its limit (80 % of it at most), so it causes no throttles or backlog
+            double headroom = 0.8 * (f.concurrencyLimit - 1) / 1.25 / Math.max(1e-9, demand / 60 / 1000);
+            dur = Math.max(plain, Math.min(dur, headroom));
+        }
         dur = Math.max(1, Math.min(dur, e.durationCapMs * 0.97));
         double conc = demand / 60 * dur / 1000;
         double concMax = conc * 1.25 * (1 + 0.05 * Math.abs(rnd.nextGaussian())) + 1;
