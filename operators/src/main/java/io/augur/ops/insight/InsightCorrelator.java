@@ -42,9 +42,9 @@ import java.util.UUID;
  *       configuration change within the cause window is named as the likely cause in the description and in the
  *       recommendations (NEW_RECOMMENDATION when a rule newly applies).</li>
  *   <li>When all its anomalies have closed, the insight closes after the close grace (CLOSED_INSIGHT) unless another
- *       anomaly joins meanwhile; an ongoing anomaly silent for the anomaly timeout (proactive: at least 7 days) counts as closed. An anomaly reported
- *       after that (its input ran ahead of the watermark that fires the close) closes the insight first and opens a
- *       new one.</li>
+ *       anomaly joins meanwhile; an ongoing anomaly silent for the anomaly timeout (proactive: at least 7 days) counts
+ *       as closed. An anomaly reported after that (its input ran ahead of the watermark that fires the close) closes the
+ *       insight first and opens a new one.</li>
  * </ul>
  * Ids are deterministic: insight ids are name-based UUIDs of the application and the first anomaly; lifecycle event ids
  * are {@code insightId:MESSAGE_TYPE:sequence}.

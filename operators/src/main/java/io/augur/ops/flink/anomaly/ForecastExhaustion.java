@@ -27,8 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keyed by series (only series with a limit, see {@link #hasLimit}, keyed by {@link #forecastKey}): downsamples the series into buckets (the maximum
- * when it rises towards its limit, the minimum when it falls), keeps a bounded history of them in keyed state, and
+ * Keyed by series (only series with a limit, see {@link #hasLimit}; key: {@link #forecastKey}): downsamples the series
+ * into buckets (the maximum when it rises towards its limit, the minimum when it falls), keeps a bounded history of them in keyed state, and
  * when a bucket closes (an event-time timer at its end, so every datapoint within the watermark's tolerance is in)
  * emits one {@link ExhaustionForecast}, timestamped at the bucket's end.
  *
