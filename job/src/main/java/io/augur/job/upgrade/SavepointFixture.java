@@ -146,6 +146,7 @@ public final class SavepointFixture {
         Part[] parts = simulateAndSplit(in, fixture);
         Map<String, String> config = baseConfig();
         Path work = Files.createTempDirectory("augur-fixture-run");
+        boolean ok = false;
         try {
             Path outputs = work.resolve("outputs");
             SavepointReplay.Result r = new SavepointReplay(legConfig(config, part(fixture, 1)), parallelism, outputs)
@@ -185,9 +186,11 @@ public final class SavepointFixture {
             atSavepoint.set("openAnomalies", JSON.valueToTree(open.anomalies()));
             meta.put("part1Outputs", PART1_OUTPUTS);
             Files.writeString(fixture.resolve(METADATA), JSON.writeValueAsString(meta) + "\n");
+            ok = true;
             return meta;
         } finally {
-            deleteTree(work);
+            if (ok) deleteTree(work);
+            else System.err.println("augur: the failed run's outputs are in " + work);
         }
     }
 

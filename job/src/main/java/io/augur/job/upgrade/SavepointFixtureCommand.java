@@ -36,10 +36,10 @@ public final class SavepointFixtureCommand implements Callable<Integer> {
     @Option(names = "--resources", defaultValue = "8", description = "Simulated resources (default: ${DEFAULT-VALUE}).")
     int resources;
 
-    @Option(names = "--split-minute", defaultValue = "700", description = "Minute of the simulation where the savepoint is taken (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--split-minute", defaultValue = "850", description = "Minute of the simulation where the savepoint is taken (default: ${DEFAULT-VALUE}).")
     int splitMinute;
 
-    @Option(names = "--end-minute", defaultValue = "800", description = "Minute where the input after the savepoint ends (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--end-minute", defaultValue = "1080", description = "Minute where the input after the savepoint ends (default: ${DEFAULT-VALUE}).")
     int endMinute;
 
     @Override
