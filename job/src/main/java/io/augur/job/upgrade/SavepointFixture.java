@@ -178,6 +178,7 @@ public final class SavepointFixture {
             ObjectNode input = meta.putObject("input");
             input.put("generator", "augur simulate");
             input.set("simulator", JSON.valueToTree(in));
+            input.put("startEpochMs", Scenario.named(in.scenario()).withSizes(in.resources(), in.days(), null).start().toEpochMilli());
             input.set("part1", JSON.valueToTree(parts[0]));
             input.set("part2", JSON.valueToTree(parts[1]));
             ObjectNode atSavepoint = meta.putObject("atSavepoint");

@@ -119,16 +119,57 @@ class SavepointRestoreTest {
 
     @Test
     void aSavepointTakenAtParallelism2ResumesAt1() throws Exception {
-        Path before = tmp.resolve("p2-before");
-        SavepointReplay.Result r = new SavepointReplay(SavepointFixture.legConfig(config, SavepointFixture.part(fixture, 1)), 2, before)
-                .run(meta.get("input").get("part1").get("metricsLines").asLong() + meta.get("input").get("part1").get("eventsLines").asLong(),
-                        tmp.resolve("p2-savepoints"), false);
-        String savepoint = r.savepoint();
+        // the fixture resumed at parallelism 2 over the first half of part 2, stopped with a savepoint (no drain), and
+        // that savepoint resumed at parallelism 1 over the second half
+        JsonNode sim = meta.get("input").get("simulator");
+        long start = meta.get("input").get("startEpochMs").asLong();
+        long half = start + (sim.get("splitMinute").asLong() + sim.get("endMinute").asLong()) / 2 * 60_000;
+        Path a = tmp.resolve("part-2a"), b = tmp.resolve("part-2b");
+        long[] metrics = splitPart2(fixture, "metrics", half, a, b), events = splitPart2(fixture, "events", half, a, b);
+        assertThat(metrics[0]).isPositive();
+        assertThat(metrics[1]).isPositive();
+
+        Path outA = tmp.resolve("p2-first-half");
+        SavepointReplay.Result r = new SavepointReplay(SavepointFixture.legConfig(config, a), 2, outA).restoreFrom(savepoint(fixture))
+                .run(metrics[0] + events[0], tmp.resolve("p2-savepoints"), false);
         String sink = "scores-rescaled-down";
-        Path out = resume(fixture, savepoint, 1, sink);
-        assertContinues("a savepoint at parallelism 2 resumed at 1", before, out, sink);
-        assertSameAsUninterrupted("rescaled", fixture, before, out);
+        Path outB = tmp.resolve("p1-second-half");
+        new SavepointReplay(SavepointFixture.legConfig(config, b), 1, outB).restoreFrom(r.savepoint())
+                .with(s -> s.scores().sinkTo(new CollectingSink<>(sink)).name("collect scores").uid("test-collect-scores").setParallelism(1))
+                .run(metrics[1] + events[1], tmp.resolve("p1-savepoints"), true);
+
+        Path after = tmp.resolve("after-both-halves");
+        Files.createDirectories(after);
+        for (String f : List.of("insights.ndjson", "anomalies.ndjson")) {
+            List<String> lines = new ArrayList<>(Files.readAllLines(outA.resolve(f)));
+            lines.addAll(Files.readAllLines(outB.resolve(f)));
+            Files.write(after.resolve(f), lines);
+        }
+        Path before = fixture.resolve(SavepointFixture.PART1_OUTPUTS);
+        assertContinues("the fixture at parallelism 2, then a savepoint at 2 resumed at 1", before, after, sink);
+        assertSameAsUninterrupted("the fixture at parallelism 2, then a savepoint at 2 resumed at 1", fixture, before, after);
     }
+
+    /** Splits the fixture's part-2 {@code kind} lines by delivery order at {@code at} into {@code a/kind} and {@code b/kind}. */
+    private static long[] splitPart2(Path fixture, String kind, long at, Path a, Path b) throws IOException {
+        Files.createDirectories(a.resolve(kind));
+        Files.createDirectories(b.resolve(kind));
+        List<String> first = new ArrayList<>(), second = new ArrayList<>();
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(SavepointFixture.part(fixture, 2).resolve(kind).resolve(kind + "-2.ndjson.gz")))) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank()) continue;
+                JsonNode n = JSON.readTree(line);
+                long t = kind.equals("metrics") ? n.get("timestamp").asLong() : java.time.Instant.parse(n.get("time").asText()).toEpochMilli();
+                if (second.isEmpty() && t < at) first.add(line);
+                else second.add(line);
+            }
+        }
+        Files.write(a.resolve(kind).resolve(kind + "-2a.ndjson"), first);
+        Files.write(b.resolve(kind).resolve(kind + "-2b.ndjson"), second);
+        return new long[] {first.size(), second.size()};
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Resumes from {@code savepoint} over the fixture's part 2 at {@code parallelism} and drains at its end. */
     private static Path resume(Path fixture, String savepoint, int parallelism, String scoreSink) throws Exception {
