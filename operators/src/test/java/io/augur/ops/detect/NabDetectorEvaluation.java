@@ -117,6 +117,56 @@ class NabDetectorEvaluation {
         if (args.length > 0) s = s.withCriticalRarity(Double.parseDouble(args[0]));
         if (args.length > 1) s = s.withRefractory(java.time.Duration.ofMinutes(Long.parseLong(args[1])));
         NabCorpus c = corpus().orElseThrow();
-        System.out.println(s + "\n" + report(c, run(c, s), s.threshold(), true));
+        String ref = System.getProperty("augur.nab.reference");
+        Run r = ref == null ? run(c, s) : new Run(io.augur.ops.eval.nab.NabDetectorOutput.read(c.dir().resolve("reference-results").resolve(ref), c), 0, 0, 0);
+        if (ref != null) s = s.withSensitivity(System.getProperty("augur.nab.threshold", "0.5"));
+        System.out.println(s + "\n" + report(c, r, s.threshold(), true));
+        System.out.println(categories(c, r, s.threshold()));
+        if (Boolean.getBoolean("augur.nab.windows")) System.out.println(windows(c, r, s.threshold()));
+    }
+
+    /** Standard score per category, at the shipped threshold and optimised (per category, for robustness checks). */
+    static String categories(NabCorpus corpus, Run run, double threshold) {
+        StringBuilder sb = new StringBuilder();
+        NabScorer all = new NabScorer(corpus, run.scores());
+        for (String cat : corpus.categories()) {
+            NabCorpus sub = corpus.category(cat);
+            if (sub.windowCount() == 0) {
+                NabResult r = all.score(NabProfile.standard(), threshold);
+                int fp = 0;
+                for (NabFile f : sub.files()) fp += r.file(f.name()).falsePositives();
+                sb.append(String.format("  %-24s FP rows %d%n", cat, fp));
+                continue;
+            }
+            NabScorer scorer = new NabScorer(sub, run.scores());
+            sb.append(String.format("  %-24s standard shipped %6.2f optimised %6.2f%n", cat,
+                    scorer.score(NabProfile.standard(), threshold).score(), scorer.optimizeThreshold(NabProfile.standard()).score()));
+        }
+        return sb.toString();
+    }
+
+    /** Per window: rows, first detection and its credit position, the largest score inside; and every false positive row. */
+    static String windows(NabCorpus corpus, Run run, double threshold) {
+        StringBuilder sb = new StringBuilder();
+        for (NabFile f : corpus.files()) {
+            double[] sc = run.scores().get(f.name());
+            sb.append(f.name()).append(" rows ").append(sc.length).append(" probation ").append(f.probation()).append('\n');
+            for (var w : f.windows()) {
+                int first = -1, argmax = w.first();
+                for (int i = w.first(); i <= w.last(); i++) {
+                    if (first < 0 && sc[i] >= threshold) first = i;
+                    if (sc[i] > sc[argmax]) argmax = i;
+                }
+                sb.append(String.format("   window [%d,%d] first %s max %.3f@%d%n", w.first(), w.last(),
+                        first < 0 ? "-" : first + String.format("(%.2f)", (first - w.first()) / (double) w.width()), sc[argmax], argmax));
+            }
+            for (int i = f.probation(); i < sc.length; i++) {
+                if (sc[i] < threshold) continue;
+                boolean in = false;
+                for (var w : f.windows()) in |= w.contains(i);
+                if (!in) sb.append(String.format("   FP %d %.3f%n", i, sc[i]));
+            }
+        }
+        return sb.toString();
     }
 }
