@@ -25,7 +25,9 @@ import java.util.List;
  *   <li><b>Rarity, self-calibrated</b>: each evidence statistic's {@code log(1+|e|)} has a robust typical level and
  *       deviation and, above {@code level + 3 deviations}, a tail fitted online as a generalized Pareto distribution
  *       (rate of exceedances, and mean and mean square of the excess, by moments). The rarity of a datapoint is
- *       {@code -log10} of its smallest tail probability (times the number of statistics). The calibration starts from
+ *       {@code -log10} of the harmonic mean of the statistics' tail probabilities (a combination that stays valid for
+ *       dependent statistics: one rare statistic alone counts like a Bonferroni-corrected p-value, several that agree
+ *       count as rarer). The calibration starts from
  *       a prior (a well-modelled series, weighing 100 observations), so the first points cannot distort it.</li>
  *   <li><b>Time-of-day memory</b>: per statistic and time-of-day bin, the largest evidence recently seen (one byte,
  *       slowly decaying): evidence no larger than what this time of day usually brings scores below critical, so a
@@ -55,12 +57,6 @@ public final class BaselineDetector implements Serializable {
      */
     private static final int NOV_ORDER = 0;
     private static final double NOV_TAU = 7, NOV_SCALE = 10, NOV_WARM = 600;
-    /**
-     * Multiple-testing correction of the smallest tail probability. The three residual statistics are strongly
-     * correlated and the novelty only counts once its memory is warm; the correction of the three-statistic
-     * detector is kept, so the residual evidence scores exactly as before.
-     */
-    private static final double BONFERRONI = 3;
     /** Mean absolute deviation to standard deviation for a normal distribution. */
     private static final double MAD_TO_SD = 1.2533;
     private static final double TAU_FAST = 2;
@@ -275,7 +271,8 @@ public final class BaselineDetector implements Serializable {
         List<Double> ts = s.getTailSquare();
         double aCal = alpha(steps, Math.min(TAU_RMS, Math.max(n, PRIOR_WEIGHT)));
         double aTail = alpha(steps, Math.min(TAU_TAIL, Math.max(n, PRIOR_WEIGHT)));
-        double minP = 1;
+        double minP = 1, invSum = 0; // smallest tail probability (gives the direction); sum of 1/p (the combination)
+        int active = 0;
         int dir = 0;
         // time-of-day memory of the largest evidence, once a day has been seen at a resolution finer than the bins
         byte[] todPeak = null;
@@ -330,16 +327,22 @@ public final class BaselineDetector implements Serializable {
                 todPeak[k] = (byte) (int) clamp(Math.round(Math.max(old, x) * TOD_QUANT), 0, 255);
             }
             lastEvidence[i] = r0 * Math.signum(e);
-            if (i == NOVELTY && n < NOV_WARM) p = 1;
-            if (p < minP) {
-                minP = p;
-                dir = (int) Math.signum(e);
+            if (i != NOVELTY || n >= NOV_WARM) { // the novelty counts once its memory has seen the series
+                active++;
+                invSum += 1 / Math.max(p, 1e-300);
+                if (p < minP) {
+                    minP = p;
+                    dir = (int) Math.signum(e);
+                }
             }
             double r = clamp(x - m, -HUBER * MAD_TO_SD * d, HUBER * MAD_TO_SD * d);
             lm.set(i, m + aCal * r);
             ld.set(i, ld.get(i) + aCal * (Math.abs(r) - ld.get(i)));
         }
-        double rarity = -Math.log10(Math.max(minP * BONFERRONI, 1e-300));
+        // combined evidence: the harmonic mean of the statistics' tail probabilities (valid for dependent tests, so no
+        // correlation model is needed): one statistic alone at p counts as p times the number of statistics, like a
+        // Bonferroni correction, and statistics that agree count up to that many times more
+        double rarity = -Math.log10(Math.max(active / invSum, 1e-300));
 
         // ---- learn
         double aFast = alpha(steps, TAU_FAST);
