@@ -55,7 +55,9 @@ public final class AnomalyStep {
         SeverityCatalog severities = SeverityCatalog.builtIn();
 
         // reactive: CEP finds bursts per series; the lifecycle opens, revises and closes anomalies
-        KeyedStream<ScoredDatapoint, String> bySeries = scores.keyBy(ScoredDatapoint::getSeriesKey);
+        // The scores come out of ScoreDatapoints keyed by the same series key at the same parallelism: reinterpreted as keyed
+        // (forward edges, no re-shuffle), so the candidates filter and the forecaster's filter chain to the scoring operator.
+        KeyedStream<ScoredDatapoint, String> bySeries = DataStreamUtils.reinterpretAsKeyedStream(scores, ScoredDatapoint::getSeriesKey);
         // only datapoints that can take part in a burst go into CEP's buffers (same matches, far less state churn)
         SingleOutputStreamOperator<ScoredDatapoint> candidates = bySeries
                 .process(new BurstCandidates(s, severities), new AvroTypeInfo<>(ScoredDatapoint.class))
@@ -66,15 +68,13 @@ public final class AnomalyStep {
                 .union(bursts.getSideOutput(ReactivePattern.LATE_POINTS))
                 .process(new CountLatePoints()).returns(new AvroTypeInfo<>(ScoredDatapoint.class))
                 .uid("anomaly-late-points").name("Count late datapoints");
-        DataStream<Anomaly> reactive = scores.connect(bursts)
-                .keyBy(ScoredDatapoint::getSeriesKey, BurstMatch::getSeriesKey)
+        DataStream<Anomaly> reactive = bySeries.connect(DataStreamUtils.reinterpretAsKeyedStream(bursts, BurstMatch::getSeriesKey))
                 .process(new ReactiveAnomalies(s, severities, maintenance), new AvroTypeInfo<>(Anomaly.class))
                 .uid("anomaly-reactive-lifecycle").name("Reactive anomaly lifecycle");
 
         // proactive: forecasts of series with a limit; CEP waits for agreeing forecasts; the lifecycle follows them
-        SingleOutputStreamOperator<ExhaustionForecast> forecasts = scores
-                .filter(ForecastExhaustion.hasLimit(limits)).uid("anomaly-limited-series").name("Series with a limit")
-                .keyBy(ScoredDatapoint::getSeriesKey)
+        SingleOutputStreamOperator<ExhaustionForecast> forecasts = DataStreamUtils.reinterpretAsKeyedStream(bySeries
+                .filter(ForecastExhaustion.hasLimit(limits)).uid("anomaly-limited-series").name("Series with a limit"), ScoredDatapoint::getSeriesKey)
                 .process(new ForecastExhaustion(s, limits), new AvroTypeInfo<>(ExhaustionForecast.class))
                 .uid("anomaly-forecast").name("Forecast time to limit");
         SingleOutputStreamOperator<ExhaustionForecast> agreeing = ProactivePattern.apply(forecasts.keyBy(ExhaustionForecast::getSeriesKey), s)
