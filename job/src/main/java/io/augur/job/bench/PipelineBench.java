@@ -67,13 +67,24 @@ public final class PipelineBench {
     static final AtomicLong T0 = new AtomicLong();
     static final AtomicLong EMITTED = new AtomicLong();
     static final AtomicLong LAST_EMIT = new AtomicLong();
+    /** The process's CPU time at the first emission (nanos). */
+    static final AtomicLong CPU0 = new AtomicLong();
     static volatile double offeredRate;
     static final Latencies LATENCIES = new Latencies(1 << 21);
 
     public record Settings(int parallelism, String stateBackend, Path workDir, double checkpointAt, int latencySeconds) {}
 
-    /** One pipeline's run at full speed. */
-    public record Throughput(String pipeline, long datapoints, double seconds, double datapointsPerSecond) {}
+    /**
+     * One pipeline's run at full speed: wall time from the first record to the end of the job, and the CPU time the
+     * process used meanwhile (all threads: tasks, RocksDB, the JIT and GC), so datapoints per CPU-second too, which
+     * depends far less on what else runs on a shared machine.
+     */
+    public record Throughput(String pipeline, long datapoints, double seconds, double datapointsPerSecond, double cpuSeconds,
+                             double datapointsPerCpuSecond) {}
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     /** The checkpoint taken during the full pipeline's run. */
     public record Checkpoint(long id, long bytes, long durationMs, long seriesSeen, Map<String, Long> bytesPerTask) {
@@ -88,6 +99,10 @@ public final class PipelineBench {
                               long notificationsDelivered, String stoppedBecause) {
         public double ratio() {
             return full == null || floor == null ? Double.NaN : full.datapointsPerSecond() / floor.datapointsPerSecond();
+        }
+
+        public double cpuRatio() {
+            return full == null || floor == null ? Double.NaN : full.datapointsPerCpuSecond() / floor.datapointsPerCpuSecond();
         }
     }
 
@@ -126,7 +141,7 @@ public final class PipelineBench {
             long n = seq < half ? 2 * seq : 2 * (seq - half) + 1;
             long t0 = T0.get();
             if (t0 == 0) {
-                T0.compareAndSet(0, System.nanoTime());
+                if (T0.compareAndSet(0, System.nanoTime())) CPU0.set(cpuNanos());
                 t0 = T0.get();
             }
             if (rate > 0) {
@@ -311,6 +326,7 @@ public final class PipelineBench {
 
     private static void reset(double rate) {
         T0.set(0);
+        CPU0.set(0);
         EMITTED.set(0);
         LAST_EMIT.set(0);
         offeredRate = rate;
@@ -331,11 +347,12 @@ public final class PipelineBench {
             Checkpoint cp = checkpointId == null ? null : checkpoint(mc, id, checkpointId);
             JobResult r = result.get();
             long end = System.nanoTime();
+            double cpu = (cpuNanos() - CPU0.get()) / 1e9;
             if (!r.isSuccess()) {
                 throw new IllegalStateException(name + " failed", r.getSerializedThrowable().map(t -> (Throwable) t).orElse(null));
             }
             double seconds = (end - T0.get()) / 1e9;
-            return new Object[] {new Throughput(name, EMITTED.get(), seconds, EMITTED.get() / seconds), cp};
+            return new Object[] {new Throughput(name, EMITTED.get(), seconds, EMITTED.get() / seconds, cpu, EMITTED.get() / cpu), cp};
         }
     }
 
@@ -370,7 +387,8 @@ public final class PipelineBench {
             StreamExecutionEnvironment env = environment(cfg, false);
             floor(env, source(env, data, total, minutes, 0), cfg);
             Throughput floor = (Throughput) execute(cfg, env.getStreamGraph().getJobGraph(), total, 0, "floor")[0];
-            log.printf("  floor: %,d datapoints in %.1f s = %,.0f/s%n", floor.datapoints(), floor.seconds(), floor.datapointsPerSecond());
+            log.printf("  floor: %,d datapoints in %.1f s = %,.0f/s; %.1f CPU-s = %,.0f per CPU-second%n", floor.datapoints(), floor.seconds(),
+                    floor.datapointsPerSecond(), floor.cpuSeconds(), floor.datapointsPerCpuSecond());
 
             reset(0);
             env = environment(cfg, true);
@@ -378,8 +396,9 @@ public final class PipelineBench {
             Object[] r = execute(cfg, env.getStreamGraph().getJobGraph(), total, settings.checkpointAt(), "full");
             Throughput full = (Throughput) r[0];
             Checkpoint cp = (Checkpoint) r[1];
-            log.printf("  full: %,d datapoints in %.1f s = %,.0f/s (%.0f %% of the floor); %,d notifications delivered%n", full.datapoints(),
-                    full.seconds(), full.datapointsPerSecond(), 100 * full.datapointsPerSecond() / floor.datapointsPerSecond(), endpoint.events.get());
+            log.printf("  full: %,d datapoints in %.1f s = %,.0f/s (%.0f %% of the floor); %.1f CPU-s = %,.0f per CPU-second (%.0f %% of the floor's); %,d notifications delivered%n",
+                    full.datapoints(), full.seconds(), full.datapointsPerSecond(), 100 * full.datapointsPerSecond() / floor.datapointsPerSecond(),
+                    full.cpuSeconds(), full.datapointsPerCpuSecond(), 100 * full.datapointsPerCpuSecond() / floor.datapointsPerCpuSecond(), endpoint.events.get());
             if (cp != null) log.printf("  checkpoint %d: %,d bytes (%,.0f B/series), %,d ms%n", cp.id(), cp.bytes(), cp.bytesPerSeries(series), cp.durationMs());
             long delivered = endpoint.events.get();
 

@@ -159,18 +159,19 @@ public final class BenchCommand implements Runnable {
             }
             double loadAfter = os.getSystemLoadAverage();
             System.out.println();
-            System.out.printf("%-10s %8s %14s %14s %7s %12s %14s %10s %12s %10s %10s%n", "series", "minutes", "floor dp/s", "full dp/s", "ratio",
-                    "state B/ser", "checkpoint B", "ckpt ms", "paced dp/s", "p50 ms", "p99 ms");
+            System.out.printf("%-10s %8s %12s %12s %6s %12s %12s %6s %11s %13s %8s %11s %8s %8s%n", "series", "minutes", "floor dp/s", "full dp/s", "ratio",
+                    "floor dp/cpu", "full dp/cpu", "ratio", "state B/ser", "checkpoint B", "ckpt ms", "offered/s", "p50 ms", "p99 ms");
             for (PipelineBench.ScaleResult r : results) {
                 if (r.full() == null) {
                     System.out.printf("%,-10d %8d  %s%n", r.series(), r.minutes(), r.stoppedBecause());
                     continue;
                 }
                 PipelineBench.Checkpoint cp = r.checkpoint();
-                System.out.printf("%,-10d %8d %,14.0f %,14.0f %6.0f%% %,12.0f %,14d %,10d %,12.0f %10.1f %10.1f%n", r.series(), r.minutes(),
+                System.out.printf("%,-10d %8d %,12.0f %,12.0f %5.0f%% %,12.0f %,12.0f %5.0f%% %,11.0f %,13d %,8d %,11.0f %8.1f %8.1f%n", r.series(), r.minutes(),
                         r.floor().datapointsPerSecond(), r.full().datapointsPerSecond(), 100 * r.ratio(),
+                        r.floor().datapointsPerCpuSecond(), r.full().datapointsPerCpuSecond(), 100 * r.cpuRatio(),
                         cp == null ? Double.NaN : cp.bytesPerSeries(r.series()), cp == null ? -1 : cp.bytes(), cp == null ? -1 : cp.durationMs(),
-                        r.latency().achievedPerSecond(), r.latency().p50Ms(), r.latency().p99Ms());
+                        r.latency().offeredPerSecond(), r.latency().p50Ms(), r.latency().p99Ms());
             }
             for (PipelineBench.ScaleResult r : results) {
                 if (r.checkpoint() == null) continue;
@@ -196,7 +197,10 @@ public final class BenchCommand implements Runnable {
             ArrayNode scales = root.putArray("scales");
             for (PipelineBench.ScaleResult r : results) {
                 ObjectNode n = json.valueToTree(r);
-                if (r.full() != null) n.put("fullToFloor", r.ratio());
+                if (r.full() != null) {
+                    n.put("fullToFloor", r.ratio());
+                    n.put("fullToFloorPerCpuSecond", r.cpuRatio());
+                }
                 if (r.checkpoint() != null) n.put("stateBytesPerSeries", r.checkpoint().bytesPerSeries(r.series()));
                 scales.add(n);
             }
