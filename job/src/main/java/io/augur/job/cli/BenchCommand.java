@@ -141,7 +141,7 @@ public final class BenchCommand implements Runnable {
                 if (lastSecondsPerDatapoint > 0 && elapsed + estimate > budgetMinutes) {
                     String why = String.format("skipped: the estimate (%.1f min at the last scale's rates) would exceed the %.0f-minute budget", estimate, budgetMinutes);
                     System.out.printf("%,d series x %d minutes: %s%n", s, m, why);
-                    results.add(new PipelineBench.ScaleResult(s, m, null, null, null, null, 0, why));
+                    results.add(new PipelineBench.ScaleResult(s, m, null, null, null, null, null, 0, why));
                     continue;
                 }
                 System.out.printf("%,d series x %d minutes = %,d datapoints (load average %.2f)%n", s, m, (long) s * m, os.getSystemLoadAverage());
@@ -153,20 +153,20 @@ public final class BenchCommand implements Runnable {
                     String why = "failed: " + t;
                     for (Throwable c = t; c != null; c = c.getCause()) if (c instanceof OutOfMemoryError) why = "out of memory: " + c.getMessage();
                     System.out.printf("%,d series: %s%n", s, why);
-                    results.add(new PipelineBench.ScaleResult(s, m, null, null, null, null, 0, why));
+                    results.add(new PipelineBench.ScaleResult(s, m, null, null, null, null, null, 0, why));
                 }
                 loads.add(os.getSystemLoadAverage());
             }
             double loadAfter = os.getSystemLoadAverage();
             System.out.println();
             System.out.printf("%-10s %8s %12s %12s %6s %12s %12s %6s %11s %13s %8s %11s %8s %8s%n", "series", "minutes", "floor dp/s", "full dp/s", "ratio",
-                    "floor dp/cpu", "full dp/cpu", "ratio", "state B/ser", "checkpoint B", "ckpt ms", "offered/s", "p50 ms", "p99 ms");
+                    "floor dp/cpu", "full dp/cpu", "ratio", "ckpt B/ser", "checkpoint B", "ckpt ms", "offered/s", "p50 ms", "p99 ms");
             for (PipelineBench.ScaleResult r : results) {
                 if (r.full() == null) {
                     System.out.printf("%,-10d %8d  %s%n", r.series(), r.minutes(), r.stoppedBecause());
                     continue;
                 }
-                PipelineBench.Checkpoint cp = r.checkpoint();
+                PipelineBench.Checkpoint cp = r.checkpoint(), sp = r.savepoint();
                 System.out.printf("%,-10d %8d %,12.0f %,12.0f %5.0f%% %,12.0f %,12.0f %5.0f%% %,11.0f %,13d %,8d %,11.0f %8.1f %8.1f%n", r.series(), r.minutes(),
                         r.floor().datapointsPerSecond(), r.full().datapointsPerSecond(), 100 * r.ratio(),
                         r.floor().datapointsPerCpuSecond(), r.full().datapointsPerCpuSecond(), 100 * r.cpuRatio(),
@@ -174,9 +174,14 @@ public final class BenchCommand implements Runnable {
                         r.latency().offeredPerSecond(), r.latency().p50Ms(), r.latency().p99Ms());
             }
             for (PipelineBench.ScaleResult r : results) {
-                if (r.checkpoint() == null) continue;
-                System.out.printf("checkpoint state per task at %,d series:%n", r.series());
-                PipelineBench.perTaskLines(r.checkpoint(), r.series()).forEach(System.out::println);
+                if (r.checkpoint() != null) {
+                    System.out.printf("checkpoint (RocksDB native: SST files, overwritten values not yet compacted included) per task at %,d series:%n", r.series());
+                    PipelineBench.perTaskLines(r.checkpoint(), r.series()).forEach(System.out::println);
+                }
+                if (r.savepoint() != null) {
+                    System.out.printf("canonical savepoint (live keys and values, timers included) per task at %,d series:%n", r.series());
+                    PipelineBench.perTaskLines(r.savepoint(), r.series()).forEach(System.out::println);
+                }
             }
             System.out.printf("load average: %.2f before, %.2f after (1-minute, %d cores shared with other processes)%n", loadBefore, loadAfter,
                     os.getAvailableProcessors());
@@ -201,10 +206,14 @@ public final class BenchCommand implements Runnable {
                     n.put("fullToFloor", r.ratio());
                     n.put("fullToFloorPerCpuSecond", r.cpuRatio());
                 }
-                if (r.checkpoint() != null) n.put("stateBytesPerSeries", r.checkpoint().bytesPerSeries(r.series()));
+                if (r.checkpoint() != null) n.put("checkpointBytesPerSeries", r.checkpoint().bytesPerSeries(r.series()));
+                if (r.savepoint() != null) n.put("liveStateBytesPerSeries", r.savepoint().bytesPerSeries(r.series()));
                 scales.add(n);
             }
             json.writeValue(out.toFile(), root);
+            try (var files = java.nio.file.Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete()); // checkpoints and savepoints
+            }
             System.out.println("written: " + out.toAbsolutePath());
             return 0;
         }
