@@ -18,6 +18,7 @@ import io.augur.schema.SeriesAnomalyState;
 import io.augur.schema.Severity;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -71,13 +72,28 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         return StateTtl.expireAfterSilence(new ValueStateDescriptor<>(STATE_NAME, new AvroTypeInfo<>(SeriesAnomalyState.class)), s.stateTtl());
     }
 
+    /** Datapoints waiting for the watermark, by timestamp. */
+    public static MapStateDescriptor<Long, List<ScoredDatapoint>> pointsDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-points", Types.LONG,
+                new ListTypeInfo<>(new AvroTypeInfo<>(ScoredDatapoint.class))), s.stateTtl());
+    }
+
+    /** Burst matches waiting for the watermark. */
+    public static ValueStateDescriptor<List<BurstMatch>> burstsDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>("pending-bursts",
+                new ListTypeInfo<>(new AvroTypeInfo<>(BurstMatch.class))), s.stateTtl());
+    }
+
+    /** Every keyed state of the operator (for savepoint tools: {@code augur state}). */
+    public static List<StateDescriptor<?, ?>> stateDescriptors(AnomalySettings s) {
+        return List.of(descriptor(s), pointsDescriptor(s), burstsDescriptor(s));
+    }
+
     @Override
     public void open(Configuration parameters) {
         state = getRuntimeContext().getState(descriptor(settings));
-        points = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-points", Types.LONG,
-                new ListTypeInfo<>(new AvroTypeInfo<>(ScoredDatapoint.class))), settings.stateTtl()));
-        matches = getRuntimeContext().getState(StateTtl.expireAfterSilence(new ValueStateDescriptor<>("pending-bursts",
-                new ListTypeInfo<>(new AvroTypeInfo<>(BurstMatch.class))), settings.stateTtl()));
+        points = getRuntimeContext().getMapState(pointsDescriptor(settings));
+        matches = getRuntimeContext().getState(burstsDescriptor(settings));
         counters = new IoCounters(getRuntimeContext());
     }
 
