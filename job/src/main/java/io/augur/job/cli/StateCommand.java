@@ -146,6 +146,7 @@ public final class StateCommand implements Runnable {
                     continue;
                 }
                 out.println(o.prunable() ? "  prune: rewritten without dropped resources" : "  prune: kept as is: " + o.keptBecause());
+                if (!o.undecodedStates().isEmpty()) out.println("  states not decoded: " + String.join(", ", o.undecodedStates()));
                 for (io.augur.job.state.SavepointInspector.StateReport s : o.states()) {
                     out.printf("  %-44s %8d keys %10d entries%n", s.name(), s.keys(), s.entries());
                     for (io.augur.job.state.SavepointInspector.Sample smp : s.samples()) {

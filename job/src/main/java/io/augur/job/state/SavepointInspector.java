@@ -32,7 +32,7 @@ public final class SavepointInspector {
 
     /** One operator: whether the savepoint has it, its states, and whether prune rewrites it (else why not). */
     public record OperatorReport(String uid, String title, String keyedBy, boolean present, boolean prunable, String keptBecause,
-                                 List<StateReport> states) {
+                                 List<StateReport> states, List<String> undecodedStates) {
         public StateReport state(String name) {
             for (StateReport s : states) if (s.name().equals(name)) return s;
             return new StateReport(name, 0, 0, List.of());
@@ -94,7 +94,13 @@ public final class SavepointInspector {
 
         List<OperatorReport> ops = new ArrayList<>();
         for (StateCatalog.KeyedOperator op : catalog) {
-            boolean present = byId.containsKey(OperatorIdentifier.forUid(op.uid()).getOperatorId());
+            OperatorState state = byId.get(OperatorIdentifier.forUid(op.uid()).getOperatorId());
+            boolean present = state != null;
+            List<String> undecoded = new ArrayList<>();
+            if (present) {
+                undecoded.addAll(SavepointMetadata.keyedStateNames(state));
+                for (StateCatalog.StateSpec sp : op.states()) undecoded.remove(sp.name());
+            }
             List<String> names = new ArrayList<>();
             for (StateCatalog.StateSpec s : op.states()) {
                 names.add(s.name());
@@ -109,12 +115,13 @@ public final class SavepointInspector {
                 sampled.getOrDefault(op.uid(), Map.of()).getOrDefault(n, new TreeMap<>()).forEach((k, v) -> smp.add(new Sample(k, v)));
                 states.add(new StateReport(n, c[0], c[1], smp));
             }
-            ops.add(new OperatorReport(op.uid(), op.title(), op.keyedBy(), present, op.prunable(), op.keptBecause(), states));
+            ops.add(new OperatorReport(op.uid(), op.title(), op.keyedBy(), present, op.prunable(), op.keptBecause(), states, undecoded));
         }
         for (StateCatalog.OpaqueOperator op : StateCatalog.opaque()) {
             OperatorID id = OperatorIdentifier.forUid(op.uid()).getOperatorId();
             known.add(id);
-            ops.add(new OperatorReport(op.uid(), op.title(), "series id|stat", byId.containsKey(id), false, op.why(), List.of()));
+            ops.add(new OperatorReport(op.uid(), op.title(), "series id|stat", byId.containsKey(id), false, op.why(), List.of(),
+                    byId.containsKey(id) ? new ArrayList<>(SavepointMetadata.keyedStateNames(byId.get(id))) : List.of()));
         }
         List<String> others = new ArrayList<>();
         for (OperatorState s : meta.getOperatorStates()) {

@@ -61,7 +61,20 @@ public final class SavepointPruner {
         for (OperatorState s : meta.getOperatorStates()) present.add(s.getOperatorID());
         List<StateCatalog.KeyedOperator> ops = new ArrayList<>();
         for (StateCatalog.KeyedOperator op : StateCatalog.keyed(cfg)) {
-            if (op.prunable() && present.contains(OperatorIdentifier.forUid(op.uid()).getOperatorId())) ops.add(op);
+            if (!op.prunable()) continue;
+            OperatorState state = null;
+            for (OperatorState s : meta.getOperatorStates()) {
+                if (s.getOperatorID().equals(OperatorIdentifier.forUid(op.uid()).getOperatorId())) state = s;
+            }
+            if (state == null) continue;
+            // a rewrite keeps only the states Augur knows: refuse rather than lose one (a savepoint of another version)
+            Set<String> unknown = new TreeSet<>(SavepointMetadata.keyedStateNames(state));
+            for (StateCatalog.StateSpec sp : op.states()) unknown.remove(sp.name());
+            if (!unknown.isEmpty()) {
+                throw new IllegalStateException("operator " + op.uid() + " has keyed state " + unknown + " that this version of Augur does not "
+                        + "know: the savepoint is from another version; prune it with the augur of that version");
+            }
+            ops.add(op);
         }
 
         Coverage coverage = sel.byCoverage() ? new Coverage(InsightConfig.coverage(cfg)) : null;
