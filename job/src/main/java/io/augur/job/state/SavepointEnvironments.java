@@ -12,8 +12,17 @@ final class SavepointEnvironments {
 
     /** Local, no Kryo (like the job: every state type is Avro or a Flink basic type). */
     static StreamExecutionEnvironment create(int parallelism) {
+        return create(parallelism, false);
+    }
+
+    /**
+     * With {@code writer}: generic types allowed, because the State Processor API's savepoint writer passes its own
+     * metadata objects ({@code OperatorState}) between its operators as generic types. Augur's state itself never goes
+     * through Kryo: it is copied as bytes of the state descriptors' serializers.
+     */
+    static StreamExecutionEnvironment create(int parallelism, boolean writer) {
         Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.GENERIC_TYPES, writer);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         if (parallelism > 0) env.setParallelism(parallelism);
         return env;

@@ -118,7 +118,7 @@ public final class SavepointPruner {
         for (Map.Entry<String, long[]> e : counts.entrySet()) results.add(new OperatorResult(e.getKey(), e.getValue()[0], e.getValue()[1]));
         if (dryRun) return new Result(savepoint, out, false, results, droppedResources, unknown.size());
 
-        StreamExecutionEnvironment env = SavepointEnvironments.create(parallelism);
+        StreamExecutionEnvironment env = SavepointEnvironments.create(parallelism, true);
         SavepointWriter writer = SavepointWriter.fromExistingSavepoint(env, savepoint, SavepointEnvironments.backend());
         SavepointReader reader = SavepointReader.read(env, savepoint, SavepointEnvironments.backend());
         for (StateCatalog.KeyedOperator op : ops) {
