@@ -364,15 +364,6 @@ class SavepointToolsTest {
         return keys.getOrDefault(uid + "|" + state, Set.of()).stream().filter(k -> arn.equals(op.resourceOf().arn(k))).count();
     }
 
-    static String seriesAndTime(String line) {
-        try {
-            JsonNode m = JSON.readTree(line);
-            return m.get("namespace").asText() + m.get("metric_name").asText() + m.get("dimensions") + "@" + m.get("timestamp").asLong();
-        } catch (Exception e) {
-            throw new RuntimeException(e);
-        }
-    }
-
     static String cli(String... args) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
