@@ -7,6 +7,7 @@ import io.augur.job.sink.notify.Notifications;
 import io.augur.job.topology.AugurTopology;
 import io.augur.schema.Anomaly;
 import io.augur.schema.InsightNotification;
+import io.augur.schema.RawRecord;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -73,7 +74,16 @@ public final class AugurJob {
 
     /** The job with an insight stage over {@code anomalies}' stream: writes {@code insights} too. */
     public static AugurTopology.Streams buildJob(StreamExecutionEnvironment env, AugurConfig cfg, Outputs outputs, AnomalySource anomalies) {
-        AugurTopology.Streams streams = AugurTopology.build(env, cfg);
+        return buildJob(env, AugurTopology.build(env, cfg), cfg, outputs, anomalies);
+    }
+
+    /** The same job over raw records from elsewhere (e.g. {@code augur bench pipeline}'s in-memory generator). */
+    public static AugurTopology.Streams buildJob(StreamExecutionEnvironment env, DataStream<RawRecord> raw, AugurConfig cfg, Outputs outputs) {
+        return buildJob(env, AugurTopology.build(raw, cfg), cfg, outputs, AugurTopology.Streams::anomalies);
+    }
+
+    private static AugurTopology.Streams buildJob(StreamExecutionEnvironment env, AugurTopology.Streams streams, AugurConfig cfg, Outputs outputs,
+                                                  AnomalySource anomalies) {
         AugurTopology.writeOutputs(streams, outputs);
         DataStream<Anomaly> a = anomalies.anomalies(streams);
         DataStream<InsightNotification> insightEvents = null;

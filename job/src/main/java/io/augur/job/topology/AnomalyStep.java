@@ -34,9 +34,9 @@ import java.util.Map;
 /**
  * The anomaly step of the topology: scored datapoints (keyed by series) to DevOps Guru anomaly revisions.
  * <pre>
- * scores ─┬─ keyBy series ─ burst candidates ─ CEP burst pattern ─┐ (late datapoints ─ count ─ late-points)
- *         ├─ keyBy series ───────────────────────── reactive lifecycle ─┐
- *         └─ limit? ─ keyBy series ─ forecaster ─┬─ CEP agreeing forecasts ─┐
+ * scores ─┬─ (same keys, forward) burst candidates ─ CEP burst pattern ─┐ (late datapoints ─ count ─ late-points)
+ *         ├─ (same keys, forward) ──────────────────────── reactive lifecycle ─┐
+ *         └─ limit? ─ keyBy limited series ─ forecaster ─┬─ CEP agreeing forecasts ─┐
  *                                                └───────── proactive lifecycle ─┤
  * change events ─ CodeDeploy, per resource ─ keyBy ARN ─ deployment hold (keyBy ARN) ─┴─ anomalies
  * </pre>
@@ -64,7 +64,9 @@ public final class AnomalyStep {
         SeverityCatalog severities = SeverityCatalog.builtIn();
 
         // reactive: CEP finds bursts per series; the lifecycle opens, revises and closes anomalies
-        KeyedStream<ScoredDatapoint, String> bySeries = scores.keyBy(ScoredDatapoint::getSeriesKey);
+        // The scores come out of ScoreDatapoints keyed by the same series key at the same parallelism: reinterpreted as keyed
+        // (forward edges, no re-shuffle), so the candidates filter and the forecaster's filter chain to the scoring operator.
+        KeyedStream<ScoredDatapoint, String> bySeries = DataStreamUtils.reinterpretAsKeyedStream(scores, ScoredDatapoint::getSeriesKey);
         // only datapoints that can take part in a burst go into CEP's buffers (same matches, far less state churn)
         SingleOutputStreamOperator<ScoredDatapoint> candidates = bySeries
                 .process(new BurstCandidates(s, severities), new AvroTypeInfo<>(ScoredDatapoint.class))
@@ -75,15 +77,14 @@ public final class AnomalyStep {
                 .union(bursts.getSideOutput(ReactivePattern.LATE_POINTS))
                 .process(new CountLatePoints()).returns(new AvroTypeInfo<>(ScoredDatapoint.class))
                 .uid("anomaly-late-points").name("Count late datapoints");
-        DataStream<Anomaly> reactive = scores.connect(bursts)
-                .keyBy(ScoredDatapoint::getSeriesKey, BurstMatch::getSeriesKey)
+        DataStream<Anomaly> reactive = bySeries.connect(DataStreamUtils.reinterpretAsKeyedStream(bursts, BurstMatch::getSeriesKey))
                 .process(new ReactiveAnomalies(s, severities, maintenance), new AvroTypeInfo<>(Anomaly.class))
                 .uid(REACTIVE_LIFECYCLE_UID).name("Reactive anomaly lifecycle");
 
         // proactive: forecasts of series with a limit; CEP waits for agreeing forecasts; the lifecycle follows them
         SingleOutputStreamOperator<ExhaustionForecast> forecasts = scores
                 .filter(ForecastExhaustion.hasLimit(limits)).uid("anomaly-limited-series").name("Series with a limit")
-                .keyBy(ScoredDatapoint::getSeriesKey)
+                .keyBy(ForecastExhaustion.forecastKey(limits)) // a metric reporting a limit joins the series it limits
                 .process(new ForecastExhaustion(s, limits), new AvroTypeInfo<>(ExhaustionForecast.class))
                 .uid(FORECAST_UID).name("Forecast time to limit");
         SingleOutputStreamOperator<ExhaustionForecast> agreeing = ProactivePattern.apply(forecasts.keyBy(ExhaustionForecast::getSeriesKey), s)
