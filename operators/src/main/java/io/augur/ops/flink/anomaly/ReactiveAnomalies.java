@@ -21,6 +21,7 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -80,15 +81,34 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         return StateTtl.expireAfterSilence(new ValueStateDescriptor<>(STATE_NAME, new AvroTypeInfo<>(SeriesAnomalyState.class)), s.stateTtl());
     }
 
+    /** Datapoints waiting for the watermark, compact, in arrival order. */
+    public static ListStateDescriptor<PendingPoint> pendingDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ListStateDescriptor<>("pending-values", new AvroTypeInfo<>(PendingPoint.class)), s.stateTtl());
+    }
+
+    /** Before compact pending datapoints: whole datapoints waiting for the watermark, by timestamp (read for old state). */
+    public static MapStateDescriptor<Long, List<ScoredDatapoint>> pointsDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-points", Types.LONG,
+                new ListTypeInfo<>(new AvroTypeInfo<>(ScoredDatapoint.class))), s.stateTtl());
+    }
+
+    /** Burst matches waiting for the watermark. */
+    public static ValueStateDescriptor<List<BurstMatch>> burstsDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>("pending-bursts",
+                new ListTypeInfo<>(new AvroTypeInfo<>(BurstMatch.class))), s.stateTtl());
+    }
+
+    /** Every keyed state of the operator (for savepoint tools: {@code augur state}). */
+    public static List<StateDescriptor<?, ?>> stateDescriptors(AnomalySettings s) {
+        return List.of(descriptor(s), pendingDescriptor(s), pointsDescriptor(s), burstsDescriptor(s));
+    }
+
     @Override
     public void open(Configuration parameters) {
         state = getRuntimeContext().getState(descriptor(settings));
-        points = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-points", Types.LONG,
-                new ListTypeInfo<>(new AvroTypeInfo<>(ScoredDatapoint.class))), settings.stateTtl()));
-        pending = getRuntimeContext().getListState(StateTtl.expireAfterSilence(new ListStateDescriptor<>("pending-values",
-                new AvroTypeInfo<>(PendingPoint.class)), settings.stateTtl()));
-        matches = getRuntimeContext().getState(StateTtl.expireAfterSilence(new ValueStateDescriptor<>("pending-bursts",
-                new ListTypeInfo<>(new AvroTypeInfo<>(BurstMatch.class))), settings.stateTtl()));
+        points = getRuntimeContext().getMapState(pointsDescriptor(settings));
+        pending = getRuntimeContext().getListState(pendingDescriptor(settings));
+        matches = getRuntimeContext().getState(burstsDescriptor(settings));
         counters = new IoCounters(getRuntimeContext());
     }
 
