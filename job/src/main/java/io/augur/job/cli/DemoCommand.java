@@ -1,6 +1,5 @@
 package io.augur.job.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.augur.job.config.AugurConfig;
 import io.augur.job.demo.DemoTimeline;
@@ -16,7 +15,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Simulate the default scenario (4 applications, 20 resources, 2 days, one incident of every kind), replay it through",
+        description = {"Simulate the default scenario (4 applications, 20 resources, 3 days, one incident of every kind), replay it through",
                 "the whole job on an embedded Flink, print the insights as they are produced, and score them against the simulator's",
                 "ground truth (`augur eval scenarios`). Writes DIR/sim (simulator output) and DIR/out (replay output)."})
 public final class DemoCommand implements Callable<Integer> {
@@ -53,17 +51,15 @@ public final class DemoCommand implements Callable<Integer> {
         Path outDir = dir.resolve("out");
         Simulator.Summary sim = new Simulator(Scenario.named("default"), 1).write(simDir);
         o.println("augur demo: " + sim.describe());
-        JsonNode truth = JSON.readTree(simDir.resolve("ground-truth.json").toFile());
 
         Map<String, String> extra = new LinkedHashMap<>();
         demoDefault(extra, AugurConfig.STATE_BACKEND.name(), "hashmap");
-        demoDefault(extra, AugurConfig.ANOMALY_LIMITS.name(), provisionedCapacityLimits(truth));
         extra.put(AugurConfig.SOURCE_TYPE.name(), "files");
         extra.put(AugurConfig.REPLAY_METRICS.name(), simDir.resolve("metrics.ndjson").toString());
         extra.put(AugurConfig.REPLAY_EVENTS.name(), simDir.resolve("events.ndjson").toString());
         AugurConfig cfg = options.load(extra);
         o.println("augur demo: replaying it through the whole job (parallelism " + parallelism + ", " + cfg.get(AugurConfig.STATE_BACKEND)
-                + " state); DynamoDB limits from the simulated tables' provisioned capacity: " + cfg.get(AugurConfig.ANOMALY_LIMITS));
+                + " state); limits: the catalog's, DynamoDB tables' from their ProvisionedRead/WriteCapacityUnits metrics");
         o.println();
         o.println(DemoTimeline.header());
 
@@ -108,27 +104,5 @@ public final class DemoCommand implements Callable<Integer> {
     private void print(List<String> lines, PrintStream o) throws Exception {
         for (String line : lines) for (String l : DemoTimeline.lines(JSON.readTree(line), associations)) o.println(l);
         o.flush();
-    }
-
-    /**
-     * {@code anomaly.limits} entries for every simulated DynamoDB table: its provisioned read and write capacity (units per
-     * second). Metric streams carry no provisioned capacity, so a deployment configures it; the demo takes it from the
-     * simulator's ground truth.
-     */
-    static String provisionedCapacityLimits(JsonNode truth) {
-        List<String> entries = new ArrayList<>();
-        for (JsonNode app : truth.path("applications")) {
-            for (JsonNode r : app.path("resources")) {
-                if (!"AWS::DynamoDB::Table".equals(r.path("type").asText())) continue;
-                String table = r.path("dimensions").path("TableName").asText();
-                if (r.has("provisionedWriteCapacityUnits")) {
-                    entries.add("AWS/DynamoDB|ConsumedWriteCapacityUnits|TableName=" + table + "=" + r.get("provisionedWriteCapacityUnits").asLong());
-                }
-                if (r.has("provisionedReadCapacityUnits")) {
-                    entries.add("AWS/DynamoDB|ConsumedReadCapacityUnits|TableName=" + table + "=" + r.get("provisionedReadCapacityUnits").asLong());
-                }
-            }
-        }
-        return String.join(";", entries);
     }
 }

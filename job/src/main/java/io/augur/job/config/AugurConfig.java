@@ -43,6 +43,8 @@ public final class AugurConfig {
 
     public static final ConfigKey REPLAY_METRICS = key("replay.metrics", "", "paths, comma-separated", "Files or directories of metric-stream records for source.type=files (newline-delimited; .gz allowed).");
     public static final ConfigKey REPLAY_EVENTS = key("replay.events", "", "paths, comma-separated", "Files or directories of event records for source.type=files.");
+    // savepoints (issue 11): a file source that keeps watching, so that a replay can stop with a savepoint and resume with new files
+    public static final ConfigKey REPLAY_MONITOR = key("replay.monitor-interval", "0s", "duration", "0: replay files are read once and the job ends (bounded). Positive: the replay paths are watched for new files at this interval and the job runs until stopped (e.g. with a savepoint); files already read are remembered in the source's state.");
 
     public static final ConfigKey WATERMARK_OUT_OF_ORDERNESS = key("watermark.out-of-orderness", "5m", "duration", "How far behind the newest datapoint a datapoint may arrive and still be in order (metric streams deliver in 2-3 minutes).");
     public static final ConfigKey WATERMARK_IDLENESS = key("watermark.idleness", "1m", "duration", "After this long without data a source split is idle and does not hold back event time.");

@@ -12,7 +12,7 @@ final class Effects {
     double cpuAdd;
     /** Lambda: cap on duration (a function timeout), ms. */
     double durationCapMs;
-    /** DynamoDB: growth of write consumption; provisioned-capacity multiplier. */
+    /** DynamoDB: growth of write consumption; multiplier of the provisioned write capacity (UpdateTable). */
     double capacityGrowth, capacityMult;
     /** RDS: how much bigger the load is relative to the instance (a smaller instance class), memory-based. */
     double classFactor;

@@ -102,13 +102,17 @@ final class MetricModel {
         } else {
             double reads = reqs * READ_UNITS_PER_REQUEST * (1 + 0.04 * rnd.nextGaussian());
             double writes = reqs * WRITE_UNITS_PER_REQUEST * se.capacityGrowth * (1 + 0.04 * rnd.nextGaussian());
-            double rCap = s.provisionedRcu * 60 * se.capacityMult, wCap = s.provisionedWcu * 60 * se.capacityMult;
+            double rCap = s.provisionedRcu * 60, wCap = s.provisionedWcu * 60 * se.capacityMult;
             double consumedR = Math.min(reads, rCap), consumedW = Math.min(writes, wCap);
             double throttled = Math.round(Math.max(0, reads - rCap) / 1.6 + Math.max(0, writes - wCap) / 1.2);
             double readReqs = Math.max(1, Math.round(consumedR / 1.6)), writeReqs = Math.max(1, Math.round(consumedW / 1.2));
             double lat = 4.2 * se.latencyMult * (1 + 0.06 * rnd.nextGaussian()) * se.blip("SuccessfulRequestLatency");
             out.datapoint(s, s.dims, "ConsumedReadCapacityUnits", "Count", 0.5, 4, round(consumedR, 1), readReqs, NO_PCT);
             out.datapoint(s, s.dims, "ConsumedWriteCapacityUnits", "Count", 1, 3, round(consumedW, 1), writeReqs, NO_PCT);
+            // CloudWatch's provisioned capacity of the table (units per second), what the consumed capacity meets
+            double pr = s.provisionedRcu, pw = s.provisionedWcu * se.capacityMult;
+            out.datapoint(s, s.dims, "ProvisionedReadCapacityUnits", "Count", pr, pr, pr, 1, NO_PCT);
+            out.datapoint(s, s.dims, "ProvisionedWriteCapacityUnits", "Count", pw, pw, pw, 1, NO_PCT);
             Map<String, String> put = withOperation(s, "PutItem"), get = withOperation(s, "GetItem");
             if (throttled > 0) out.datapoint(s, put, "ThrottledRequests", "Count", 1, 1, throttled, throttled, NO_PCT);
             else out.datapoint(s, put, "ThrottledRequests", "Count", 0, 0, 0, 1, NO_PCT);
@@ -174,7 +178,14 @@ final class MetricModel {
     /** One function's minute; returns {average duration ms, error rate, throttle fraction}. */
     private double[] lambda(Sink out, SimResource f, double demand, double storeLatMs, double storeErr, Random rnd) {
         Effects e = f.effects;
-        double dur = (f.base * (1 + 0.05 * rnd.nextGaussian()) * e.latencyMult + storeLatMs * STORE_CALLS_PER_REQUEST) * e.blip("Duration");
+        double plain = f.base * (1 + 0.05 * rnd.nextGaussian()) * e.latencyMult + storeLatMs * STORE_CALLS_PER_REQUEST;
+        double dur = plain * e.blip("Duration");
+        if (dur > plain) {
+            // a harmless blip stays harmless: it slows the function, but not past the duration at which its busiest
+            // concurrency would meet its limit (80 % of it at most), so it causes no throttles or backlog
+            double headroom = 0.8 * (f.concurrencyLimit - 1) / 1.25 / Math.max(1e-9, demand / 60 / 1000);
+            dur = Math.max(plain, Math.min(dur, headroom));
+        }
         dur = Math.max(1, Math.min(dur, e.durationCapMs * 0.97));
         double conc = demand / 60 * dur / 1000;
         double concMax = conc * 1.25 * (1 + 0.05 * Math.abs(rnd.nextGaussian())) + 1;
@@ -236,7 +247,8 @@ final class MetricModel {
             case LAMBDA -> List.of("Invocations", "Duration", "Errors", "Throttles", "ConcurrentExecutions");
             case EC2 -> List.of("CPUUtilization", "NetworkIn", "NetworkOut", "EBSReadOps", "EBSWriteOps");
             case RDS -> List.of("CPUUtilization", "DatabaseConnections", "FreeStorageSpace", "FreeableMemory", "ReadLatency", "DBLoad");
-            case DYNAMODB -> List.of("ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits", "ThrottledRequests", "SuccessfulRequestLatency");
+            case DYNAMODB -> List.of("ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits", "ProvisionedReadCapacityUnits",
+                    "ProvisionedWriteCapacityUnits", "ThrottledRequests", "SuccessfulRequestLatency");
             case SQS -> List.of("ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesVisible");
         });
     }

@@ -25,8 +25,8 @@ public record Scenario(String name, String description, int resources, int days,
     public static final Instant DEFAULT_START = Instant.parse("2025-03-03T00:00:00Z");
 
     public static final List<Scenario> ALL = List.of(
-            new Scenario("default", "small: every incident kind once, ~20 resources over 2 days (replays in well under two minutes)",
-                    20, 2, DEFAULT_START, 1, 0.001, 0.002, 0.0005, 4, 8, 6),
+            new Scenario("default", "small: every incident kind once, ~20 resources over 3 days (replays in well under two minutes)",
+                    20, 3, DEFAULT_START, 1, 0.001, 0.002, 0.0005, 4, 8, 6),
             new Scenario("fleet", "bigger, for benchmarks: 100 resources over 3 days, every incident kind 3 times",
                     100, 3, DEFAULT_START, 3, 0.001, 0.002, 0.0005, 20, 40, 30),
             new Scenario("quiet", "no incidents, only harmless noise: 20 resources over 2 days (for false-positive rates)",

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
                 + "(every injected incident and harmless noise item). The same seed gives the same bytes.",
                 "Incident kinds: DEPLOYMENT_REGRESSION, BAD_CONFIG_CHANGE, TRAFFIC_SURGE, DEPENDENCY_FAILURE (reactive); "
                 + "MEMORY_LEAK, DISK_FILL, DYNAMODB_CAPACITY_CREEP, LAMBDA_CONCURRENCY_CREEP (proactive).",
-                "Scenarios: default (20 resources, 2 days, every kind once), fleet (100 resources, 3 days, every kind 3 times), "
+                "Scenarios: default (20 resources, 3 days, every kind once), fleet (100 resources, 3 days, every kind 3 times), "
                 + "quiet (20 resources, 2 days, no incidents).", ""})
 public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--scenario", defaultValue = "default", description = "Named scenario: default, fleet or quiet (default: ${DEFAULT-VALUE}).")

@@ -104,13 +104,15 @@ public final class Simulator {
         }
         Collections.shuffle(reactive, planRnd);
         Collections.shuffle(proactive, planRnd);
-        // Proactive incidents first: a trend from the first third to an exhaustion in the last third, exhaustions
-        // spread out so that no two share a window.
-        int ps = (int) (minutes * 0.68), pe = (int) (minutes * 0.9);
+        // Proactive incidents first: slow trends (leaks, fills, creeps take days in practice) that begin after a few
+        // hours of normal behaviour and reach exhaustion in the last quarter, exhaustions spread out so that no two
+        // share a window. A warning a day ahead needs the trend to be visible more than a day before exhaustion, and a
+        // load-driven series needs a day of history before its daily cycle can be told from a trend.
+        int ps = (int) (minutes * 0.74), pe = (int) (minutes * 0.94);
         int pslot = proactive.isEmpty() ? 0 : (pe - ps) / proactive.size();
         for (int i = 0; i < proactive.size(); i++) {
             IncidentKind k = proactive.get(i);
-            int onset = (int) (minutes * (0.15 + 0.2 * planRnd.nextDouble()));
+            int onset = (int) (minutes * (0.04 + 0.06 * planRnd.nextDouble()));
             int after = switch (k) {
                 case MEMORY_LEAK -> 6;
                 case DISK_FILL -> 15;

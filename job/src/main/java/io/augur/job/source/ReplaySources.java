@@ -14,6 +14,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
@@ -28,6 +29,14 @@ public final class ReplaySources {
     private ReplaySources() {}
 
     public static DataStream<RawRecord> files(StreamExecutionEnvironment env, List<String> paths, String origin, String uid) {
+        return files(env, paths, origin, uid, Duration.ZERO);
+    }
+
+    /**
+     * The same; with a positive {@code monitor} interval the paths are watched for new files and the source never ends
+     * (its enumerator's state remembers the files already read, so a job resumed from a savepoint reads only new ones).
+     */
+    public static DataStream<RawRecord> files(StreamExecutionEnvironment env, List<String> paths, String origin, String uid, Duration monitor) {
         if (paths.isEmpty()) throw new ConfigException("no replay files given for " + origin);
         Path[] ps = new Path[paths.size()];
         for (int i = 0; i < ps.length; i++) {
@@ -38,7 +47,9 @@ public final class ReplaySources {
             }
             ps[i] = paths.get(i).contains("://") ? new Path(paths.get(i)) : new Path(p.toUri());
         }
-        FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), ps).build();
+        FileSource.FileSourceBuilder<String> builder = FileSource.forRecordStreamFormat(new TextLineInputFormat(), ps);
+        if (monitor != null && !monitor.isZero() && !monitor.isNegative()) builder.monitorContinuously(monitor);
+        FileSource<String> source = builder.build();
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Replay " + origin).uid(uid)
                 .flatMap(new ToRawRecord(origin)).returns(new AvroTypeInfo<>(RawRecord.class))
                 .uid(uid + "-raw").name("Replay " + origin + " lines");

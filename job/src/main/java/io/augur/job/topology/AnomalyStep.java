@@ -74,7 +74,7 @@ public final class AnomalyStep {
         // proactive: forecasts of series with a limit; CEP waits for agreeing forecasts; the lifecycle follows them
         SingleOutputStreamOperator<ExhaustionForecast> forecasts = scores
                 .filter(ForecastExhaustion.hasLimit(limits)).uid("anomaly-limited-series").name("Series with a limit")
-                .keyBy(ScoredDatapoint::getSeriesKey)
+                .keyBy(ForecastExhaustion.forecastKey(limits)) // a metric reporting a limit joins the series it limits
                 .process(new ForecastExhaustion(s, limits), new AvroTypeInfo<>(ExhaustionForecast.class))
                 .uid("anomaly-forecast").name("Forecast time to limit");
         SingleOutputStreamOperator<ExhaustionForecast> agreeing = ProactivePattern.apply(forecasts.keyBy(ExhaustionForecast::getSeriesKey), s)

@@ -79,9 +79,10 @@ public final class AugurTopology {
     public static Streams build(StreamExecutionEnvironment env, AugurConfig cfg) {
         DataStream<RawRecord> raw;
         if ("files".equals(cfg.get(AugurConfig.SOURCE_TYPE))) {
-            raw = ReplaySources.files(env, cfg.getList(AugurConfig.REPLAY_METRICS), "metrics", "replay-metrics-source");
+            Duration monitor = cfg.getDuration(AugurConfig.REPLAY_MONITOR);
+            raw = ReplaySources.files(env, cfg.getList(AugurConfig.REPLAY_METRICS), "metrics", "replay-metrics-source", monitor);
             if (cfg.isSet(AugurConfig.REPLAY_EVENTS)) {
-                raw = raw.union(ReplaySources.files(env, cfg.getList(AugurConfig.REPLAY_EVENTS), "events", "replay-events-source"));
+                raw = raw.union(ReplaySources.files(env, cfg.getList(AugurConfig.REPLAY_EVENTS), "events", "replay-events-source", monitor));
             }
         } else {
             raw = KinesisSources.stream(env, cfg, cfg.get(AugurConfig.KINESIS_METRICS_STREAM), "kinesis-metrics-source");

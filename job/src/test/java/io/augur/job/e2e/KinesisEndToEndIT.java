@@ -96,8 +96,8 @@ class KinesisEndToEndIT {
     void simulatorRecordsPutIntoKinesisArriveAsTheReplaysInsightsOnSnsEventBridgeAndOpsCenter(@TempDir Path tmp,
             @InjectClusterRESTAddress java.net.URI rest) throws Exception {
         long t0 = System.nanoTime();
-        // 8 resources, every incident kind once: the smallest simulated fleet with both kinds of insight. Its first
-        // CUTOFF of data (the proactive insight opens at 10:00, two reactive ones at 11:32 and 11:56), then a heartbeat.
+        // 8 resources for a day, every incident kind once: the smallest simulated fleet. Its first CUTOFF of data (in
+        // which both kinds of insight open: assertExpectationsAreWorthTesting checks), then a heartbeat.
         Path sim = tmp.resolve("sim");
         new Simulator(Scenario.named("default").withSizes(8, 1, null), 1).write(sim);
         Path input = Files.createDirectories(tmp.resolve("input"));

@@ -30,8 +30,9 @@ import java.util.StringJoiner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole job on a MiniCluster over the simulator's default scenario (20 resources, 2 days, every incident kind once,
- * harmless noise): every incident kind yields its anomaly, the noise yields none. Prints the figures.
+ * The whole job on a MiniCluster over the simulator's default scenario (20 resources, 3 days, every incident kind once,
+ * harmless noise): every incident kind yields its anomaly (proactive ones at least a day before exhaustion, DynamoDB's
+ * against the provisioned capacity the table's own metrics report), the noise yields none. Prints the figures.
  */
 class AnomalySimulationTest {
     private static final long MIN = 60_000;
@@ -53,18 +54,14 @@ class AnomalySimulationTest {
         new Simulator(Scenario.named("default"), SEED).write(dir);
         truth = new ObjectMapper().readTree(dir.resolve(Simulator.GROUND_TRUTH_FILE).toFile());
         start = truth.get("startEpochMs").asLong();
-        // what an operator would configure: provisioned DynamoDB capacity, and the resources of each deployment group
-        StringJoiner limits = new StringJoiner(";"), targets = new StringJoiner(";");
+        // what an operator would configure: the resources of each deployment group (DynamoDB's provisioned capacity comes
+        // from the tables' ProvisionedRead/WriteCapacityUnits metrics)
+        StringJoiner targets = new StringJoiner(";");
         for (JsonNode app : truth.get("applications")) {
             List<String> compute = new ArrayList<>();
             for (JsonNode r : app.get("resources")) {
                 appOf.put(r.get("arn").asText(), app.get("name").asText());
                 appResources.computeIfAbsent(app.get("name").asText(), k -> new HashSet<>()).add(r.get("arn").asText());
-                if (r.has("provisionedWriteCapacityUnits")) {
-                    String table = r.get("dimensions").get("TableName").asText();
-                    limits.add("AWS/DynamoDB|ConsumedWriteCapacityUnits|TableName=" + table + "=" + r.get("provisionedWriteCapacityUnits").asLong());
-                    limits.add("AWS/DynamoDB|ConsumedReadCapacityUnits|TableName=" + table + "=" + r.get("provisionedReadCapacityUnits").asLong());
-                }
                 String type = r.get("type").asText();
                 if (type.equals("AWS::Lambda::Function") || type.equals("AWS::EC2::Instance")) compute.add(r.get("arn").asText());
             }
@@ -76,7 +73,6 @@ class AnomalySimulationTest {
                 "replay.events", dir.resolve(Simulator.EVENTS_FILE).toString(),
                 "state.backend", "hashmap",
                 "checkpoint.interval", "0",
-                "anomaly.limits", limits.toString(),
                 "anomaly.deployment.targets", targets.toString()));
         for (Anomaly a : run(2, "sim-anomalies")) anomalies.computeIfAbsent(a.getId(), k -> new ArrayList<>()).add(a);
         for (List<Anomaly> revisions : anomalies.values()) revisions.sort((x, y) -> Integer.compare(x.getRevision(), y.getRevision()));
@@ -112,6 +108,11 @@ class AnomalySimulationTest {
                 if (proactive && a.getKind() == AnomalyKind.PROACTIVE && a.getResource().getArn().equals(inc.get("primaryResource").asText())
                         && a.getMetricName().equals(inc.get("limit").get("metricName").asText())) return inc;
                 if (proactive && a.getKind() == AnomalyKind.REACTIVE && s >= minute(inc.get("exhaustionEpochMs").asLong()) - 240 && s <= end + 60) return inc;
+                // the limit is first reached at a daily peak: at the peak a day earlier the creeping resource itself already
+                // brushes it (real throttles on the table or function, no other resource)
+                if (proactive && a.getKind() == AnomalyKind.REACTIVE && a.getResource().getArn().equals(inc.get("primaryResource").asText())
+                        && s >= minute(inc.get("exhaustionEpochMs").asLong()) - 26 * 60 && s <= end + 60
+                        && (a.getMetricName().equals("Throttles") || a.getMetricName().equals("ThrottledRequests"))) return inc;
             }
         }
         return null;
@@ -155,7 +156,7 @@ class AnomalySimulationTest {
                         kind, (exhaustion - open) / 60, (open - onset) / 60, java.time.Instant.ofEpochMilli(p.getPredictionStart()),
                         java.time.Instant.ofEpochMilli(p.getPredictionEnd()), java.time.Instant.ofEpochMilli(inc.get("exhaustionEpochMs").asLong()),
                         anomalies.get(p.getId()).size(), mine.size() - proactive.size()));
-                assertThat(open).as("%s: the proactive anomaly opens before exhaustion", kind).isLessThan(exhaustion);
+                assertThat(exhaustion - open).as("%s: minutes from the proactive anomaly to exhaustion", kind).isGreaterThanOrEqualTo(24 * 60.0);
                 assertThat(p.getLimit()).isEqualTo(inc.get("limit").get("value").asDouble());
             }
         }
@@ -223,7 +224,8 @@ class AnomalySimulationTest {
                 assertThat(r.getDatapoints()).hasSizeLessThanOrEqualTo(30);
             }
             assertThat(revisions.get(revisions.size() - 1).getStatus()).as("the replay's end closes every anomaly").isEqualTo(AnomalyStatus.CLOSED);
-            assertThat(revisions.size()).as("revisions are bounded").isLessThanOrEqualTo(8);
+            // proactive: a revision when the forecast moved by a quarter of the time left, at most hourly, over a day or more
+            assertThat(revisions.size()).as("revisions are bounded").isLessThanOrEqualTo(open.getKind() == AnomalyKind.PROACTIVE ? 12 : 8);
         }
     }
 }

@@ -14,7 +14,10 @@ import java.util.TreeMap;
  * The limits series head for: the known ceilings and floors in {@code /anomaly/limits.csv} (CPU at 100 %, free memory
  * and storage at 0, DynamoDB consumed capacity at the provisioned capacity, Lambda concurrency at the account limit,
  * SQS message age at the retention period), with values from configuration where the data cannot know them, and
- * per-series limits from configuration.
+ * per-series limits from configuration. A row can also name a metric of the same resource that reports the limit
+ * ({@code metric:ProvisionedWriteCapacityUnits|setting:dynamodb-write-capacity}: DynamoDB publishes its provisioned
+ * capacity next to the consumed capacity): once that metric has been seen, its newest value is the limit, and the
+ * setting only applies before (see {@link #reportedLimitOf} and {@link #limitFor(String, String, Map, Double)}).
  *
  * <p>Per-series limits ({@code anomaly.limits}): entries separated by {@code ;}, each
  * {@code Namespace|MetricName[|Dim=Value,Dim=Value][|Stat][|rise|drop]=limit}. For a metric in the catalog the
@@ -36,7 +39,13 @@ public final class LimitCatalog implements Serializable {
             implements Serializable {}
 
     private record Rule(String namespace, String metric, String stat, boolean rising, double value, boolean perSecond,
-                        boolean seasonal, Severity severity, String description) implements Serializable {}
+                        boolean seasonal, Severity severity, String description, String limitMetric) implements Serializable {}
+
+    /**
+     * A metric that reports another series' limit: the series it is the limit of (same namespace and dimensions) and
+     * the statistic that series is scored with (its series key's suffix).
+     */
+    public record ReportedLimit(String metric, String stat) implements Serializable {}
 
     private record Override(String namespace, String metric, Map<String, String> dims, String stat, Boolean rising, double value)
             implements Serializable {}
@@ -66,22 +75,52 @@ public final class LimitCatalog implements Serializable {
         values.putAll(settings);
         List<Rule> rules = new ArrayList<>();
         for (String[] c : Catalogs.rows(RESOURCE, 9)) {
+            String cell = c[4];
+            String limitMetric = null;
+            if (cell.startsWith("metric:")) {
+                int bar = cell.indexOf('|');
+                if (bar < 0) throw new IllegalStateException(RESOURCE + ": " + cell + " needs a fallback: metric:<name>|<number or setting:name>");
+                limitMetric = cell.substring(7, bar);
+                cell = cell.substring(bar + 1);
+            }
             double v;
-            if (c[4].startsWith("setting:")) {
-                Double s = values.get(c[4].substring(8));
-                if (s == null) throw new IllegalStateException(RESOURCE + ": unknown setting " + c[4]);
+            if (cell.startsWith("setting:")) {
+                Double s = values.get(cell.substring(8));
+                if (s == null) throw new IllegalStateException(RESOURCE + ": unknown setting " + cell);
                 v = s;
             } else {
-                v = Double.parseDouble(c[4]);
+                v = Double.parseDouble(cell);
             }
             rules.add(new Rule(c[0], c[1], c[2], direction(c[3], RESOURCE), v, c[5].equals("period"), Catalogs.yes(c[6]),
-                    Severity.valueOf(c[7]), c[8]));
+                    Severity.valueOf(c[7]), c[8], limitMetric));
         }
         return new LimitCatalog(rules, parseOverrides(overrides), periodSeconds);
     }
 
     /** The limit of a series, or null when it has none. */
     public Limit limitFor(String namespace, String metric, Map<String, String> dims) {
+        return limitFor(namespace, metric, dims, null);
+    }
+
+    /**
+     * The series a metric reports the limit of (DynamoDB {@code ProvisionedWriteCapacityUnits}: the limit of
+     * {@code ConsumedWriteCapacityUnits}, scored as its Sum), or null when it reports none.
+     */
+    public ReportedLimit reportedLimitOf(String namespace, String metric) {
+        for (Rule r : rules) {
+            if (r.limitMetric != null && r.namespace.equals(namespace) && r.limitMetric.equals(metric)) return new ReportedLimit(r.metric, r.stat);
+        }
+        return null;
+    }
+
+    /**
+     * The limit of a series, or null when it has none.
+     *
+     * @param reported the newest value of the metric that reports this series' limit (its row's {@code metric:}), in
+     *                 that metric's units (per second for capacity); null when none has been seen. A per-series limit
+     *                 from configuration still wins; the catalog's value or setting applies only without one.
+     */
+    public Limit limitFor(String namespace, String metric, Map<String, String> dims, Double reported) {
         Rule rule = null;
         for (Rule r : rules) {
             if (r.namespace.equals(namespace) && r.metric.equals(metric)) {
@@ -104,7 +143,8 @@ public final class LimitCatalog implements Serializable {
                     rule != null ? rule.severity : Severity.MEDIUM, rule != null ? rule.description : "configured limit");
         }
         if (rule == null) return null;
-        return new Limit(rule.stat, rule.rising, rule.perSecond ? rule.value * periodSeconds : rule.value, rule.seasonal,
+        double value = reported != null && rule.limitMetric != null && reported > 0 ? reported : rule.value;
+        return new Limit(rule.stat, rule.rising, rule.perSecond ? value * periodSeconds : value, rule.seasonal,
                 rule.severity, rule.description);
     }
 

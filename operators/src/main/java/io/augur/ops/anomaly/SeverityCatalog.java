@@ -18,7 +18,7 @@ public final class SeverityCatalog implements Serializable {
      * One row: the first that matches a metric decides.
      *
      * @param single     one extreme datapoint is enough to open an anomaly
-     * @param directions which deviations open an anomaly: +1 rises only, -1 drops only, 0 both
+     * @param directions which deviations open an anomaly: +1 rises only, -1 drops only, 0 both, 2 none
      */
     public record Rule(String namespace, String metric, Severity severity, boolean single, int directions) implements Serializable {
         /** Whether a deviation in {@code direction} (+1, -1) opens anomalies on this metric. */
@@ -41,7 +41,8 @@ public final class SeverityCatalog implements Serializable {
                 case "rise" -> 1;
                 case "drop" -> -1;
                 case "both" -> 0;
-                default -> throw new IllegalStateException(RESOURCE + ": directions '" + c[4] + "' is not rise, drop or both");
+                case "none" -> 2; // configuration values such as provisioned capacity: never an anomaly by themselves
+                default -> throw new IllegalStateException(RESOURCE + ": directions '" + c[4] + "' is not rise, drop, both or none");
             };
             rules.add(new Rule(c[0], c[1], Severity.valueOf(c[2]), Catalogs.yes(c[3]), directions));
         }

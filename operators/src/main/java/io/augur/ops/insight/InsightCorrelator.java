@@ -27,26 +27,31 @@ import java.util.UUID;
  * Insight correlation for one application, as pure logic over its {@link InsightState}: anomaly revisions and change
  * events go in, DevOps Guru lifecycle events come out.
  * <ul>
- *   <li>An anomaly opens a reactive or proactive insight when none of its kind is open for the application; while one
- *       is open, every new anomaly of that kind joins it (NEW_ASSOCIATION). A CLOSED revision never opens an insight.</li>
+ *   <li>A reactive anomaly opens a reactive insight when none is open for the application; while one is open, every
+ *       new reactive anomaly joins it (NEW_ASSOCIATION). A proactive anomaly joins an open proactive insight of the
+ *       application that has an anomaly on the same resource and metric (the same limit), else it opens its own:
+ *       forecasts stay open for days, so overlapping in time says nothing about a common cause, and each limit heading
+ *       for exhaustion is its own problem with its own recommendation. A CLOSED revision never opens an insight.</li>
  *   <li>The earliest anomaly is CAUSAL, the others CONTEXTUAL; starts in the same minute are ordered upstream first
  *       (data stores, then queues, then compute, then load balancers and APIs).</li>
- *   <li>The insight's severity is its worst anomaly's (SEVERITY_UPGRADED when it rises), except for a repeat: an insight
- *       whose first anomaly is on a resource and metric of an insight of the same kind closed within the repeat window is
- *       LOW for good.</li>
+ *   <li>The insight's severity is its worst anomaly's (SEVERITY_UPGRADED when it rises), except for a repeat of the same
+ *       problem: an insight whose first anomaly is on the resource and metric of the CAUSAL anomaly of an insight of the
+ *       same kind closed within the repeat window, unless it names a likely cause (change event) that the earlier one
+ *       did not: that is LOW, named "Repeated Insight". A later change event naming a new cause lifts the downgrade.</li>
  *   <li>Change events on the application within the look-back before onset are related events; the latest deployment or
  *       configuration change within the cause window is named as the likely cause in the description and in the
  *       recommendations (NEW_RECOMMENDATION when a rule newly applies).</li>
  *   <li>When all its anomalies have closed, the insight closes after the close grace (CLOSED_INSIGHT) unless another
- *       anomaly joins meanwhile; an ongoing anomaly silent for the anomaly timeout counts as closed. An anomaly reported
- *       after that (its input ran ahead of the watermark that fires the close) closes the insight first and opens a
- *       new one.</li>
+ *       anomaly joins meanwhile; an ongoing anomaly silent for the anomaly timeout (proactive: at least 7 days) counts
+ *       as closed. An anomaly reported after that (its input ran ahead of the watermark that fires the close) closes the
+ *       insight first and opens a new one.</li>
  * </ul>
  * Ids are deterministic: insight ids are name-based UUIDs of the application and the first anomaly; lifecycle event ids
  * are {@code insightId:MESSAGE_TYPE:sequence}.
  */
 public final class InsightCorrelator implements Serializable {
     private static final long MINUTE = 60_000L;
+    static final long PROACTIVE_TIMEOUT = 7 * 24 * 60 * MINUTE;
     private static final Set<EventClass> CAUSE_CLASSES = Set.of(EventClass.DEPLOYMENT, EventClass.CONFIG_CHANGE, EventClass.SCHEMA_CHANGE);
 
     private final InsightSettings settings;
@@ -90,7 +95,7 @@ public final class InsightCorrelator implements Serializable {
 
     private List<InsightNotification> onAnomaly(InsightState st, Anomaly a) {
         List<InsightNotification> out = new ArrayList<>();
-        OpenInsight oi = open(st, a.getKind());
+        OpenInsight oi = open(st, a);
         if (oi != null && indexOf(oi, a.getId()) < 0 && closeIfDue(st, oi, a.getUpdateTime(), out)) {
             // The anomaly is reported after the insight was due to close (inputs can run ahead of the watermark that
             // fires the close timer): in event time the insight closed first, so the anomaly cannot join it.
@@ -136,8 +141,19 @@ public final class InsightCorrelator implements Serializable {
             if (!inWindow(oi, e, settings.lookback().toMillis())) continue;
             String cause = oi.getCauseEventId();
             relate(st, oi);
+            boolean newCause = !java.util.Objects.equals(cause, oi.getCauseEventId());
+            long t = Math.max(now, oi.getLastUpdate());
+            if (newCause && oi.getRepeated() && !isRepeat(st, first(oi), oi.getCauseEventId())) {
+                // a cause named late (CloudTrail is minutes behind) makes it a new problem, not a repeat
+                Severity before = oi.getSeverity();
+                oi.setRepeated(false);
+                oi.setSeverity(severity(oi));
+                oi.setName(InsightText.insightName(oi.getKind(), first(oi), st.getApplication(), false));
+                describe(st, oi);
+                if (oi.getSeverity().ordinal() > before.ordinal()) out.add(emit(st, oi, InsightMessageType.SEVERITY_UPGRADED, t, List.of(), List.of(), null));
+            }
             describe(st, oi);
-            if (!java.util.Objects.equals(cause, oi.getCauseEventId())) recommend(st, oi, Math.max(now, oi.getLastUpdate()), out);
+            if (newCause) recommend(st, oi, t, out);
         }
         return out;
     }
@@ -171,7 +187,7 @@ public final class InsightCorrelator implements Serializable {
         long next = Long.MAX_VALUE;
         for (OpenInsight oi : st.getInsights()) {
             next = Math.min(next, oi.getAllClosedAt() != null ? oi.getAllClosedAt() + settings.closeGrace().toMillis()
-                    : oi.getLastUpdate() + settings.anomalyTimeout().toMillis());
+                    : oi.getLastUpdate() + timeout(oi));
         }
         for (ChangeEvent e : st.getRecentEvents()) next = Math.min(next, e.getTime() + settings.eventRetention().toMillis());
         for (ClosedInsight h : st.getHistory()) next = Math.min(next, h.getClosedAt() + settings.repeatWindow().toMillis());
@@ -181,18 +197,19 @@ public final class InsightCorrelator implements Serializable {
     // ---- lifecycle --------------------------------------------------------------------------------------------------
 
     private OpenInsight create(InsightState st, Anomaly a) {
-        boolean repeated = isRepeat(st, a);
         String id = UUID.nameUUIDFromBytes(String.join("|", "augur-insight", st.getAccountId(), st.getRegion(), st.getApplication(),
                 a.getKind().name(), a.getId()).getBytes(StandardCharsets.UTF_8)).toString();
         List<Anomaly> anomalies = new ArrayList<>();
         anomalies.add(a);
-        OpenInsight oi = OpenInsight.newBuilder().setId(id).setKind(a.getKind()).setSeverity(Severity.LOW).setRepeated(repeated)
+        OpenInsight oi = OpenInsight.newBuilder().setId(id).setKind(a.getKind()).setSeverity(Severity.LOW).setRepeated(false)
                 .setSequence(-1).setStartTime(a.getStartTime()).setOpenTime(a.getUpdateTime()).setName("").setDescription("")
                 .setAnomalies(anomalies).setRelatedEvents(new ArrayList<>()).setCauseEventId(null).setRecommendations(new ArrayList<>())
                 .setAllClosedAt(null).setLastUpdate(a.getUpdateTime()).build();
+        relate(st, oi);
+        boolean repeated = isRepeat(st, a, oi.getCauseEventId());
+        oi.setRepeated(repeated);
         oi.setSeverity(severity(oi));
         oi.setAllClosedAt(allClosedAt(oi));
-        relate(st, oi);
         oi.setName(InsightText.insightName(a.getKind(), a, st.getApplication(), repeated));
         describe(st, oi);
         st.getInsights().add(oi);
@@ -211,7 +228,7 @@ public final class InsightCorrelator implements Serializable {
             close(st, oi, due, out);
             return true;
         }
-        long due = oi.getLastUpdate() + settings.anomalyTimeout().toMillis();
+        long due = oi.getLastUpdate() + timeout(oi);
         if (now < due) return false;
         for (Anomaly a : oi.getAnomalies()) {
             if (a.getStatus() == AnomalyStatus.CLOSED) continue;
@@ -223,6 +240,16 @@ public final class InsightCorrelator implements Serializable {
         return true;
     }
 
+    /**
+     * How long an insight's ongoing anomalies may go without a revision before they count as closed. Proactive anomalies
+     * are revised only when their forecast moves and stay open for days (their lifecycle closes them itself when the
+     * forecasts stop): for them the timeout is at least {@link #PROACTIVE_TIMEOUT}, the default forecast horizon.
+     */
+    private long timeout(OpenInsight oi) {
+        long t = settings.anomalyTimeout().toMillis();
+        return oi.getKind() == AnomalyKind.PROACTIVE ? Math.max(t, PROACTIVE_TIMEOUT) : t;
+    }
+
     private void close(InsightState st, OpenInsight oi, long time, List<InsightNotification> out) {
         long end = oi.getStartTime();
         for (Anomaly a : oi.getAnomalies()) {
@@ -230,8 +257,10 @@ public final class InsightCorrelator implements Serializable {
         }
         out.add(emit(st, oi, InsightMessageType.CLOSED_INSIGHT, time, oi.getAnomalies(), List.of(), end));
         st.getInsights().remove(oi);
+        Anomaly causal = causal(oi);
         st.getHistory().add(ClosedInsight.newBuilder().setKind(oi.getKind()).setSignature(new ArrayList<>(signature(oi.getAnomalies())))
-                .setClosedAt(time).build());
+                .setClosedAt(time).setCausalSignature(causal.getResource().getArn() + "|" + causal.getMetricName())
+                .setCauseEventId(oi.getCauseEventId()).build());
     }
 
     private void recommend(InsightState st, OpenInsight oi, long time, List<InsightNotification> out) {
@@ -279,13 +308,18 @@ public final class InsightCorrelator implements Serializable {
         return last;
     }
 
-    private boolean isRepeat(InsightState st, Anomaly a) {
+    /**
+     * A repeat of the same problem: an insight of the same kind closed within the repeat window whose CAUSAL anomaly was
+     * on this anomaly's resource and metric (v1 state without it: any of its anomalies), unless this insight names a
+     * likely cause the earlier one did not (a new deployment or configuration change is a new problem).
+     */
+    private boolean isRepeat(InsightState st, Anomaly a, String causeEventId) {
         String sig = a.getResource().getArn() + "|" + a.getMetricName();
         for (ClosedInsight h : st.getHistory()) {
-            if (h.getKind() == a.getKind() && h.getSignature().contains(sig)
-                    && h.getClosedAt() + settings.repeatWindow().toMillis() > a.getStartTime()) {
-                return true;
-            }
+            if (h.getKind() != a.getKind() || h.getClosedAt() + settings.repeatWindow().toMillis() <= a.getStartTime()) continue;
+            boolean sameProblem = h.getCausalSignature() != null ? h.getCausalSignature().equals(sig) : h.getSignature().contains(sig);
+            boolean newCause = causeEventId != null && !causeEventId.equals(h.getCauseEventId());
+            if (sameProblem && !newCause) return true;
         }
         return false;
     }
@@ -391,9 +425,21 @@ public final class InsightCorrelator implements Serializable {
         if (in.getTagKey() != null) st.setTagKey(in.getTagKey());
     }
 
-    private static OpenInsight open(InsightState st, AnomalyKind kind) {
-        for (OpenInsight oi : st.getInsights()) if (oi.getKind() == kind) return oi;
+    /** The open insight the anomaly belongs to: the reactive one; the proactive one of its resource and metric. */
+    private static OpenInsight open(InsightState st, Anomaly a) {
+        for (OpenInsight oi : st.getInsights()) {
+            if (oi.getKind() != a.getKind()) continue;
+            if (a.getKind() != AnomalyKind.PROACTIVE || indexOf(oi, a.getId()) >= 0) return oi;
+            for (Anomaly x : oi.getAnomalies()) {
+                if (x.getResource().getArn().equals(a.getResource().getArn()) && x.getMetricName().equals(a.getMetricName())) return oi;
+            }
+        }
         return null;
+    }
+
+    /** The anomaly that opened the insight (anomalies are kept in the order they joined). */
+    private static Anomaly first(OpenInsight oi) {
+        return oi.getAnomalies().get(0);
     }
 
     private static int indexOf(OpenInsight oi, String anomalyId) {

@@ -52,6 +52,24 @@ class CatalogsTest {
     }
 
     @Test
+    void dynamoDbCapacityLimitsComeFromTheTablesProvisionedCapacityMetrics() {
+        LimitCatalog c = LimitCatalog.of(Map.of(), "AWS/DynamoDB|ConsumedWriteCapacityUnits|TableName=orders=250", 60);
+        assertThat(c.reportedLimitOf("AWS/DynamoDB", "ProvisionedWriteCapacityUnits"))
+                .isEqualTo(new LimitCatalog.ReportedLimit("ConsumedWriteCapacityUnits", "Sum"));
+        assertThat(c.reportedLimitOf("AWS/DynamoDB", "ProvisionedReadCapacityUnits"))
+                .isEqualTo(new LimitCatalog.ReportedLimit("ConsumedReadCapacityUnits", "Sum"));
+        assertThat(c.reportedLimitOf("AWS/DynamoDB", "ConsumedWriteCapacityUnits")).isNull();
+        assertThat(c.reportedLimitOf("AWS/RDS", "ProvisionedWriteCapacityUnits")).isNull();
+        assertThat(c.limitFor("AWS/DynamoDB", "ConsumedWriteCapacityUnits", Map.of("TableName", "t"), 105.0).value())
+                .as("105 WCU per second reported = 6,300 units per one-minute Sum").isEqualTo(6_300);
+        assertThat(c.limitFor("AWS/DynamoDB", "ConsumedReadCapacityUnits", Map.of("TableName", "t"), null).value())
+                .as("nothing reported yet: the per-table quota").isEqualTo(40_000 * 60);
+        assertThat(c.limitFor("AWS/DynamoDB", "ConsumedWriteCapacityUnits", Map.of("TableName", "orders"), 105.0).value())
+                .as("a configured per-table limit wins").isEqualTo(15_000);
+        assertThat(c.limitFor("AWS/RDS", "FreeStorageSpace", Map.of(), 5.0).value()).as("no metric reports this limit").isZero();
+    }
+
+    @Test
     void maintenanceWindowsAreIntervalsOrWeeklyWindowsOptionallyScopedByArn() {
         MaintenanceWindows w = MaintenanceWindows.parse("SUN 02:00-04:00; MON-FRI 23:30-00:30 on arn:aws:rds:*:db:orders-*;"
                 + " 2025-03-04T10:00:00Z/2025-03-04T11:00:00Z on arn:aws:lambda:*");

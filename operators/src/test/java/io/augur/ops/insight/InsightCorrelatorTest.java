@@ -150,6 +150,89 @@ class InsightCorrelatorTest {
     }
 
     @Test
+    void aRepeatIsTheSameCausalProblemNotAnyResourceAndMetricTheEarlierInsightTouched() {
+        // a traffic surge: the database is CAUSAL, the load balancer's latency CONTEXTUAL
+        Anomaly db = reactive("s-db", Severity.HIGH, T0, T0 + 2 * MIN, DB, "CPUUtilization");
+        Anomaly alb = reactive("s-alb", Severity.MEDIUM, T0 + 2 * MIN, T0 + 4 * MIN, ALB, "TargetResponseTime");
+        in(db);
+        in(alb);
+        in(closed(db, 1, T0 + 30 * MIN));
+        in(closed(alb, 1, T0 + 30 * MIN));
+        c.advance(state, T0 + 40 * MIN, false);
+        assertThat(state.getHistory()).extracting(h -> h.getCausalSignature(), h -> h.getCauseEventId())
+                .containsExactly(tuple(DB.getArn() + "|CPUUtilization", null));
+        // hours later the load balancer's latency rises again: not the problem the earlier insight was about
+        long later = T0 + 10 * 60 * MIN;
+        List<InsightNotification> open = in(reactive("d-alb", Severity.MEDIUM, later, later + 2 * MIN, ALB, "TargetResponseTime"));
+        assertThat(open.get(0).getSeverity()).isEqualTo(Severity.MEDIUM);
+        assertThat(open.get(0).getInsightName()).isEqualTo("ApplicationELB TargetResponseTime anomalous in application checkout-prod");
+    }
+
+    @Test
+    void theSameResourceAndMetricWithANewCauseIsNoRepeat() {
+        Anomaly first = reactive("a1", Severity.HIGH, T0, T0 + 2 * MIN, API, "Duration");
+        in(first);
+        in(closed(first, 1, T0 + 10 * MIN));
+        c.advance(state, T0 + 20 * MIN, false);
+        long later = T0 + 5 * 60 * MIN;
+        in(deployment("d-NEW", "SUCCESS", later - 3 * MIN), later - 3 * MIN);
+        List<InsightNotification> open = in(reactive("a2", Severity.MEDIUM, later, later + 2 * MIN, API, "Duration"));
+        assertThat(open.get(0).getSeverity()).isEqualTo(Severity.MEDIUM);
+        assertThat(open.get(0).getInsightName()).doesNotStartWith("Repeated Insight");
+        assertThat(state.getInsights().get(0).getCauseEventId()).isEqualTo("codedeploy:d-NEW:SUCCESS");
+    }
+
+    @Test
+    void aCauseNamedLateLiftsTheRepeat() {
+        Anomaly first = reactive("a1", Severity.HIGH, T0, T0 + 2 * MIN, API, "Errors");
+        in(first);
+        in(closed(first, 1, T0 + 10 * MIN));
+        c.advance(state, T0 + 20 * MIN, false);
+        long later = T0 + 5 * 60 * MIN;
+        assertThat(in(reactive("a2", Severity.HIGH, later, later + 2 * MIN, API, "Errors")).get(0).getSeverity()).isEqualTo(Severity.LOW);
+        // CloudTrail delivers the configuration change that preceded it minutes later
+        List<InsightNotification> late = in(cloudTrail("ct-9", "UpdateFunctionConfiguration20150331v2", EventClass.CONFIG_CHANGE, later - 40_000, API),
+                later + 6 * MIN);
+        assertThat(late).extracting(InsightNotification::getMessageType, InsightNotification::getSeverity)
+                .startsWith(tuple(SEVERITY_UPGRADED, Severity.HIGH));
+        assertThat(late.get(0).getInsightName()).isEqualTo("Lambda Errors anomalous in application checkout-prod");
+        assertThat(state.getInsights().get(0).getRepeated()).isFalse();
+    }
+
+    @Test
+    void proactiveAnomaliesOnDifferentLimitsAreSeparateInsightsAndOneLimitStaysInOne() {
+        Anomaly leak = anomaly("p-mem", AnomalyKind.PROACTIVE, Severity.MEDIUM, AnomalyStatus.ONGOING, 0, T0, T0 + 30 * MIN, DB, "FreeableMemory", -1);
+        Anomaly creep = anomaly("p-conc", AnomalyKind.PROACTIVE, Severity.MEDIUM, AnomalyStatus.ONGOING, 0, T0 + 8 * 60 * MIN, T0 + 8 * 60 * MIN + 30 * MIN,
+                API, "ConcurrentExecutions", 1);
+        Anomaly fill = anomaly("p-disk", AnomalyKind.PROACTIVE, Severity.HIGH, AnomalyStatus.ONGOING, 0, T0 + 9 * 60 * MIN, T0 + 9 * 60 * MIN + 30 * MIN,
+                DB, "FreeStorageSpace", -1);
+        assertThat(in(leak).get(0).getMessageType()).isEqualTo(NEW_INSIGHT);
+        List<InsightNotification> second = in(creep);
+        assertThat(second.get(0).getMessageType()).isEqualTo(NEW_INSIGHT);
+        assertThat(second.get(0).getInsightId()).isEqualTo(insightId(APP, AnomalyKind.PROACTIVE, "p-conc"));
+        assertThat(in(fill).get(0).getInsightId()).as("the same database, another limit").isEqualTo(insightId(APP, AnomalyKind.PROACTIVE, "p-disk"));
+        assertThat(state.getInsights()).hasSize(3);
+        // the memory forecast closed and opened again while its insight is in its close grace: the same insight
+        in(closed(leak, 1, T0 + 60 * MIN));
+        Anomaly again = anomaly("p-mem-2", AnomalyKind.PROACTIVE, Severity.MEDIUM, AnomalyStatus.ONGOING, 0, T0 + 65 * MIN, T0 + 65 * MIN, DB,
+                "FreeableMemory", -1);
+        List<InsightNotification> join = in(again);
+        assertThat(join.get(0).getMessageType()).isEqualTo(NEW_ASSOCIATION);
+        assertThat(join.get(0).getInsightId()).isEqualTo(insightId(APP, AnomalyKind.PROACTIVE, "p-mem"));
+        assertThat(state.getInsights()).hasSize(3);
+    }
+
+    @Test
+    void proactiveInsightsDoNotTimeOutAfterADayWithoutARevision() {
+        Anomaly leak = anomaly("p-mem", AnomalyKind.PROACTIVE, Severity.MEDIUM, AnomalyStatus.ONGOING, 0, T0, T0 + 30 * MIN, DB, "FreeableMemory", -1);
+        in(leak);
+        assertThat(c.nextWakeUp(state)).isEqualTo(T0 + 30 * MIN + 7 * 24 * 60 * MIN);
+        assertThat(c.advance(state, T0 + 30 * MIN + 3 * 24 * 60 * MIN, false)).isEmpty();
+        assertThat(in(revised(leak, 1, T0 + 3 * 24 * 60 * MIN, Severity.HIGH))).extracting(InsightNotification::getMessageType)
+                .containsExactly(SEVERITY_UPGRADED);
+    }
+
+    @Test
     void aChangeArrivingAfterTheInsightOpenedIsRelatedAndNamedAsTheCause() throws Exception {
         in(reactive("a1", Severity.MEDIUM, T0, T0 + 2 * MIN, API, "Errors"));
         assertThat(state.getInsights().get(0).getCauseEventId()).isNull();

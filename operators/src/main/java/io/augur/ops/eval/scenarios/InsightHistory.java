@@ -19,9 +19,23 @@ import java.util.Set;
  * (NEW_INSIGHT's time), its start and end, the resources of its anomalies, and its related events.
  */
 public final class InsightHistory {
-    /** One insight. {@code end} is null while it is open; {@code resourceMetrics} holds "arn|metric name" of its anomalies. */
+    /**
+     * One insight. {@code end} is null while it is open; {@code resourceMetrics} holds "arn|metric name" of its anomalies,
+     * {@code resourceMetricSince} when each first appeared in one of its lifecycle events (NEW_INSIGHT or NEW_ASSOCIATION).
+     */
     public record Insight(String id, boolean proactive, long announced, long start, Long end, String application, Set<String> resources,
-                          Set<String> resourceMetrics, Set<String> relatedEventIds) {}
+                          Set<String> resourceMetrics, Set<String> relatedEventIds, Map<String, Long> resourceMetricSince) {
+        public Insight(String id, boolean proactive, long announced, long start, Long end, String application, Set<String> resources,
+                       Set<String> resourceMetrics, Set<String> relatedEventIds) {
+            this(id, proactive, announced, start, end, application, resources, resourceMetrics, relatedEventIds, Map.of());
+        }
+
+        /** When an anomaly on "arn|metric" was first announced in this insight (no earlier than the insight). */
+        public long announcedFor(String resourceMetric) {
+            Long t = resourceMetricSince.get(resourceMetric);
+            return t == null ? announced : Math.max(announced, t);
+        }
+    }
 
     private InsightHistory() {}
 
@@ -72,6 +86,7 @@ public final class InsightHistory {
                 for (JsonNode arn : a.path("associatedResourceArns")) {
                     b.resources.add(arn.asText());
                     b.resourceMetrics.add(arn.asText() + "|" + metric);
+                    b.since.merge(arn.asText() + "|" + metric, time, Math::min);
                 }
             }
             for (JsonNode e : body.path("relatedEvents")) b.events.add(e.path("id").asText());
@@ -79,7 +94,7 @@ public final class InsightHistory {
         List<Insight> out = new ArrayList<>();
         for (Builder b : byId.values()) {
             out.add(new Insight(b.id, b.proactive, b.announced, b.start == null ? b.announced : b.start, b.end, b.application, b.resources, b.resourceMetrics,
-                    b.events));
+                    b.events, b.since));
         }
         return out;
     }
@@ -92,6 +107,7 @@ public final class InsightHistory {
         final Set<String> resources = new LinkedHashSet<>();
         final Set<String> resourceMetrics = new LinkedHashSet<>();
         final Set<String> events = new LinkedHashSet<>();
+        final Map<String, Long> since = new LinkedHashMap<>();
 
         Builder(String id) {
             this.id = id;

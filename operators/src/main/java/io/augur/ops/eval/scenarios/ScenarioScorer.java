@@ -18,22 +18,30 @@ import java.util.Locale;
  *   <li>An incident is <em>detected</em> when a matching insight has the expected type (reactive or proactive).
  *       Recall = detected / incidents.</li>
  *   <li>An insight that matches no incident, of either type, is <em>false</em>; false insights per 1,000 resource-days =
- *       false / (resources × days) × 1,000. A reactive insight matching a proactive incident (say, at exhaustion) is not
- *       false, and it does not count towards grouping or time to detect.</li>
+ *       false / (resources × days) × 1,000. A reactive insight matching a proactive incident is not false, and it does
+ *       not count towards grouping or time to detect; it matches one on an affected resource from
+ *       {@value #IMPACT_BEFORE_EXHAUSTION_MIN} minutes before exhaustion, and before that only through an anomaly on the
+ *       trending resource's limit metric or throttles (a trend taking days does not explain everything on its
+ *       application all along).</li>
  *   <li>Time to detect (reactive incidents detected): the earliest NEW_INSIGHT time of a matching reactive insight minus
  *       onset, in minutes and in datapoints (periods). Median of an even count = mean of the middle two; p90 = the
  *       nearest-rank value (the ⌈0.9·n⌉-th smallest).</li>
  *   <li>Cause linked: of the incidents that have a causing change event, the share with that event's id among the
  *       related events of a matching insight (any lifecycle event of it). Undetected incidents count as not linked.</li>
- *   <li>Proactive lead time (proactive incidents detected): exhaustion minus the earliest NEW_INSIGHT time of a matching
- *       proactive insight, in hours; with the share of those warned at least 24 hours ahead.</li>
- *   <li>Grouping: of the detected incidents, the share with exactly one matching insight of the expected type, and the
- *       mean number of such insights.</li>
+ *   <li>Proactive lead time (proactive incidents detected): exhaustion minus the earliest time a matching proactive
+ *       insight announced an anomaly on the incident's limit metric (its NEW_INSIGHT, or the NEW_ASSOCIATION that added
+ *       the anomaly to an insight opened earlier for something else), in hours; with the share of those warned at least
+ *       24 hours ahead.</li>
+ *   <li>Grouping: of the detected incidents, the share with exactly one matching insight of the expected type that
+ *       matches no other incident of that type (one insight per incident, and one incident per insight), and the mean
+ *       number of such insights.</li>
  * </ol>
  */
 public final class ScenarioScorer {
     public static final long BEFORE_MIN = 10;
     public static final long AFTER_MIN = 30;
+    /** A reactive insight on a proactive incident's affected resources belongs to it from this long before exhaustion. */
+    public static final long IMPACT_BEFORE_EXHAUSTION_MIN = 180;
     private static final long MIN = 60_000L;
 
     /** One incident's outcome. Null fields do not apply (not detected, no cause, not proactive). */
@@ -86,23 +94,59 @@ public final class ScenarioScorer {
             for (String r : x.resources()) if (in.resourceMetrics().contains(r + "|" + x.limitMetric())) return true;
             return false;
         }
+        if (!in.proactive() && x.proactive() && x.exhaustion() != null) {
+            // A trend that takes days gives no reactive symptoms until its limit is near: at exhaustion (from the
+            // simulator's busy period before it) on any affected resource, before that only on the trending resource
+            // itself, on the limit's metric or its throttles (a creep brushing its limit at an earlier daily peak).
+            if (in.start() >= x.exhaustion() - IMPACT_BEFORE_EXHAUSTION_MIN * MIN) {
+                for (String r : in.resources()) if (x.resources().contains(r)) return true;
+            }
+            String prefix = x.primaryResource() + "|";
+            for (String rm : in.resourceMetrics()) {
+                if (!rm.startsWith(prefix)) continue;
+                String metric = rm.substring(prefix.length());
+                if (metric.equals(x.limitMetric()) || metric.contains("Throttl")) return true;
+            }
+            return false;
+        }
         for (String r : in.resources()) if (x.resources().contains(r)) return true;
         return false;
+    }
+
+    /** When the insight announced the incident: for a proactive one, the first announcement of its limit metric. */
+    private static long announced(Insight in, Incident x) {
+        if (!(in.proactive() && x.proactive() && x.limitMetric() != null)) return in.announced();
+        long first = Long.MAX_VALUE;
+        for (String r : x.resources()) {
+            String rm = r + "|" + x.limitMetric();
+            if (in.resourceMetrics().contains(rm)) first = Math.min(first, in.announcedFor(rm));
+        }
+        return first == Long.MAX_VALUE ? in.announced() : first;
     }
 
     public static Score score(GroundTruth truth, List<Insight> insights) {
         List<IncidentResult> rows = new ArrayList<>();
         List<Double> detect = new ArrayList<>(), lead = new ArrayList<>();
         boolean[] explained = new boolean[insights.size()];
+        // how many incidents of its own type each insight matches: an insight holding two problems groups neither well
+        int[] sameTypeMatches = new int[insights.size()];
+        for (Incident x : truth.incidents()) {
+            for (int i = 0; i < insights.size(); i++) {
+                if (insights.get(i).proactive() == x.proactive() && matches(insights.get(i), x)) sameTypeMatches[i]++;
+            }
+        }
         int detected = 0, withCause = 0, linked = 0, proactiveDetected = 0, warned = 0, groupedOne = 0, groupedTotal = 0;
         for (Incident x : truth.incidents()) {
             List<Insight> expected = new ArrayList<>();
-            boolean causeLinked = false;
+            boolean causeLinked = false, shared = false;
             for (int i = 0; i < insights.size(); i++) {
                 Insight in = insights.get(i);
                 if (!matches(in, x)) continue;
                 explained[i] = true;
-                if (in.proactive() == x.proactive()) expected.add(in);
+                if (in.proactive() == x.proactive()) {
+                    expected.add(in);
+                    shared |= sameTypeMatches[i] > 1;
+                }
                 if (x.causeEventId() != null && in.relatedEventIds().contains(x.causeEventId())) causeLinked = true;
             }
             boolean isDetected = !expected.isEmpty();
@@ -110,9 +154,9 @@ public final class ScenarioScorer {
             if (isDetected) {
                 detected++;
                 groupedTotal += expected.size();
-                if (expected.size() == 1) groupedOne++;
+                if (expected.size() == 1 && !shared) groupedOne++;
                 long first = Long.MAX_VALUE;
-                for (Insight in : expected) first = Math.min(first, in.announced());
+                for (Insight in : expected) first = Math.min(first, announced(in, x));
                 if (x.proactive()) {
                     proactiveDetected++;
                     if (x.exhaustion() != null) {

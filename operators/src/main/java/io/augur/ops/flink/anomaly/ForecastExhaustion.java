@@ -13,7 +13,9 @@ import io.augur.schema.ForecastHistory;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.MetricValue;
 import io.augur.schema.ScoredDatapoint;
+import io.augur.ops.resource.ResourceIdentities;
 import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.configuration.Configuration;
@@ -25,10 +27,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keyed by series (only series with a limit, see {@link #hasLimit}): downsamples the series into buckets (the maximum
- * when it rises towards its limit, the minimum when it falls), keeps a bounded history of them in keyed state, and
+ * Keyed by series (only series with a limit, see {@link #hasLimit}; key: {@link #forecastKey}): downsamples the series
+ * into buckets (the maximum when it rises towards its limit, the minimum when it falls), keeps a bounded history of them in keyed state, and
  * when a bucket closes (an event-time timer at its end, so every datapoint within the watermark's tolerance is in)
  * emits one {@link ExhaustionForecast}, timestamped at the bucket's end.
+ *
+ * <p>A metric that reports another series' limit (DynamoDB {@code ProvisionedWriteCapacityUnits} for
+ * {@code ConsumedWriteCapacityUnits}, see {@link LimitCatalog#reportedLimitOf}) is keyed like that series, so its
+ * newest value is kept in the same keyed state ({@code limitValue}) and is the limit of the forecasts.
  */
 public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatapoint, ExhaustionForecast> {
     public static final String STATE_NAME = "forecast-history";
@@ -44,11 +50,28 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         this.limits = limits;
     }
 
-    /** Only series with a limit are forecast: a filter before the keyed operator, so others cost nothing. */
+    /**
+     * Only series with a limit, and metrics reporting a limit, go to the forecaster: a filter before the keyed operator,
+     * so others cost nothing.
+     */
     public static FilterFunction<ScoredDatapoint> hasLimit(LimitCatalog limits) {
         return p -> {
             MetricDatapoint dp = p.getDatapoint();
-            return limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions()) != null;
+            return limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions()) != null
+                    || limits.reportedLimitOf(dp.getNamespace(), dp.getMetricName()) != null;
+        };
+    }
+
+    /**
+     * The forecaster's key: the series key, except for a metric reporting another series' limit, which takes the key
+     * of that series (same account, region, namespace and dimensions), so both meet in one keyed state.
+     */
+    public static KeySelector<ScoredDatapoint, String> forecastKey(LimitCatalog limits) {
+        return p -> {
+            MetricDatapoint dp = p.getDatapoint();
+            LimitCatalog.ReportedLimit r = limits.reportedLimitOf(dp.getNamespace(), dp.getMetricName());
+            if (r == null) return p.getSeriesKey();
+            return ResourceIdentities.seriesId(dp.getAccountId(), dp.getRegion(), dp.getNamespace(), r.metric(), dp.getDimensions()) + "|" + r.stat();
         };
     }
 
@@ -66,6 +89,10 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
     @Override
     public void processElement(ScoredDatapoint p, Context ctx, Collector<ExhaustionForecast> out) throws Exception {
         MetricDatapoint dp = p.getDatapoint();
+        if (limits.reportedLimitOf(dp.getNamespace(), dp.getMetricName()) != null) {
+            reportLimit(dp);
+            return;
+        }
         Limit limit = limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions());
         if (limit == null) return;
         double v = Statistics.value(dp, limit.stat());
@@ -78,10 +105,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
             return;
         }
         ForecastHistory h = history.value();
-        if (h == null) {
-            h = ForecastHistory.newBuilder().setBucketStarts(new ArrayList<>()).setBucketValues(new ArrayList<>())
-                    .setOpenStarts(new ArrayList<>()).setOpenValues(new ArrayList<>()).build();
-        }
+        if (h == null) h = newHistory();
         List<Long> starts = new ArrayList<>(h.getOpenStarts());
         List<Double> values = new ArrayList<>(h.getOpenValues());
         int i = starts.indexOf(start);
@@ -96,6 +120,24 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         h.setOpenValues(values);
         if (h.getLatest() == null || h.getLatest().getTimestamp() <= ts) h.setLatest(dp);
         history.update(h);
+    }
+
+    private static ForecastHistory newHistory() {
+        return ForecastHistory.newBuilder().setBucketStarts(new ArrayList<>()).setBucketValues(new ArrayList<>())
+                .setOpenStarts(new ArrayList<>()).setOpenValues(new ArrayList<>()).build();
+    }
+
+    /** A datapoint of the metric reporting this series' limit: its newest value becomes the limit. */
+    private void reportLimit(MetricDatapoint dp) throws Exception {
+        double v = Statistics.value(dp, "Maximum");
+        if (Double.isNaN(v) || v <= 0) return;
+        ForecastHistory h = history.value();
+        if (h == null) h = newHistory();
+        if (h.getLimitTime() != null && h.getLimitTime() > dp.getTimestamp()) return; // an older report, late
+        h.setLimitValue(v);
+        h.setLimitTime(dp.getTimestamp());
+        history.update(h);
+        counters.inc("anomaly.forecast.reportedLimits", 1);
     }
 
     @Override
@@ -123,7 +165,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         history.update(h);
 
         MetricDatapoint dp = h.getLatest();
-        Limit limit = limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions());
+        Limit limit = limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions(), h.getLimitValue());
         if (limit == null) return;
         int n = starts.size();
         long[] times = new long[n];

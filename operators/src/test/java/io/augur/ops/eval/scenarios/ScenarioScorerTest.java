@@ -53,7 +53,7 @@ class ScenarioScorerTest {
         if (exhaustion == null) o.putNull("exhaustionEpochMs");
         else o.put("exhaustionEpochMs", S + exhaustion * MIN);
         if (exhaustion == null) o.putNull("limit");
-        else o.putObject("limit").put("metricName", "FreeableMemory");
+        else o.putObject("limit").put("metricName", kind.equals("LAMBDA_CONCURRENCY_CREEP") ? "ConcurrentExecutions" : "FreeableMemory");
     }
 
     /** An insight's lifecycle lines as insights.ndjson has them: NEW_INSIGHT, and CLOSED_INSIGHT when {@code end} is set. */
@@ -118,6 +118,44 @@ class ScenarioScorerTest {
                 "median 2.5 min (2.5 datapoints), p90 3.0 min (3.0 datapoints)", "cause linked           1/2 = 50.0 %");
     }
 
+    /** One lifecycle line of a proactive insight announcing one anomaly. */
+    private static ObjectNode proactiveLine(String id, String messageType, int start, int time, String resource, String metric) {
+        ObjectNode l = JSON.createObjectNode();
+        l.put("id", id + ":" + messageType + ":" + time);
+        l.put("insightId", id);
+        l.put("messageType", messageType);
+        l.put("insightType", "PROACTIVE");
+        l.put("application", "app");
+        l.put("time", S + time * MIN);
+        ObjectNode body = l.putObject("body");
+        body.put("startTime", S + start * MIN);
+        ObjectNode a = body.putArray("anomalies").addObject();
+        a.putArray("sourceDetails").addObject().putObject("dataIdentifiers").put("name", metric);
+        a.putArray("associatedResourceArns").add(resource);
+        return l;
+    }
+
+    @Test
+    void aProactiveInsightHoldingTwoIncidentsGroupsNeitherAndTheLeadCountsFromEachAnomalysAnnouncement() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("scenario", "hand-made");
+        root.put("startEpochMs", S);
+        root.put("endEpochMs", S + 2 * 1440 * MIN);
+        root.put("periodSeconds", 60);
+        root.putObject("counts").put("resources", 20);
+        ArrayNode incs = root.putArray("incidents");
+        incident(incs, "leak", "MEMORY_LEAK", "PROACTIVE", 60, 2800, null, 2790L, "db2");
+        incident(incs, "creep", "LAMBDA_CONCURRENCY_CREEP", "PROACTIVE", 100, 2700, null, 2690L, "fn");
+        List<JsonNode> lines = List.of(
+                proactiveLine("P", "NEW_INSIGHT", 1190, 1200, "db2", "FreeableMemory"),
+                proactiveLine("P", "NEW_ASSOCIATION", 1190, 1300, "fn", "ConcurrentExecutions"));
+        Score s = ScenarioScorer.score(GroundTruth.parse(root), InsightHistory.fold(lines));
+        assertThat(s.detected()).isEqualTo(2);
+        assertThat(s.groupedOne()).as("one insight for two problems").isZero();
+        assertThat(s.perIncident()).extracting(IncidentResult::leadHours).containsExactly(1590 / 60.0, 1390 / 60.0);
+        assertThat(s.warned24h()).isEqualTo(1);
+    }
+
     @Test
     void aProactiveInsightMatchesAProactiveIncidentOnlyOnItsLimitMetric() {
         List<JsonNode> lines = new ArrayList<>();
@@ -126,6 +164,20 @@ class ScenarioScorerTest {
         Score s = ScenarioScorer.score(truth(), InsightHistory.fold(lines));
         assertThat(s.detected()).isZero();
         assertThat(s.falseInsights()).isEqualTo(1);
+    }
+
+    @Test
+    void aReactiveInsightBelongsToAProactiveIncidentNearExhaustionOrThroughTheTrendingResourcesThrottles() {
+        // inc-4: memory leak of db2 from minute 60, exhaustion at 2790
+        List<JsonNode> lines = new ArrayList<>();
+        insight(lines, "early", "REACTIVE", 1500, 1502, null, "db2");     // Errors on db2 a day before exhaustion: false
+        insight(lines, "near", "REACTIVE", 2610, 2612, null, "db2");      // three hours before exhaustion: the incident's
+        Score s = ScenarioScorer.score(truth(), InsightHistory.fold(lines));
+        assertThat(s.falseInsights()).isEqualTo(1);
+        List<JsonNode> throttles = new ArrayList<>();
+        insight(throttles, "brush", "REACTIVE", 1500, 1502, null, "db2");
+        ((ObjectNode) throttles.get(0).get("body").get("anomalies").get(0).get("sourceDetails").get(0).get("dataIdentifiers")).put("name", "Throttles");
+        assertThat(ScenarioScorer.score(truth(), InsightHistory.fold(throttles)).falseInsights()).as("the trending resource's throttles").isZero();
     }
 
     @Test
