@@ -111,13 +111,13 @@ public final class AugurTopology {
 
         Duration ooo = cfg.getDuration(AugurConfig.WATERMARK_OUT_OF_ORDERNESS);
         Duration idle = cfg.getDuration(AugurConfig.WATERMARK_IDLENESS);
+        // a replay read once ends: no idleness (see EventTimeWatermarks)
+        boolean bounded = "files".equals(cfg.get(AugurConfig.SOURCE_TYPE)) && cfg.getDuration(AugurConfig.REPLAY_MONITOR).isZero();
         DataStream<MetricDatapoint> metrics = parsed
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<MetricDatapoint>forBoundedOutOfOrderness(ooo)
-                        .withTimestampAssigner((m, t) -> m.getTimestamp()).withIdleness(idle))
+                .assignTimestampsAndWatermarks(EventTimeWatermarks.<MetricDatapoint>strategy(ooo, idle, bounded, (m, t) -> m.getTimestamp()))
                 .uid("metric-watermarks").name("Metric event time");
         DataStream<ChangeEvent> events = parsed.getSideOutput(CHANGE_EVENTS)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<ChangeEvent>forBoundedOutOfOrderness(ooo)
-                        .withTimestampAssigner((e, t) -> e.getTime()).withIdleness(idle))
+                .assignTimestampsAndWatermarks(EventTimeWatermarks.<ChangeEvent>strategy(ooo, idle, bounded, (e, t) -> e.getTime()))
                 .uid("event-watermarks").name("Change-event event time");
 
         SingleOutputStreamOperator<MetricDatapoint> uniqueMetrics = metrics
