@@ -7,6 +7,7 @@ import io.augur.job.sink.notify.Notifications;
 import io.augur.job.topology.AugurTopology;
 import io.augur.schema.Anomaly;
 import io.augur.schema.InsightNotification;
+import io.augur.schema.RawRecord;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -14,6 +15,9 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.contrib.streaming.state.RocksDBOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +51,21 @@ public final class AugurJob {
         return conf;
     }
 
+    /**
+     * Managed (off-heap) memory of an embedded Flink ({@code augur run} and {@code augur replay} without a cluster):
+     * the local MiniCluster's default (128 MB for all slots) leaves RocksDB write buffers of a few MB shared by every
+     * keyed state of a slot, and it flushes and compacts tiny files all the time (a continuous job ran ~10x slower).
+     */
+    public static final int LOCAL_MANAGED_MEMORY_MB = 512;
+
     public static StreamExecutionEnvironment environment(AugurConfig cfg, boolean managedFlink) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(cfg, managedFlink));
+        Configuration conf = flinkConfiguration(cfg, managedFlink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        if (env instanceof LocalStreamEnvironment) {
+            // no cluster: an embedded one, sized for RocksDB (on a cluster the TaskManagers' own memory settings apply)
+            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(LOCAL_MANAGED_MEMORY_MB));
+            env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+        }
         configure(env, cfg, managedFlink);
         return env;
     }
@@ -73,7 +90,16 @@ public final class AugurJob {
 
     /** The job with an insight stage over {@code anomalies}' stream: writes {@code insights} too. */
     public static AugurTopology.Streams buildJob(StreamExecutionEnvironment env, AugurConfig cfg, Outputs outputs, AnomalySource anomalies) {
-        AugurTopology.Streams streams = AugurTopology.build(env, cfg);
+        return buildJob(env, AugurTopology.build(env, cfg), cfg, outputs, anomalies);
+    }
+
+    /** The same job over raw records from elsewhere (e.g. {@code augur bench pipeline}'s in-memory generator). */
+    public static AugurTopology.Streams buildJob(StreamExecutionEnvironment env, DataStream<RawRecord> raw, AugurConfig cfg, Outputs outputs) {
+        return buildJob(env, AugurTopology.build(raw, cfg), cfg, outputs, AugurTopology.Streams::anomalies);
+    }
+
+    private static AugurTopology.Streams buildJob(StreamExecutionEnvironment env, AugurTopology.Streams streams, AugurConfig cfg, Outputs outputs,
+                                                  AnomalySource anomalies) {
         AugurTopology.writeOutputs(streams, outputs);
         DataStream<Anomaly> a = anomalies.anomalies(streams);
         DataStream<InsightNotification> insightEvents = null;
@@ -89,11 +115,16 @@ public final class AugurJob {
 
     /** Runs the continuous job (Kinesis in, outputs to {@code output.dir} if set). Blocks until the job ends. */
     public static void run(AugurConfig cfg, boolean managedFlink) throws Exception {
+        continuousJob(cfg, managedFlink).execute(cfg.get(AugurConfig.JOB_NAME));
+    }
+
+    /** The environment with the continuous job built in it, ready to execute: what {@link #run} executes. */
+    public static StreamExecutionEnvironment continuousJob(AugurConfig cfg, boolean managedFlink) {
         LOG.info("Augur configuration: {}", cfg.describe());
         StreamExecutionEnvironment env = environment(cfg, managedFlink);
         Outputs outputs = cfg.isSet(AugurConfig.OUTPUT_DIR) ? Outputs.fileSink(cfg.get(AugurConfig.OUTPUT_DIR)) : Outputs.none();
         buildJob(env, cfg, outputs);
-        env.execute(cfg.get(AugurConfig.JOB_NAME));
+        return env;
     }
 
     /**

@@ -36,7 +36,7 @@ class SchemaEvolutionTest {
                 SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class,
                 CoverageSettings.class, ResourceMembership.class, CoverageItem.class, InsightInput.class, InsightState.class, OpsItemRef.class,
                 BurstMatch.class, ExhaustionForecast.class, ForecastHistory.class, SeriesAnomalyState.class, ProactiveAnomalyState.class,
-                InsightTableState.class, AnomalyTableState.class);
+                InsightTableState.class, AnomalyTableState.class, PendingPoint.class);
     }
 
     @Test
@@ -106,6 +106,7 @@ class SchemaEvolutionTest {
             Map.entry("ExhaustionForecast", List.of("Resource", "MetricDatapoint", "Anomaly")),
             Map.entry("ForecastHistory", List.of("Resource", "MetricDatapoint")),
             Map.entry("SeriesAnomalyState", List.of("Resource", "Anomaly")),
+            Map.entry("PendingPoint", List.of("Resource", "MetricDatapoint", "ScoredDatapoint")),
             Map.entry("ProactiveAnomalyState", List.of("Resource", "Anomaly")),
             Map.entry("InsightTableState", List.of("Resource", "Anomaly", "InsightNotification")),
             Map.entry("AnomalyTableState", List.of("Resource", "Anomaly", "InsightNotification")));

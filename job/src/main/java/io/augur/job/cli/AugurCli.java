@@ -13,7 +13,7 @@ import java.util.Map;
 /** The {@code augur} command. */
 @Command(name = "augur", mixinStandardHelpOptions = true, version = "augur 0.1.0",
         description = "Operations insights from CloudWatch metrics and change events, on Apache Flink.",
-        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, SimulateCommand.class, LoadCommand.class, EvalCommand.class, BenchCommand.class, ConfigCommand.class, QueryCommand.class,
+        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, SimulateCommand.class, LoadCommand.class, EvalCommand.class, BenchCommand.class, ConfigCommand.class, QueryCommand.class, StateCommand.class,
                 io.augur.job.upgrade.SavepointFixtureCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AugurCli implements Runnable {

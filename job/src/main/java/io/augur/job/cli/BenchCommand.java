@@ -1,6 +1,11 @@
 package io.augur.job.cli;
 
 import io.augur.job.bench.DetectorBench;
+import io.augur.job.bench.PipelineBench;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.augur.ops.detect.DetectorSettings;
 import io.augur.ops.eval.nab.NabCorpus;
 import io.augur.ops.eval.nab.NabFile;
@@ -14,7 +19,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures, not tests).",
-        subcommands = {BenchCommand.Detector.class})
+        subcommands = {BenchCommand.Detector.class, BenchCommand.Pipeline.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
@@ -72,6 +77,144 @@ public final class BenchCommand implements Runnable {
             System.out.printf("Augur vs RCF: %.0fx the throughput (%.0fx with the per-datapoint state round trip), 1/%.0f of the state%n", ratio, ratioRt, bytes);
             System.out.println("RCF 'fixed' = a datapoint with anomaly grade > 0; Augur 'fixed' = its shipped threshold "
                     + settings.threshold() + "; 'opt' = the threshold optimised for the standard profile.");
+            return 0;
+        }
+    }
+
+    @Command(name = "pipeline", mixinStandardHelpOptions = true,
+            description = {"The floor pipeline (parse, keyBy series, discard) and Augur's full pipeline (the production topology with RocksDB",
+                    "state and the EventBridge sink pointed at a discarding local endpoint) on the same generated Metric Streams JSON,",
+                    "at each scale: datapoints/s of both and their ratio, a checkpoint of the full pipeline (bytes per series, duration,",
+                    "per task) and p50/p99 latency from ingest to scored datapoint at half the full pipeline's rate. Prints a table and",
+                    "writes it as JSON. Give the JVM heap for 1M series: AUGUR_JAVA_OPTS=-Xmx6g ./augur bench pipeline"})
+    static final class Pipeline implements Callable<Integer> {
+        @Option(names = "--series", split = ",", defaultValue = "10000,100000,1000000", description = "Series counts, multiples of 10 (default: ${DEFAULT-VALUE}).")
+        List<Integer> series;
+
+        @Option(names = "--minutes", split = ",", defaultValue = "120,60,10",
+                description = "Minutes of data per series at each scale (the detector warms up after 60; default: ${DEFAULT-VALUE}).")
+        List<Integer> minutes;
+
+        @Option(names = "--quick", description = "A small run: 2,000 series x 120 minutes, 10 s of latency.")
+        boolean quick;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Operator parallelism (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb or hashmap (default: ${DEFAULT-VALUE}).")
+        String stateBackend;
+
+        @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of each paced latency run (default: ${DEFAULT-VALUE}).")
+        int latencySeconds;
+
+        @Option(names = "--budget-minutes", defaultValue = "14", description = "Skip a scale that would not finish within this much time of the whole run (default: ${DEFAULT-VALUE}).")
+        double budgetMinutes;
+
+        @Option(names = "--out", defaultValue = "bench-pipeline.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (quick) {
+                series = List.of(2000);
+                minutes = List.of(120);
+                latencySeconds = 10;
+            }
+            if (minutes.size() != series.size()) {
+                System.err.println("augur bench pipeline: give one --minutes value per --series value");
+                return 2;
+            }
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            java.nio.file.Path work = java.nio.file.Files.createTempDirectory("augur-bench");
+            long started = System.nanoTime();
+            double loadBefore = os.getSystemLoadAverage();
+            System.out.printf("augur bench pipeline: %d cores, heap %,d MB, %s, parallelism %d, %s state; load average %.2f%n",
+                    os.getAvailableProcessors(), Runtime.getRuntime().maxMemory() >> 20, Runtime.version(), parallelism, stateBackend, loadBefore);
+            PipelineBench bench = new PipelineBench(new PipelineBench.Settings(parallelism, stateBackend, work, 0.6, latencySeconds));
+            List<PipelineBench.ScaleResult> results = new ArrayList<>();
+            List<Double> loads = new ArrayList<>();
+            double lastSecondsPerDatapoint = 0;
+            for (int i = 0; i < series.size(); i++) {
+                int s = series.get(i), m = minutes.get(i);
+                double elapsed = (System.nanoTime() - started) / 60e9;
+                double estimate = lastSecondsPerDatapoint * s * (double) m / 60 + latencySeconds / 60.0;
+                if (lastSecondsPerDatapoint > 0 && elapsed + estimate > budgetMinutes) {
+                    String why = String.format("skipped: the estimate (%.1f min at the last scale's rates) would exceed the %.0f-minute budget", estimate, budgetMinutes);
+                    System.out.printf("%,d series x %d minutes: %s%n", s, m, why);
+                    results.add(new PipelineBench.ScaleResult(s, m, null, null, null, null, null, 0, why));
+                    continue;
+                }
+                System.out.printf("%,d series x %d minutes = %,d datapoints (load average %.2f)%n", s, m, (long) s * m, os.getSystemLoadAverage());
+                try {
+                    PipelineBench.ScaleResult r = bench.scale(s, m, System.out);
+                    results.add(r);
+                    lastSecondsPerDatapoint = 1 / r.floor().datapointsPerSecond() + 1 / r.full().datapointsPerSecond();
+                } catch (Throwable t) {
+                    String why = "failed: " + t;
+                    for (Throwable c = t; c != null; c = c.getCause()) if (c instanceof OutOfMemoryError) why = "out of memory: " + c.getMessage();
+                    System.out.printf("%,d series: %s%n", s, why);
+                    results.add(new PipelineBench.ScaleResult(s, m, null, null, null, null, null, 0, why));
+                }
+                loads.add(os.getSystemLoadAverage());
+            }
+            double loadAfter = os.getSystemLoadAverage();
+            System.out.println();
+            System.out.printf("%-10s %8s %12s %12s %6s %12s %12s %6s %11s %13s %8s %11s %8s %8s%n", "series", "minutes", "floor dp/s", "full dp/s", "ratio",
+                    "floor dp/cpu", "full dp/cpu", "ratio", "ckpt B/ser", "checkpoint B", "ckpt ms", "offered/s", "p50 ms", "p99 ms");
+            for (PipelineBench.ScaleResult r : results) {
+                if (r.full() == null) {
+                    System.out.printf("%,-10d %8d  %s%n", r.series(), r.minutes(), r.stoppedBecause());
+                    continue;
+                }
+                PipelineBench.Checkpoint cp = r.checkpoint(), sp = r.savepoint();
+                System.out.printf("%,-10d %8d %,12.0f %,12.0f %5.0f%% %,12.0f %,12.0f %5.0f%% %,11.0f %,13d %,8d %,11.0f %8.1f %8.1f%n", r.series(), r.minutes(),
+                        r.floor().datapointsPerSecond(), r.full().datapointsPerSecond(), 100 * r.ratio(),
+                        r.floor().datapointsPerCpuSecond(), r.full().datapointsPerCpuSecond(), 100 * r.cpuRatio(),
+                        cp == null ? Double.NaN : cp.bytesPerSeries(r.series()), cp == null ? -1 : cp.bytes(), cp == null ? -1 : cp.durationMs(),
+                        r.latency().offeredPerSecond(), r.latency().p50Ms(), r.latency().p99Ms());
+            }
+            for (PipelineBench.ScaleResult r : results) {
+                if (r.checkpoint() != null) {
+                    System.out.printf("checkpoint (RocksDB native: SST files, overwritten values not yet compacted included) per task at %,d series:%n", r.series());
+                    PipelineBench.perTaskLines(r.checkpoint(), r.series()).forEach(System.out::println);
+                }
+                if (r.savepoint() != null) {
+                    System.out.printf("canonical savepoint (live keys and values, timers included) per task at %,d series:%n", r.series());
+                    PipelineBench.perTaskLines(r.savepoint(), r.series()).forEach(System.out::println);
+                }
+            }
+            System.out.printf("load average: %.2f before, %.2f after (1-minute, %d cores shared with other processes)%n", loadBefore, loadAfter,
+                    os.getAvailableProcessors());
+
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode root = json.createObjectNode();
+            root.put("command", "augur bench pipeline");
+            root.put("date", java.time.Instant.now().toString());
+            root.put("cores", os.getAvailableProcessors());
+            root.put("heapMb", Runtime.getRuntime().maxMemory() >> 20);
+            root.put("java", Runtime.version().toString());
+            root.put("parallelism", parallelism);
+            root.put("stateBackend", stateBackend);
+            root.put("loadAverageBefore", loadBefore);
+            root.put("loadAverageAfter", loadAfter);
+            root.set("loadAverageAfterEachScale", json.valueToTree(loads));
+            root.put("latencyMeasuredAt", "ingest (scheduled emission of the raw record) to the scored datapoint leaving ScoreDatapoints; every 8th datapoint, first fifth of the run skipped");
+            ArrayNode scales = root.putArray("scales");
+            for (PipelineBench.ScaleResult r : results) {
+                ObjectNode n = json.valueToTree(r);
+                if (r.full() != null) {
+                    n.put("fullToFloor", r.ratio());
+                    n.put("fullToFloorPerCpuSecond", r.cpuRatio());
+                }
+                if (r.checkpoint() != null) n.put("checkpointBytesPerSeries", r.checkpoint().bytesPerSeries(r.series()));
+                if (r.savepoint() != null) n.put("liveStateBytesPerSeries", r.savepoint().bytesPerSeries(r.series()));
+                scales.add(n);
+            }
+            json.writeValue(out.toFile(), root);
+            try (var files = java.nio.file.Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete()); // checkpoints and savepoints
+            }
+            System.out.println("written: " + out.toAbsolutePath());
             return 0;
         }
     }

@@ -47,7 +47,7 @@ public final class AugurConfig {
     public static final ConfigKey REPLAY_MONITOR = key("replay.monitor-interval", "0s", "duration", "0: replay files are read once and the job ends (bounded). Positive: the replay paths are watched for new files at this interval and the job runs until stopped (e.g. with a savepoint); files already read are remembered in the source's state.");
 
     public static final ConfigKey WATERMARK_OUT_OF_ORDERNESS = key("watermark.out-of-orderness", "5m", "duration", "How far behind the newest datapoint a datapoint may arrive and still be in order (metric streams deliver in 2-3 minutes).");
-    public static final ConfigKey WATERMARK_IDLENESS = key("watermark.idleness", "1m", "duration", "After this long without data a source split is idle and does not hold back event time.");
+    public static final ConfigKey WATERMARK_IDLENESS = key("watermark.idleness", "1m", "duration", "Kinesis and watched replays: after this long without data a stream's subtask is idle and does not hold back event time. Bounded replays do without it (a subtask with nothing to read ends instead).");
 
     public static final ConfigKey PARSE_MAX_RECORD = key("parse.max-record-bytes", "1048576", "bytes", "Records larger than this go to the dead-letter output (Kinesis records are at most 1 MiB).");
     public static final ConfigKey PARSE_MAX_DECOMPRESSED = key("parse.max-decompressed-bytes", "16777216", "bytes", "Gzip content larger than this decompressed goes to the dead-letter output.");

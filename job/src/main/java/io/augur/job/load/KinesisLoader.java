@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -20,11 +21,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Puts replay files into a Kinesis stream, one Kinesis record per line (the replay line format: text as its UTF-8
  * bytes, {@code base64:<data>} for binary records), in file order, with PutRecords (at most 500 records and 5 MiB a
  * call). Entries the service rejects (throughput exceeded) are retried with backoff, in their original order.
+ *
+ * <p>Optionally text lines are packed the way a CloudWatch metric stream's JSON output reaches Kinesis through
+ * Firehose: up to {@code linesPerRecord} consecutive lines of one file in one record, newline-delimited (never more
+ * than 1 MiB of lines; a binary line ends the pack and goes alone), and gzip-compressed with {@code gzip}. The job
+ * reads the same items either way; packed, a day of a small fleet is a few hundred records instead of tens of thousands
+ * (which matters for kinesis-local, whose puts slow down as a shard fills).
  */
 public final class KinesisLoader {
     /** Kinesis limits: records per PutRecords call, bytes per call (data plus partition keys), bytes per record. */
@@ -33,11 +41,18 @@ public final class KinesisLoader {
     static final int MAX_RECORD_BYTES = 1024 * 1024;
     private static final int MAX_ATTEMPTS = 10;
 
-    public record Result(long records, long bytes, long retried) {}
+    /** {@code lines} read, {@code records} put (fewer than lines when packed), their {@code bytes}, entries {@code retried}. */
+    public record Result(long lines, long records, long bytes, long retried) {}
 
     private final KinesisClient client;
     private final String stream;
     private final double recordsPerSecond;
+    private final int linesPerRecord;
+    private final boolean gzip;
+    private final ByteArrayOutputStream pack = new ByteArrayOutputStream();
+    private int packLines;
+    private String packKey;
+    private long lines;
     private final List<PutRecordsRequestEntry> batch = new ArrayList<>();
     private long batchBytes;
     private long records;
@@ -47,9 +62,20 @@ public final class KinesisLoader {
 
     /** {@code recordsPerSecond} 0 = as fast as the stream takes them. */
     public KinesisLoader(KinesisClient client, String stream, double recordsPerSecond) {
+        this(client, stream, recordsPerSecond, 1, false);
+    }
+
+    /**
+     * {@code linesPerRecord} > 1: consecutive text lines packed into one newline-delimited record; {@code gzip}: every
+     * text record gzip-compressed (binary {@code base64:} records are put as they are).
+     */
+    public KinesisLoader(KinesisClient client, String stream, double recordsPerSecond, int linesPerRecord, boolean gzip) {
+        if (linesPerRecord < 1) throw new IllegalArgumentException("lines per record must be at least 1, got " + linesPerRecord);
         this.client = client;
         this.stream = stream;
         this.recordsPerSecond = recordsPerSecond;
+        this.linesPerRecord = linesPerRecord;
+        this.gzip = gzip;
     }
 
     /** Creates the stream with {@code shards} shards unless it exists, and waits until it is ACTIVE. */
@@ -76,12 +102,52 @@ public final class KinesisLoader {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     lineNo++;
                     if (line.isBlank()) continue;
-                    add(ReplaySources.recordBytes(line), p.getFileName() + ":" + lineNo);
+                    lines++;
+                    String key = p.getFileName() + ":" + lineNo;
+                    if (line.startsWith(ReplaySources.BASE64_PREFIX)) {
+                        closePack();
+                        add(ReplaySources.recordBytes(line), key);
+                    } else {
+                        text(line.getBytes(StandardCharsets.UTF_8), key);
+                    }
                 }
             }
+            closePack(); // a pack never spans files: its partition key names the file and line it starts at
         }
         flush();
-        return new Result(records, bytes, retried);
+        return new Result(lines, records, bytes, retried);
+    }
+
+    private void text(byte[] line, String key) throws IOException, InterruptedException {
+        if (linesPerRecord == 1) {
+            add(gzip ? gzip(line) : line, key);
+            return;
+        }
+        if (packLines > 0 && pack.size() + 1 + line.length > MAX_RECORD_BYTES) closePack();
+        if (packLines == 0) {
+            packKey = key;
+        } else {
+            pack.write('\n');
+        }
+        pack.write(line);
+        packLines++;
+        if (packLines == linesPerRecord) closePack();
+    }
+
+    private void closePack() throws IOException, InterruptedException {
+        if (packLines == 0) return;
+        byte[] data = pack.toByteArray();
+        pack.reset();
+        packLines = 0;
+        add(gzip ? gzip(data) : data, packKey);
+    }
+
+    private static byte[] gzip(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 4 + 64);
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(data);
+        }
+        return out.toByteArray();
     }
 
     static List<Path> expand(List<Path> paths) throws IOException {

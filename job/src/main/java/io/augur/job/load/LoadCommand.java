@@ -23,8 +23,9 @@ import java.util.concurrent.Callable;
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = {"Put replay files into a Kinesis stream, one record per line (binary records as base64:…), in file order: "
                 + "simulator output or recorded traffic into kinesis-local, LocalStack or a test stream on AWS.",
-                "Example: augur load --stream augur-metrics --endpoint http://127.0.0.1:4567 --create-stream augur-sim/metrics.ndjson",
-                "kinesis-local gets slower as a shard fills (every put scans the shard): load hours or a day of a small fleet there, not weeks."})
+                "Example: augur load --stream augur-metrics --endpoint http://127.0.0.1:4567 --create-stream --lines-per-record 100 --gzip augur-sim/metrics.ndjson",
+                "kinesis-local gets slower as a shard fills (every put scans the shard): pack metric-stream lines (--lines-per-record) "
+                + "and load hours or days of a small fleet there, not weeks."})
 public final class LoadCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "FILE", description = "Files or directories of records (one per line; .gz files allowed). "
             + "None with --create-stream: only create the stream.")
@@ -49,10 +50,22 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "0", description = "Records per second; 0 = as fast as the stream accepts (default: ${DEFAULT-VALUE}).")
     double rate;
 
+    @Option(names = "--lines-per-record", defaultValue = "1", description = "Pack up to this many consecutive text lines of a file into one "
+            + "newline-delimited record (at most 1 MiB), as a CloudWatch metric stream's JSON output arrives through Firehose; "
+            + "binary (base64:) lines always go alone (default: ${DEFAULT-VALUE}). For metric-stream files, not for change events.")
+    int linesPerRecord;
+
+    @Option(names = "--gzip", description = "gzip-compress every text record, as Firehose does with GZIP compression on.")
+    boolean gzip;
+
     @Override
     public Integer call() throws Exception {
         if (shards < 1) {
             System.err.println("augur: --shards must be at least 1");
+            return 2;
+        }
+        if (linesPerRecord < 1) {
+            System.err.println("augur: --lines-per-record must be at least 1");
             return 2;
         }
         if (files.isEmpty() && !createStream) {
@@ -68,12 +81,13 @@ public final class LoadCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             KinesisLoader.Result r;
             try {
-                r = new KinesisLoader(client, stream, rate).load(files);
+                r = new KinesisLoader(client, stream, rate, linesPerRecord, gzip).load(files);
             } catch (IOException | IllegalArgumentException e) {
                 System.err.println("augur: " + e.getMessage());
                 return 2;
             }
-            System.out.printf("loaded %,d records (%,d bytes) into %s in %.1f s%s%n", r.records(), r.bytes(), stream,
+            System.out.printf("loaded %,d records (%s%,d bytes) into %s in %.1f s%s%n", r.records(),
+                    r.lines() != r.records() ? String.format("%,d lines, ", r.lines()) : "", r.bytes(), stream,
                     (System.nanoTime() - t0) / 1e9, r.retried() > 0 ? " (" + r.retried() + " retried after throttling)" : "");
             return 0;
         }

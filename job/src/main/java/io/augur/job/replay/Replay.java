@@ -57,7 +57,7 @@ public final class Replay {
     }
 
     /** Managed (off-heap) memory of the replay's local cluster, for RocksDB. */
-    static final int REPLAY_MANAGED_MEMORY_MB = 512;
+    static final int REPLAY_MANAGED_MEMORY_MB = AugurJob.LOCAL_MANAGED_MEMORY_MB;
 
     public ReplaySummary run() throws Exception {
         Files.createDirectories(out);

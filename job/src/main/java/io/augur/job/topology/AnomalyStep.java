@@ -34,14 +34,23 @@ import java.util.Map;
 /**
  * The anomaly step of the topology: scored datapoints (keyed by series) to DevOps Guru anomaly revisions.
  * <pre>
- * scores ─┬─ keyBy series ─ burst candidates ─ CEP burst pattern ─┐ (late datapoints ─ count ─ late-points)
- *         ├─ keyBy series ───────────────────────── reactive lifecycle ─┐
- *         └─ limit? ─ keyBy series ─ forecaster ─┬─ CEP agreeing forecasts ─┐
+ * scores ─┬─ (same keys, forward) burst candidates ─ CEP burst pattern ─┐ (late datapoints ─ count ─ late-points)
+ *         ├─ (same keys, forward) ──────────────────────── reactive lifecycle ─┐
+ *         └─ limit? ─ keyBy limited series ─ forecaster ─┬─ CEP agreeing forecasts ─┐
  *                                                └───────── proactive lifecycle ─┤
  * change events ─ CodeDeploy, per resource ─ keyBy ARN ─ deployment hold (keyBy ARN) ─┴─ anomalies
  * </pre>
  */
 public final class AnomalyStep {
+
+    // uids of the operators with keyed state (savepoints map state by uid: never change them; `augur state` reads them)
+    public static final String BURST_CANDIDATES_UID = "anomaly-burst-candidates";
+    public static final String REACTIVE_PATTERN_UID = "anomaly-reactive-pattern";
+    public static final String REACTIVE_LIFECYCLE_UID = "anomaly-reactive-lifecycle";
+    public static final String FORECAST_UID = "anomaly-forecast";
+    public static final String PROACTIVE_PATTERN_UID = "anomaly-proactive-pattern";
+    public static final String PROACTIVE_LIFECYCLE_UID = "anomaly-proactive-lifecycle";
+    public static final String DEPLOYMENT_HOLD_UID = "anomaly-deployment-hold";
     /** What the step produces: anomaly revisions, and the datapoints that came too late for the patterns. */
     public record Result(DataStream<Anomaly> anomalies, DataStream<ScoredDatapoint> latePoints) {}
 
@@ -55,34 +64,35 @@ public final class AnomalyStep {
         SeverityCatalog severities = SeverityCatalog.builtIn();
 
         // reactive: CEP finds bursts per series; the lifecycle opens, revises and closes anomalies
-        KeyedStream<ScoredDatapoint, String> bySeries = scores.keyBy(ScoredDatapoint::getSeriesKey);
+        // The scores come out of ScoreDatapoints keyed by the same series key at the same parallelism: reinterpreted as keyed
+        // (forward edges, no re-shuffle), so the candidates filter and the forecaster's filter chain to the scoring operator.
+        KeyedStream<ScoredDatapoint, String> bySeries = DataStreamUtils.reinterpretAsKeyedStream(scores, ScoredDatapoint::getSeriesKey);
         // only datapoints that can take part in a burst go into CEP's buffers (same matches, far less state churn)
         SingleOutputStreamOperator<ScoredDatapoint> candidates = bySeries
                 .process(new BurstCandidates(s, severities), new AvroTypeInfo<>(ScoredDatapoint.class))
-                .uid("anomaly-burst-candidates").name("Burst candidates");
+                .uid(BURST_CANDIDATES_UID).name("Burst candidates");
         KeyedStream<ScoredDatapoint, String> candidatesBySeries = DataStreamUtils.reinterpretAsKeyedStream(candidates, ScoredDatapoint::getSeriesKey);
-        SingleOutputStreamOperator<BurstMatch> bursts = ReactivePattern.apply(candidatesBySeries, s, severities).uid("anomaly-reactive-pattern").name("CEP reactive bursts");
+        SingleOutputStreamOperator<BurstMatch> bursts = ReactivePattern.apply(candidatesBySeries, s, severities).uid(REACTIVE_PATTERN_UID).name("CEP reactive bursts");
         DataStream<ScoredDatapoint> late = candidates.getSideOutput(ReactivePattern.LATE_POINTS)
                 .union(bursts.getSideOutput(ReactivePattern.LATE_POINTS))
                 .process(new CountLatePoints()).returns(new AvroTypeInfo<>(ScoredDatapoint.class))
                 .uid("anomaly-late-points").name("Count late datapoints");
-        DataStream<Anomaly> reactive = scores.connect(bursts)
-                .keyBy(ScoredDatapoint::getSeriesKey, BurstMatch::getSeriesKey)
+        DataStream<Anomaly> reactive = bySeries.connect(DataStreamUtils.reinterpretAsKeyedStream(bursts, BurstMatch::getSeriesKey))
                 .process(new ReactiveAnomalies(s, severities, maintenance), new AvroTypeInfo<>(Anomaly.class))
-                .uid("anomaly-reactive-lifecycle").name("Reactive anomaly lifecycle");
+                .uid(REACTIVE_LIFECYCLE_UID).name("Reactive anomaly lifecycle");
 
         // proactive: forecasts of series with a limit; CEP waits for agreeing forecasts; the lifecycle follows them
         SingleOutputStreamOperator<ExhaustionForecast> forecasts = scores
                 .filter(ForecastExhaustion.hasLimit(limits)).uid("anomaly-limited-series").name("Series with a limit")
                 .keyBy(ForecastExhaustion.forecastKey(limits)) // a metric reporting a limit joins the series it limits
                 .process(new ForecastExhaustion(s, limits), new AvroTypeInfo<>(ExhaustionForecast.class))
-                .uid("anomaly-forecast").name("Forecast time to limit");
+                .uid(FORECAST_UID).name("Forecast time to limit");
         SingleOutputStreamOperator<ExhaustionForecast> agreeing = ProactivePattern.apply(forecasts.keyBy(ExhaustionForecast::getSeriesKey), s)
-                .uid("anomaly-proactive-pattern").name("CEP agreeing forecasts");
+                .uid(PROACTIVE_PATTERN_UID).name("CEP agreeing forecasts");
         DataStream<Anomaly> proactive = forecasts.connect(agreeing)
                 .keyBy(ExhaustionForecast::getSeriesKey, ExhaustionForecast::getSeriesKey)
                 .process(new ProactiveAnomalies(s, maintenance), new AvroTypeInfo<>(Anomaly.class))
-                .uid("anomaly-proactive-lifecycle").name("Proactive anomaly lifecycle");
+                .uid(PROACTIVE_LIFECYCLE_UID).name("Proactive anomaly lifecycle");
 
         // noise control: deployments in progress delay reactive anomalies on their resources (keyed by resource ARN)
         DataStream<ChangeEvent> deployments = events.flatMap(new DeploymentEvents(targets)).returns(new AvroTypeInfo<>(ChangeEvent.class))
@@ -90,7 +100,7 @@ public final class AnomalyStep {
         DataStream<Anomaly> anomalies = reactive.union(proactive).connect(deployments)
                 .keyBy(a -> a.getResource().getArn(), DeploymentEvents::resourceArn)
                 .process(new DeploymentHold(cfg.getDuration(AugurConfig.ANOMALY_DEPLOYMENT_MAX_HOLD), s.stateTtl()), new AvroTypeInfo<>(Anomaly.class))
-                .uid("anomaly-deployment-hold").name("Hold anomalies during deployments");
+                .uid(DEPLOYMENT_HOLD_UID).name("Hold anomalies during deployments");
         return new Result(anomalies, late);
     }
 

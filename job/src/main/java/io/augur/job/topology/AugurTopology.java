@@ -57,6 +57,15 @@ import static io.augur.ops.flink.SideOutputs.DEAD_LETTERS;
  * has a fixed uid: savepoints map state by uid, so these names never change.
  */
 public final class AugurTopology {
+
+    // uids of the operators with keyed state (savepoints map state by uid: never change them; `augur state` reads them)
+    public static final String DEDUP_DATAPOINTS_UID = "dedup-datapoints";
+    public static final String DEDUP_CHANGE_EVENTS_UID = "dedup-change-events";
+    public static final String SCORE_DATAPOINTS_UID = "score-datapoints";
+    public static final String COVERAGE_DATAPOINTS_UID = "coverage-datapoints";
+    public static final String COVERAGE_APPLICATIONS_UID = "coverage-applications";
+    public static final String CORRELATE_INSIGHTS_UID = "correlate-insights";
+    public static final String COVERAGE_REFRESH_UID = "coverage-refresh";
     /** The streams the topology produces; later stages (baselines, patterns, insights) attach here. */
     public record Streams(DataStream<MetricDatapoint> metrics, DataStream<ChangeEvent> events, DataStream<DeadLetter> deadLetters,
                           DataStream<ScoredDatapoint> scores, DataStream<ScoredDatapoint> anomalousPoints,
@@ -102,23 +111,23 @@ public final class AugurTopology {
 
         Duration ooo = cfg.getDuration(AugurConfig.WATERMARK_OUT_OF_ORDERNESS);
         Duration idle = cfg.getDuration(AugurConfig.WATERMARK_IDLENESS);
+        // a replay read once ends: no idleness (see EventTimeWatermarks)
+        boolean bounded = "files".equals(cfg.get(AugurConfig.SOURCE_TYPE)) && cfg.getDuration(AugurConfig.REPLAY_MONITOR).isZero();
         DataStream<MetricDatapoint> metrics = parsed
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<MetricDatapoint>forBoundedOutOfOrderness(ooo)
-                        .withTimestampAssigner((m, t) -> m.getTimestamp()).withIdleness(idle))
+                .assignTimestampsAndWatermarks(EventTimeWatermarks.<MetricDatapoint>strategy(ooo, idle, bounded, (m, t) -> m.getTimestamp()))
                 .uid("metric-watermarks").name("Metric event time");
         DataStream<ChangeEvent> events = parsed.getSideOutput(CHANGE_EVENTS)
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<ChangeEvent>forBoundedOutOfOrderness(ooo)
-                        .withTimestampAssigner((e, t) -> e.getTime()).withIdleness(idle))
+                .assignTimestampsAndWatermarks(EventTimeWatermarks.<ChangeEvent>strategy(ooo, idle, bounded, (e, t) -> e.getTime()))
                 .uid("event-watermarks").name("Change-event event time");
 
         SingleOutputStreamOperator<MetricDatapoint> uniqueMetrics = metrics
                 .keyBy(MetricDatapoint::getSeriesId)
                 .process(new DedupDatapoints(cfg.getDuration(AugurConfig.DEDUP_WINDOW), cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL), payloadChars))
-                .uid("dedup-datapoints").name("De-duplicate datapoints");
+                .uid(DEDUP_DATAPOINTS_UID).name("De-duplicate datapoints");
         SingleOutputStreamOperator<ChangeEvent> uniqueEvents = events
                 .keyBy(ChangeEvent::getId)
                 .process(new DedupChangeEvents(cfg.getDuration(AugurConfig.DEDUP_EVENT_TTL), payloadChars))
-                .uid("dedup-change-events").name("De-duplicate change events");
+                .uid(DEDUP_CHANGE_EVENTS_UID).name("De-duplicate change events");
 
         CoverageStreams coverage = coverage(raw.getExecutionEnvironment(), uniqueEvents, cfg, "files".equals(cfg.get(AugurConfig.SOURCE_TYPE)));
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(DEAD_LETTERS)
@@ -129,7 +138,7 @@ public final class AugurTopology {
         SingleOutputStreamOperator<ScoredDatapoint> scores = toScore
                 .keyBy(ScoreDatapoints.seriesStatKey())
                 .process(new ScoreDatapoints(detectorSettings(cfg), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL)))
-                .uid("score-datapoints").name("Score datapoints against baselines");
+                .uid(SCORE_DATAPOINTS_UID).name("Score datapoints against baselines");
         AnomalyStep.Result anomalies = anomalies(scores, uniqueEvents, cfg);
         return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS),
                 anomalies.anomalies(), anomalies.latePoints(), coverage);
@@ -169,7 +178,7 @@ public final class AugurTopology {
         Duration refresh = cfg.getDuration(AugurConfig.COVERAGE_REFRESH);
         if (!refresh.isZero()) {
             listings = settings.keyBy(s -> 0, Types.INT).process(new RefreshMemberships(InsightConfig.aws(cfg), refresh)).returns(itemType)
-                    .uid("coverage-refresh").name("List stacks and tags (AWS APIs)").setParallelism(1);
+                    .uid(COVERAGE_REFRESH_UID).name("List stacks and tags (AWS APIs)").setParallelism(1);
         }
         DataStream<CoverageItem> eventItems = events.flatMap(CoverageItems.events()).returns(itemType)
                 .uid("coverage-event-items").name("Change events by resource");
@@ -196,7 +205,7 @@ public final class AugurTopology {
         if (c.listings() != null) items = items.union(c.listings());
         return items.keyBy(CoverageItem::getArn).connect(c.settings())
                 .process(new FilterCoveredDatapoints(c.initial(), cfg.getDuration(AugurConfig.COVERAGE_MEMBERSHIP_TTL)))
-                .returns(new AvroTypeInfo<>(MetricDatapoint.class)).uid("coverage-datapoints").name("Covered datapoints");
+                .returns(new AvroTypeInfo<>(MetricDatapoint.class)).uid(COVERAGE_DATAPOINTS_UID).name("Covered datapoints");
     }
 
     /**
@@ -214,11 +223,11 @@ public final class AugurTopology {
         if (c.listings() != null) items = items.union(c.listings());
         SingleOutputStreamOperator<InsightInput> covered = items.keyBy(CoverageItem::getArn).connect(c.settings())
                 .process(new ResolveApplications(c.initial(), cfg.getDuration(AugurConfig.COVERAGE_MEMBERSHIP_TTL)))
-                .returns(new AvroTypeInfo<>(InsightInput.class)).uid("coverage-applications").name("Applications of covered resources");
+                .returns(new AvroTypeInfo<>(InsightInput.class)).uid(COVERAGE_APPLICATIONS_UID).name("Applications of covered resources");
         InsightCorrelator correlator = new InsightCorrelator(InsightConfig.insights(cfg), RecommendationCatalog.loadDefault());
         SingleOutputStreamOperator<InsightNotification> insights = covered.keyBy(CorrelateInsights.applicationKey())
                 .process(new CorrelateInsights(correlator)).returns(new AvroTypeInfo<>(InsightNotification.class))
-                .uid("correlate-insights").name("Correlate insights");
+                .uid(CORRELATE_INSIGHTS_UID).name("Correlate insights");
         NotificationFilter filter = InsightConfig.notifications(cfg);
         DataStream<InsightNotification> notifications = insights.filter(n -> filter.test(n)).uid("notification-filter").name("Notification filters");
         return new InsightStreams(insights, notifications);

@@ -70,6 +70,40 @@ class LoadCommandTest {
     }
 
     @Test
+    void packedTextLinesBecomeGzippedNewlineDelimitedRecordsThatABinaryLineAndTheEndOfAFileClose(@TempDir Path tmp) throws Exception {
+        // file a: 7 lines, a binary line, 3 lines; file b: 2 lines. Packs of at most 3: [1-3] [4-6] [7] bin [9-11] | [b1-b2]
+        List<String> a = new ArrayList<>();
+        for (int i = 1; i <= 11; i++) a.add(i == 8 ? "base64:" + Base64.getEncoder().encodeToString(new byte[] {0, 1, 2}) : "{\"n\":" + i + "}");
+        Path dir = Files.createDirectories(tmp.resolve("in"));
+        Files.write(dir.resolve("a.ndjson"), a);
+        Files.write(dir.resolve("b.ndjson"), List.of("{\"n\":\"b1\"}", "", "{\"n\":\"b2\"}"));
+
+        Run run = run("load", "--stream", "load-packed", "--endpoint", kinesis.endpoint(), "--create-stream",
+                "--lines-per-record", "3", "--gzip", dir.toString());
+
+        assertThat(run.exit).as(run.err).isZero();
+        assertThat(run.out).contains("loaded 6 records (13 lines, ");
+        List<Record> read = readAll("load-packed");
+        assertThat(read).extracting(Record::partitionKey)
+                .containsExactly("a.ndjson:1", "a.ndjson:4", "a.ndjson:7", "a.ndjson:8", "a.ndjson:9", "b.ndjson:1");
+        assertThat(gunzip(read.get(0).data().asByteArray())).isEqualTo("{\"n\":1}\n{\"n\":2}\n{\"n\":3}");
+        assertThat(gunzip(read.get(2).data().asByteArray())).isEqualTo("{\"n\":7}");
+        assertThat(read.get(3).data().asByteArray()).as("binary records are put as they are").containsExactly(0, 1, 2);
+        assertThat(gunzip(read.get(4).data().asByteArray())).isEqualTo("{\"n\":9}\n{\"n\":10}\n{\"n\":11}");
+        assertThat(gunzip(read.get(5).data().asByteArray())).isEqualTo("{\"n\":\"b1\"}\n{\"n\":\"b2\"}");
+
+        Run bad = run("load", "--stream", "load-packed", "--endpoint", kinesis.endpoint(), "--lines-per-record", "0", dir.toString());
+        assertThat(bad.exit).isEqualTo(2);
+        assertThat(bad.err).contains("--lines-per-record must be at least 1");
+    }
+
+    private static String gunzip(byte[] data) throws java.io.IOException {
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(data))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void withoutFilesItOnlyCreatesTheStreamAndWithoutEitherItSaysWhatIsMissing() throws Exception {
         Run create = run("load", "--stream", "load-create", "--endpoint", kinesis.endpoint(), "--create-stream", "--shards", "2");
         assertThat(create.exit).as(create.err).isZero();

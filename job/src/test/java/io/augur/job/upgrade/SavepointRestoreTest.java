@@ -36,8 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <ul>
  *     <li>the state is there and used: every insight and anomaly open at the savepoint continues (its later lifecycle
  *     events and revisions come after the restore, none is opened again) and no baseline warms up again;</li>
- *     <li>the output before the savepoint plus the output after it is the output of an uninterrupted replay over the
- *     whole input ({@code augur replay});</li>
+ *     <li>for the newest fixture (taken by the current behaviour): the output before the savepoint plus the output
+ *     after it is the output of an uninterrupted replay over the whole input ({@code augur replay}); older fixtures'
+ *     recorded outputs come from older detection rules, so for them the state checks above are what must hold;</li>
  *     <li>rescaling: the fixture (taken at parallelism 1) resumes at parallelism 2, and a savepoint taken at 2 resumes
  *     at 1, with the same output.</li>
  * </ul>
@@ -103,7 +104,10 @@ class SavepointRestoreTest {
             Path before = f.resolve(SavepointFixture.PART1_OUTPUTS);
             String what = f.getFileName() + " (taken by " + m.get("codeVersion").asText() + ")";
             assertContinues(what, before, out, sink);
-            assertSameAsUninterrupted(what, f, before, out);
+            // the recorded outputs before an older fixture's savepoint come from the older code: once a release changes
+            // what is detected (a new grouping rule, say), they no longer add up to the current code's uninterrupted run,
+            // although the restore is sound. The newest fixture was taken by the current behaviour, so it must.
+            if (f.equals(fixture)) assertSameAsUninterrupted(what, f, before, out);
         }
     }
 

@@ -96,7 +96,7 @@ public final class Coverage {
     }
 
     /** arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/… → NAME, else null. */
-    static String stackOfStackArn(String arn) {
+    public static String stackOfStackArn(String arn) {
         if (arn == null || !arn.startsWith("arn:")) return null;
         String[] p = arn.split(":", 6);
         if (p.length < 6 || !"cloudformation".equals(p[2]) || !p[5].startsWith("stack/")) return null;

@@ -370,6 +370,34 @@ public final class ResourceIdentities {
         return j.toString();
     }
 
+    /**
+     * The resource of a series from its id ({@link #seriesId}: {@code account|region|namespace|metric|dims}) or, with
+     * {@code withStat}, from a series key ({@code <series id>|<stat>}, the key of the detector and anomaly operators);
+     * null when {@code key} is neither. A dimension value containing {@code ,} or {@code |} is read back whole.
+     */
+    public static Resource fromSeriesKey(String key, boolean withStat) {
+        String[] p = key.split("\\|", -1);
+        int end = withStat ? p.length - 1 : p.length;
+        if (end < 5) return null;
+        String dimPart = String.join("|", java.util.Arrays.asList(p).subList(4, end));
+        Map<String, String> dims = new java.util.LinkedHashMap<>();
+        String last = null;
+        if (!dimPart.isEmpty()) {
+            for (String kv : dimPart.split(",", -1)) {
+                int i = kv.indexOf('=');
+                if (i > 0) {
+                    last = kv.substring(0, i);
+                    dims.put(last, kv.substring(i + 1));
+                } else if (last != null) {
+                    dims.put(last, dims.get(last) + "," + kv);
+                } else {
+                    return null;
+                }
+            }
+        }
+        return fromMetric(p[0], p[1], p[2], dims);
+    }
+
     /** The series id: one per account, region, namespace, metric and dimension set. */
     public static String seriesId(String account, String region, String namespace, String metric, Map<String, String> dims) {
         return account + "|" + region + "|" + namespace + "|" + metric + "|" + canonicalDimensions(dims);

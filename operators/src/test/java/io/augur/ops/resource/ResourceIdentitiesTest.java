@@ -76,4 +76,21 @@ class ResourceIdentitiesTest {
         for (String kv : s.split(",")) m.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         return m;
     }
+
+    @Test
+    void aSeriesIdOrSeriesKeyGivesBackTheResourceOfItsMetric() {
+        Map<String, String> dims = new LinkedHashMap<>();
+        dims.put("TableName", "orders");
+        dims.put("Operation", "GetItem");
+        String id = ResourceIdentities.seriesId(A, R, "AWS/DynamoDB", "SuccessfulRequestLatency", dims);
+        assertThat(ResourceIdentities.fromSeriesKey(id, false)).isEqualTo(ResourceIdentities.fromMetric(A, R, "AWS/DynamoDB", dims));
+        assertThat(ResourceIdentities.fromSeriesKey(id + "|p99", true).getArn()).isEqualTo("arn:aws:dynamodb:eu-west-1:123456789012:table/orders");
+
+        Map<String, String> odd = Map.of("BucketName", "a,b|c", "StorageType", "x=y");
+        String oddId = ResourceIdentities.seriesId(A, R, "AWS/S3", "BucketSizeBytes", odd);
+        assertThat(ResourceIdentities.fromSeriesKey(oddId + "|avg", true)).isEqualTo(ResourceIdentities.fromMetric(A, R, "AWS/S3", odd));
+        assertThat(ResourceIdentities.fromSeriesKey("not-a-series", false)).isNull();
+        assertThat(ResourceIdentities.fromSeriesKey(A + "|" + R + "|AWS/EC2|CPUUtilization|", false).getArn())
+                .isEqualTo("arn:augur:cloudwatch:eu-west-1:123456789012:generic/AWS/EC2");
+    }
 }

@@ -6,6 +6,7 @@ import io.augur.ops.flink.StateTtl;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -41,6 +42,21 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     private transient ValueState<List<Long>> onsets;
     private transient ListState<ScoredDatapoint> held;
 
+    /** Onset candidates' timestamps of the series (newest burst windows). */
+    public static ValueStateDescriptor<List<Long>> onsetsDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>("burst-onsets", new ListTypeInfo<>(Types.LONG)), s.stateTtl());
+    }
+
+    /** Datapoints held until the watermark passes them (cleared by the operator's timers: no TTL). */
+    public static ListStateDescriptor<ScoredDatapoint> heldDescriptor() {
+        return new ListStateDescriptor<>("burst-held", new AvroTypeInfo<>(ScoredDatapoint.class));
+    }
+
+    /** Every keyed state of the operator (for savepoint tools: {@code augur state}). */
+    public static List<StateDescriptor<?, ?>> stateDescriptors(AnomalySettings s) {
+        return List.of(onsetsDescriptor(s), heldDescriptor());
+    }
+
     public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog) {
         this.settings = settings;
         this.catalog = catalog;
@@ -48,9 +64,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
 
     @Override
     public void open(Configuration parameters) {
-        onsets = getRuntimeContext().getState(StateTtl.expireAfterSilence(new ValueStateDescriptor<>("burst-onsets",
-                new ListTypeInfo<>(Types.LONG)), settings.stateTtl()));
-        held = getRuntimeContext().getListState(new ListStateDescriptor<>("burst-held", new AvroTypeInfo<>(ScoredDatapoint.class)));
+        onsets = getRuntimeContext().getState(onsetsDescriptor(settings));
+        held = getRuntimeContext().getListState(heldDescriptor());
     }
 
     @Override

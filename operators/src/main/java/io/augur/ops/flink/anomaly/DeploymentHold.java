@@ -8,6 +8,7 @@ import io.augur.schema.AnomalyStatus;
 import io.augur.schema.ChangeEvent;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.configuration.Configuration;
@@ -47,14 +48,43 @@ public class DeploymentHold extends KeyedCoProcessFunction<String, Anomaly, Chan
         this.ttl = ttl;
     }
 
+    /** Deployments in progress on the resource: deployment id → start time. */
+    public static MapStateDescriptor<String, Long> startsDescriptor(Duration ttl) {
+        return StateTtl.expireAfterSilence(new MapStateDescriptor<>("deployment-starts", Types.STRING, Types.LONG), ttl);
+    }
+
+    /** Finished deployments on the resource: deployment id → end time. */
+    public static MapStateDescriptor<String, Long> endsDescriptor(Duration ttl) {
+        return StateTtl.expireAfterSilence(new MapStateDescriptor<>("deployment-ends", Types.STRING, Types.LONG), ttl);
+    }
+
+    /** Anomaly revisions waiting for the watermark, by update time. */
+    public static MapStateDescriptor<Long, List<Anomaly>> pendingDescriptor(Duration ttl) {
+        return StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-anomalies", Types.LONG, new ListTypeInfo<>(new AvroTypeInfo<>(Anomaly.class))), ttl);
+    }
+
+    /** Anomaly revisions held during a deployment, by anomaly id. */
+    public static MapStateDescriptor<String, List<Anomaly>> heldDescriptor(Duration ttl) {
+        return StateTtl.expireAfterSilence(new MapStateDescriptor<>("held-anomalies", Types.STRING, new ListTypeInfo<>(new AvroTypeInfo<>(Anomaly.class))), ttl);
+    }
+
+    /** Anomalies released after a hold: anomaly id → the opening time reported. */
+    public static MapStateDescriptor<String, Long> retimedDescriptor(Duration ttl) {
+        return StateTtl.expireAfterSilence(new MapStateDescriptor<>("retimed-anomalies", Types.STRING, Types.LONG), ttl);
+    }
+
+    /** Every keyed state of the operator (for savepoint tools: {@code augur state}). */
+    public static List<StateDescriptor<?, ?>> stateDescriptors(Duration ttl) {
+        return List.of(startsDescriptor(ttl), endsDescriptor(ttl), pendingDescriptor(ttl), heldDescriptor(ttl), retimedDescriptor(ttl));
+    }
+
     @Override
     public void open(Configuration parameters) {
-        starts = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("deployment-starts", Types.STRING, Types.LONG), ttl));
-        ends = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("deployment-ends", Types.STRING, Types.LONG), ttl));
-        ListTypeInfo<Anomaly> list = new ListTypeInfo<>(new AvroTypeInfo<>(Anomaly.class));
-        pending = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-anomalies", Types.LONG, list), ttl));
-        held = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("held-anomalies", Types.STRING, list), ttl));
-        retimed = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("retimed-anomalies", Types.STRING, Types.LONG), ttl));
+        starts = getRuntimeContext().getMapState(startsDescriptor(ttl));
+        ends = getRuntimeContext().getMapState(endsDescriptor(ttl));
+        pending = getRuntimeContext().getMapState(pendingDescriptor(ttl));
+        held = getRuntimeContext().getMapState(heldDescriptor(ttl));
+        retimed = getRuntimeContext().getMapState(retimedDescriptor(ttl));
         counters = new IoCounters(getRuntimeContext());
     }
 

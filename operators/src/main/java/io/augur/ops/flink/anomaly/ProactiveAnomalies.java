@@ -14,6 +14,7 @@ import io.augur.schema.ProactiveAnomalyState;
 import io.augur.schema.Severity;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -49,14 +50,31 @@ public class ProactiveAnomalies extends KeyedCoProcessFunction<String, Exhaustio
         this.maintenance = maintenance;
     }
 
+    /** The open proactive anomaly of the series, if any. */
+    public static ValueStateDescriptor<ProactiveAnomalyState> descriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>(STATE_NAME, new AvroTypeInfo<>(ProactiveAnomalyState.class)), s.stateTtl());
+    }
+
+    /** Forecasts waiting for the watermark, by time. */
+    public static MapStateDescriptor<Long, ExhaustionForecast> forecastsDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-forecasts", Types.LONG, new AvroTypeInfo<>(ExhaustionForecast.class)), s.stateTtl());
+    }
+
+    /** CEP's agreeing forecasts waiting for the watermark, by time. */
+    public static MapStateDescriptor<Long, ExhaustionForecast> matchesDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-matches", Types.LONG, new AvroTypeInfo<>(ExhaustionForecast.class)), s.stateTtl());
+    }
+
+    /** Every keyed state of the operator (for savepoint tools: {@code augur state}). */
+    public static java.util.List<StateDescriptor<?, ?>> stateDescriptors(AnomalySettings s) {
+        return java.util.List.of(descriptor(s), forecastsDescriptor(s), matchesDescriptor(s));
+    }
+
     @Override
     public void open(Configuration parameters) {
-        state = getRuntimeContext().getState(StateTtl.expireAfterSilence(
-                new ValueStateDescriptor<>(STATE_NAME, new AvroTypeInfo<>(ProactiveAnomalyState.class)), settings.stateTtl()));
-        forecasts = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(
-                new MapStateDescriptor<>("pending-forecasts", Types.LONG, new AvroTypeInfo<>(ExhaustionForecast.class)), settings.stateTtl()));
-        matches = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(
-                new MapStateDescriptor<>("pending-matches", Types.LONG, new AvroTypeInfo<>(ExhaustionForecast.class)), settings.stateTtl()));
+        state = getRuntimeContext().getState(descriptor(settings));
+        forecasts = getRuntimeContext().getMapState(forecastsDescriptor(settings));
+        matches = getRuntimeContext().getMapState(matchesDescriptor(settings));
         counters = new IoCounters(getRuntimeContext());
     }
 

@@ -13,11 +13,15 @@ import io.augur.schema.AnomalyStatus;
 import io.augur.schema.BurstMatch;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.MetricValue;
+import io.augur.schema.PendingPoint;
 import io.augur.schema.ScoredDatapoint;
 import io.augur.schema.SeriesAnomalyState;
 import io.augur.schema.Severity;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -56,6 +60,12 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     private final SeverityCatalog severities;
     private final MaintenanceWindows maintenance;
     private transient ValueState<SeriesAnomalyState> state;
+    /**
+     * Datapoints waiting for the watermark, compact ({@link PendingPoint}: value, band and score; the whole datapoint only
+     * when it is extreme), appended without a read (a RocksDB merge) and read once per timer.
+     */
+    private transient ListState<PendingPoint> pending;
+    /** Before compact pending datapoints: whole scored datapoints by timestamp. Only read, for state restored from then. */
     private transient MapState<Long, List<ScoredDatapoint>> points;
     /** Burst matches waiting for the watermark, in arrival order (few: one value read per timer, no MapState iteration). */
     private transient ValueState<List<BurstMatch>> matches;
@@ -71,13 +81,34 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         return StateTtl.expireAfterSilence(new ValueStateDescriptor<>(STATE_NAME, new AvroTypeInfo<>(SeriesAnomalyState.class)), s.stateTtl());
     }
 
+    /** Datapoints waiting for the watermark, compact, in arrival order. */
+    public static ListStateDescriptor<PendingPoint> pendingDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ListStateDescriptor<>("pending-values", new AvroTypeInfo<>(PendingPoint.class)), s.stateTtl());
+    }
+
+    /** Before compact pending datapoints: whole datapoints waiting for the watermark, by timestamp (read for old state). */
+    public static MapStateDescriptor<Long, List<ScoredDatapoint>> pointsDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-points", Types.LONG,
+                new ListTypeInfo<>(new AvroTypeInfo<>(ScoredDatapoint.class))), s.stateTtl());
+    }
+
+    /** Burst matches waiting for the watermark. */
+    public static ValueStateDescriptor<List<BurstMatch>> burstsDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>("pending-bursts",
+                new ListTypeInfo<>(new AvroTypeInfo<>(BurstMatch.class))), s.stateTtl());
+    }
+
+    /** Every keyed state of the operator (for savepoint tools: {@code augur state}). */
+    public static List<StateDescriptor<?, ?>> stateDescriptors(AnomalySettings s) {
+        return List.of(descriptor(s), pendingDescriptor(s), pointsDescriptor(s), burstsDescriptor(s));
+    }
+
     @Override
     public void open(Configuration parameters) {
         state = getRuntimeContext().getState(descriptor(settings));
-        points = getRuntimeContext().getMapState(StateTtl.expireAfterSilence(new MapStateDescriptor<>("pending-points", Types.LONG,
-                new ListTypeInfo<>(new AvroTypeInfo<>(ScoredDatapoint.class))), settings.stateTtl()));
-        matches = getRuntimeContext().getState(StateTtl.expireAfterSilence(new ValueStateDescriptor<>("pending-bursts",
-                new ListTypeInfo<>(new AvroTypeInfo<>(BurstMatch.class))), settings.stateTtl()));
+        points = getRuntimeContext().getMapState(pointsDescriptor(settings));
+        pending = getRuntimeContext().getListState(pendingDescriptor(settings));
+        matches = getRuntimeContext().getState(burstsDescriptor(settings));
         counters = new IoCounters(getRuntimeContext());
     }
 
@@ -85,10 +116,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     public void processElement1(ScoredDatapoint p, Context ctx, Collector<Anomaly> out) throws Exception {
         long ts = p.getDatapoint().getTimestamp();
         if (ts <= ctx.timerService().currentWatermark()) return; // late: CEP's side output counts it
-        List<ScoredDatapoint> at = points.get(ts);
-        at = at == null ? new ArrayList<>() : new ArrayList<>(at);
-        at.add(p);
-        points.put(ts, at);
+        pending.add(compact(p));
         ctx.timerService().registerEventTimeTimer(ts);
     }
 
@@ -110,7 +138,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
         // one read and one write of the series' state per timer (RocksDB: each is a JNI call and an Avro round trip)
-        List<ScoredDatapoint> ps = points.get(t);
+        List<PendingPoint> ps = pendingAt(t);
         List<BurstMatch> due = pendingAtOrBefore(matches, t);
         SeriesAnomalyState stored = state.value();
         if (ps == null && due.isEmpty()) {
@@ -120,13 +148,57 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         SeriesAnomalyState st = current(stored);
         if (ps != null) {
             // the datapoints at t are context of a match completed at t: into the recent ones first
-            points.remove(t);
-            for (ScoredDatapoint p : ps) Anomalies.insert(st.getRecent(), Anomalies.value(p), settings.contextPoints());
+            for (PendingPoint p : ps) Anomalies.insert(st.getRecent(), value(p), settings.contextPoints());
         }
         for (BurstMatch m : due) handleMatch(st, m, ctx, out);
-        if (ps != null) for (ScoredDatapoint p : ps) handlePoint(st, p, ctx, out);
+        if (ps != null) for (PendingPoint p : ps) handlePoint(st, p, ctx, out);
         if (st.getOpen() != null && st.getTimer() == t) anomalyTimer(st, t, ctx, out); // writes the state
         else state.update(st);
+    }
+
+    /**
+     * The datapoints at {@code t} (null if none), in arrival order, taken out of the pending ones. Datapoints are
+     * pending from their arrival (ahead of the watermark) until their own timer, so none is older than {@code t}.
+     * Without compact ones at {@code t}, whole datapoints kept by an earlier version are looked up.
+     */
+    private List<PendingPoint> pendingAt(long t) throws Exception {
+        Iterable<PendingPoint> all = pending.get();
+        List<PendingPoint> at = null, rest = null;
+        if (all != null) {
+            for (PendingPoint p : all) {
+                if (p.getTimestamp() <= t) {
+                    if (at == null) at = new ArrayList<>(2);
+                    at.add(p);
+                } else {
+                    if (rest == null) rest = new ArrayList<>();
+                    rest.add(p);
+                }
+            }
+        }
+        if (at != null) {
+            if (rest == null) pending.clear();
+            else pending.update(rest);
+            if (at.size() > 1) at.sort(java.util.Comparator.comparingLong(PendingPoint::getTimestamp)); // stable
+            return at;
+        }
+        List<ScoredDatapoint> legacy = points.get(t);
+        if (legacy == null) return null;
+        points.remove(t);
+        List<PendingPoint> converted = new ArrayList<>(legacy.size());
+        for (ScoredDatapoint p : legacy) converted.add(compact(p));
+        return converted;
+    }
+
+    /** What the lifecycle keeps of a datapoint until the watermark passes it. */
+    private PendingPoint compact(ScoredDatapoint p) {
+        return PendingPoint.newBuilder().setTimestamp(p.getDatapoint().getTimestamp()).setValue(p.getValue())
+                .setExpected(p.getExpected()).setLower(p.getLower()).setUpper(p.getUpper()).setScore(p.getScore())
+                .setExtreme(isExtreme(p) ? p : null).build();
+    }
+
+    private static MetricValue value(PendingPoint p) {
+        return MetricValue.newBuilder().setTimestamp(p.getTimestamp()).setValue(p.getValue())
+                .setExpected(p.getExpected()).setLower(p.getLower()).setUpper(p.getUpper()).build();
     }
 
     private static long completed(BurstMatch m) {
@@ -146,9 +218,9 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         return due;
     }
 
-    private void handlePoint(SeriesAnomalyState st, ScoredDatapoint p, Context ctx, Collector<Anomaly> out) {
-        long ts = p.getDatapoint().getTimestamp();
-        MetricValue v = Anomalies.value(p);
+    private void handlePoint(SeriesAnomalyState st, PendingPoint p, Context ctx, Collector<Anomaly> out) {
+        long ts = p.getTimestamp();
+        MetricValue v = value(p);
         Anomalies.insert(st.getRecent(), v, settings.contextPoints());
         Anomaly open = st.getOpen();
         if (open != null && !st.getEnding()) {
@@ -171,11 +243,11 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
                     counters.inc("anomaly.revised.reactive", 1);
                 }
             }
-        } else if (isExtreme(p)) {
+        } else if (p.getExtreme() != null) {
             if (open != null) {
-                merge(st, List.of(p), ctx);
+                merge(st, List.of(p.getExtreme()), ctx);
             } else {
-                open(st, List.of(p), ctx, out);
+                open(st, List.of(p.getExtreme()), ctx, out);
             }
         }
     }

@@ -7,6 +7,7 @@ import io.augur.schema.InsightNotification;
 import io.augur.schema.InsightState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
@@ -58,11 +59,20 @@ public class CorrelateInsights extends KeyedProcessFunction<String, InsightInput
         return new ValueStateDescriptor<>(STATE_NAME, new AvroTypeInfo<>(InsightState.class));
     }
 
+    /** Inputs waiting for the watermark, by event time. */
+    public static MapStateDescriptor<Long, List<InsightInput>> pendingDescriptor() {
+        return new MapStateDescriptor<>(PENDING_STATE_NAME, Types.LONG, new ListTypeInfo<>(new AvroTypeInfo<>(InsightInput.class)));
+    }
+
+    /** Every keyed state of the operator (for savepoint tools: {@code augur state}). */
+    public static List<StateDescriptor<?, ?>> stateDescriptors() {
+        return List.of(descriptor(), pendingDescriptor());
+    }
+
     @Override
     public void open(Configuration parameters) {
         state = getRuntimeContext().getState(descriptor());
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(PENDING_STATE_NAME, Types.LONG,
-                new ListTypeInfo<>(new AvroTypeInfo<>(InsightInput.class))));
+        pending = getRuntimeContext().getMapState(pendingDescriptor());
         counters = new IoCounters(getRuntimeContext());
     }
 

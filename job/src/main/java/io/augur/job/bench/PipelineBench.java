@@ -1,0 +1,443 @@
+package io.augur.job.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import io.augur.job.AugurJob;
+import io.augur.job.config.AugurConfig;
+import io.augur.job.sink.Outputs;
+import io.augur.job.topology.AugurTopology;
+import io.augur.ops.flink.parse.ParseRecords;
+import io.augur.schema.MetricDatapoint;
+import io.augur.schema.RawRecord;
+import io.augur.schema.ScoredDatapoint;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.CheckpointType;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.checkpoint.CompletedCheckpointStats;
+import org.apache.flink.runtime.checkpoint.TaskStateStats;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code augur bench pipeline}: the floor pipeline (parse, keyBy series, discard) and Augur's full pipeline (the
+ * production topology of {@link AugurJob#buildJob}: parse, de-duplication, baselines, CEP patterns and lifecycles,
+ * coverage, insight correlation and the EventBridge notification sink, RocksDB state) on the same in-memory input
+ * ({@link BenchData}), each on its own local MiniCluster. Measures datapoints/s at full speed, the latency from ingest to
+ * the scored datapoint at a fixed offered load, and a checkpoint of the full pipeline (size, duration, per task).
+ *
+ * <p>The EventBridge sink is the real one (AWS SDK client, async sink writer), pointed at a local HTTP endpoint that
+ * answers every PutEvents with success and counts the events. The source is a number sequence mapped to raw records
+ * (two subtasks, interleaved so both advance event time together), chained to the parser like a Kinesis source.
+ * Figures live in static fields: every job runs in this JVM.
+ */
+public final class PipelineBench {
+    /** Where the generator stands: first emission (nanos), emitted count, and the offered rate of a paced run. */
+    static final AtomicLong T0 = new AtomicLong();
+    static final AtomicLong EMITTED = new AtomicLong();
+    static final AtomicLong LAST_EMIT = new AtomicLong();
+    /** The process's CPU time at the first emission (nanos). */
+    static final AtomicLong CPU0 = new AtomicLong();
+    static volatile double offeredRate;
+    static final Latencies LATENCIES = new Latencies(1 << 21);
+
+    public record Settings(int parallelism, String stateBackend, Path workDir, double checkpointAt, int latencySeconds) {}
+
+    /**
+     * One pipeline's run at full speed: wall time from the first record to the end of the job, and the CPU time the
+     * process used meanwhile (all threads: tasks, RocksDB, the JIT and GC), so datapoints per CPU-second too, which
+     * depends far less on what else runs on a shared machine.
+     */
+    public record Throughput(String pipeline, long datapoints, double seconds, double datapointsPerSecond, double cpuSeconds,
+                             double datapointsPerCpuSecond) {}
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * The checkpoint taken during the full pipeline's run. A non-incremental RocksDB checkpoint in Flink 1.20 is a copy
+     * of RocksDB's SST files (native format), so it also holds values overwritten but not yet compacted away: an upper
+     * bound of the live state. Heap timers are in it too.
+     */
+    public record Checkpoint(long id, long bytes, long durationMs, Map<String, Long> bytesPerTask) {
+        public double bytesPerSeries(int series) {
+            return bytes / (double) series;
+        }
+    }
+
+    public record Latency(double offeredPerSecond, double achievedPerSecond, long samples, double p50Ms, double p99Ms, double maxMs) {}
+
+    public record ScaleResult(int series, int minutes, Throughput floor, Throughput full, Checkpoint checkpoint, Checkpoint savepoint, Latency latency,
+                              long notificationsDelivered, String stoppedBecause) {
+        public double ratio() {
+            return full == null || floor == null ? Double.NaN : full.datapointsPerSecond() / floor.datapointsPerSecond();
+        }
+
+        public double cpuRatio() {
+            return full == null || floor == null ? Double.NaN : full.datapointsPerCpuSecond() / floor.datapointsPerCpuSecond();
+        }
+    }
+
+    private final Settings settings;
+
+    public PipelineBench(Settings settings) {
+        this.settings = settings;
+    }
+
+    // ---- the jobs ---------------------------------------------------------------------------------------------------
+
+    /** Raw records from the generator: {@code total} datapoints, paced at {@code rate}/s overall when rate > 0. */
+    static DataStream<RawRecord> source(StreamExecutionEnvironment env, BenchData data, long total, int minutes, double rate) {
+        return env.fromSequence(0, total - 1).uid("bench-sequence").name("Bench sequence")
+                .map(new Generate(data, total, minutes, rate)).returns(new AvroTypeInfo<>(RawRecord.class)).uid("bench-generate").name("Bench records");
+    }
+
+    static final class Generate extends RichMapFunction<Long, RawRecord> {
+        private static final long serialVersionUID = 1L;
+        private final BenchData data;
+        private final long total;
+        private final int minutes;
+        private final double rate;
+
+        Generate(BenchData data, long total, int minutes, double rate) {
+            this.data = data;
+            this.total = total;
+            this.minutes = minutes;
+            this.rate = rate;
+        }
+
+        @Override
+        public RawRecord map(Long seq) {
+            // the sequence source gives each of its subtasks one half: interleave them so both advance event time together
+            long half = (total + 1) / 2;
+            long n = seq < half ? 2 * seq : 2 * (seq - half) + 1;
+            long t0 = T0.get();
+            if (t0 == 0) {
+                if (T0.compareAndSet(0, System.nanoTime())) CPU0.set(cpuNanos());
+                t0 = T0.get();
+            }
+            if (rate > 0) {
+                long due = t0 + (long) (n * 1e9 / rate);
+                long ahead = due - System.nanoTime();
+                if (ahead > 200_000) LockSupport.parkNanos(ahead);
+            }
+            EMITTED.incrementAndGet();
+            LAST_EMIT.set(System.nanoTime());
+            return new RawRecord("bench", java.nio.ByteBuffer.wrap(data.line(n, minutes)), System.currentTimeMillis());
+        }
+    }
+
+    /** The floor: the same source and parser, keyed by series, discarded. */
+    static void floor(StreamExecutionEnvironment env, DataStream<RawRecord> raw, AugurConfig cfg) {
+        raw.process(new ParseRecords(cfg.getInt(AugurConfig.PARSE_MAX_RECORD), cfg.getInt(AugurConfig.PARSE_MAX_DECOMPRESSED),
+                        cfg.getInt(AugurConfig.DEAD_LETTER_PAYLOAD))).uid("parse-records").name("Parse AWS records")
+                .keyBy(MetricDatapoint::getSeriesId)
+                .sinkTo(new Discard<>()).uid("bench-discard").name("Discard");
+    }
+
+    /** The full pipeline, with a latency probe on the scored datapoints (chained to the scoring operator). */
+    static void full(StreamExecutionEnvironment env, DataStream<RawRecord> raw, AugurConfig cfg, BenchData data, boolean probe) {
+        AugurTopology.Streams streams = AugurJob.buildJob(env, raw, cfg, Outputs.none());
+        if (probe) streams.scores().map(new Probe(data)).returns(Types.BOOLEAN).uid("bench-probe").name("Latency probe")
+                .sinkTo(new Discard<>()).uid("bench-probe-discard").name("Discard probe");
+    }
+
+    static final class Probe extends RichMapFunction<ScoredDatapoint, Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final BenchData data;
+
+        Probe(BenchData data) {
+            this.data = data;
+        }
+
+        @Override
+        public Boolean map(ScoredDatapoint s) {
+            double rate = offeredRate;
+            if (rate <= 0) return false;
+            MetricDatapoint m = s.getDatapoint();
+            long n = data.indexOf(m.getNamespace(), m.getMetricName(), m.getDimensions().values().iterator().next(), m.getTimestamp());
+            if (n < 0 || (n & 7) != 0) return false; // every 8th datapoint
+            long due = T0.get() + (long) (n * 1e9 / rate);
+            LATENCIES.add(n, System.nanoTime() - due);
+            return true;
+        }
+    }
+
+    /** A sink that drops everything (no Kryo: it has no state and its input type is declared by the stream). */
+    static final class Discard<T> implements Sink<T> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        @Deprecated
+        public SinkWriter<T> createWriter(InitContext context) {
+            return writer();
+        }
+
+        @Override
+        public SinkWriter<T> createWriter(WriterInitContext context) {
+            return writer();
+        }
+
+        private SinkWriter<T> writer() {
+            return new SinkWriter<>() {
+                @Override
+                public void write(T element, Context context) {
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    /** Latency samples (datapoint number, nanoseconds), a fixed-size buffer. */
+    static final class Latencies {
+        private final long[] n;
+        private final long[] nanos;
+        private final AtomicInteger size = new AtomicInteger();
+
+        Latencies(int capacity) {
+            n = new long[capacity];
+            nanos = new long[capacity];
+        }
+
+        void add(long index, long latency) {
+            int i = size.getAndIncrement();
+            if (i >= n.length) return;
+            n[i] = index;
+            nanos[i] = latency;
+        }
+
+        void clear() {
+            size.set(0);
+        }
+
+        /** Percentiles (ms) of the samples of datapoints numbered at least {@code from}: p50, p99, max, count. */
+        double[] summary(long from) {
+            int k = Math.min(size.get(), n.length);
+            long[] xs = new long[k];
+            int c = 0;
+            for (int i = 0; i < k; i++) if (n[i] >= from) xs[c++] = nanos[i];
+            if (c == 0) return new double[] {Double.NaN, Double.NaN, Double.NaN, 0};
+            Arrays.sort(xs, 0, c);
+            return new double[] {xs[(int) (0.50 * (c - 1))] / 1e6, xs[(int) (0.99 * (c - 1))] / 1e6, xs[c - 1] / 1e6, c};
+        }
+    }
+
+    // ---- running ----------------------------------------------------------------------------------------------------
+
+    /** A discarding EventBridge endpoint: every PutEvents succeeds; counts the events. */
+    static final class Discarding implements AutoCloseable {
+        final HttpServer server;
+        final AtomicLong events = new AtomicLong();
+
+        Discarding() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> {
+                try (InputStream in = exchange.getRequestBody()) {
+                    String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    int k = 0;
+                    for (int i = body.indexOf("\"Detail\""); i >= 0; i = body.indexOf("\"Detail\"", i + 1)) k++;
+                    events.addAndGet(k);
+                }
+                byte[] ok = "{\"FailedEntryCount\":0,\"Entries\":[]}".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+                exchange.sendResponseHeaders(200, ok.length);
+                exchange.getResponseBody().write(ok);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String endpoint() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    /** The configuration of the full pipeline: production defaults, no files, notifications to EventBridge only. */
+    AugurConfig config(String endpoint) {
+        return AugurConfig.defaults()
+                .with(AugurConfig.STATE_BACKEND.name(), settings.stateBackend())
+                .with(AugurConfig.TABLES_SINK.name(), "none")
+                .with(AugurConfig.NOTIFY_SINKS.name(), "eventbridge")
+                .with(AugurConfig.NOTIFY_EVENTBRIDGE_ENDPOINT.name(), endpoint)
+                .with(AugurConfig.NOTIFY_CREDENTIALS.name(), "BASIC")
+                .with(AugurConfig.NOTIFY_ACCESS_KEY.name(), "bench")
+                .with(AugurConfig.NOTIFY_SECRET_KEY.name(), "bench");
+    }
+
+    private MiniCluster cluster(AugurConfig cfg, Path checkpoints) throws Exception {
+        Configuration conf = AugurJob.flinkConfiguration(cfg, false);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(512));
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(RestOptions.BIND_PORT, "0");
+        MiniCluster mc = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(settings.parallelism()).build());
+        mc.start();
+        return mc;
+    }
+
+    private StreamExecutionEnvironment environment(AugurConfig cfg, boolean checkpoints) {
+        Configuration conf = AugurJob.flinkConfiguration(cfg, false);
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
+        // checkpoints are triggered by the bench (one per run), not periodically
+        AugurJob.configure(env, cfg.with(AugurConfig.CHECKPOINT_INTERVAL.name(), checkpoints ? "1h" : "0"), false);
+        env.setParallelism(settings.parallelism());
+        return env;
+    }
+
+    private static void reset(double rate) {
+        T0.set(0);
+        CPU0.set(0);
+        EMITTED.set(0);
+        LAST_EMIT.set(0);
+        offeredRate = rate;
+        LATENCIES.clear();
+    }
+
+    /** Runs a job to its end; with {@code checkpointAt} in (0,1), triggers one checkpoint when that share of the input is out. */
+    private Object[] execute(AugurConfig cfg, JobGraph graph, long total, double checkpointAt, String name) throws Exception {
+        Path checkpoints = Files.createDirectories(settings.workDir().resolve(name + "-checkpoints"));
+        try (MiniCluster mc = cluster(cfg, checkpoints)) {
+            JobID id = mc.submitJob(graph).get().getJobID();
+            var result = mc.requestJobResult(id);
+            Long checkpointId = null;
+            Checkpoint cp = null, sp = null;
+            if (checkpointAt > 0) {
+                while (!result.isDone() && EMITTED.get() < checkpointAt * total) Thread.sleep(50);
+                if (!result.isDone()) checkpointId = mc.triggerCheckpoint(id, CheckpointType.FULL).get(10, TimeUnit.MINUTES);
+                if (checkpointId != null) cp = checkpoint(mc, id, checkpointId, false);
+                // A canonical savepoint (live keys and values only) is not possible here: the coverage configuration's
+                // source has finished, and Flink 1.20 takes no savepoint of a job with finished tasks.
+            }
+            JobResult r = result.get();
+            long end = System.nanoTime();
+            double cpu = (cpuNanos() - CPU0.get()) / 1e9;
+            if (!r.isSuccess()) {
+                throw new IllegalStateException(name + " failed", r.getSerializedThrowable().map(t -> (Throwable) t).orElse(null));
+            }
+            double seconds = (end - T0.get()) / 1e9;
+            return new Object[] {new Throughput(name, EMITTED.get(), seconds, EMITTED.get() / seconds, cpu, EMITTED.get() / cpu), cp, sp};
+        }
+    }
+
+    /** The stats of checkpoint {@code checkpointId}, or with {@code after} of the first one completed after it (the savepoint). */
+    private static Checkpoint checkpoint(MiniCluster mc, JobID id, long checkpointId, boolean after) throws Exception {
+        AccessExecutionGraph g = mc.getExecutionGraph(id).get();
+        CompletedCheckpointStats stats = null;
+        for (int i = 0; i < 100 && stats == null; i++) {
+            var latest = g.getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
+            if (latest != null && (after ? latest.getCheckpointId() > checkpointId : latest.getCheckpointId() == checkpointId)) stats = latest;
+            else {
+                Thread.sleep(100);
+                g = mc.getExecutionGraph(id).get();
+            }
+        }
+        if (stats == null) return null;
+        Map<String, Long> perTask = new LinkedHashMap<>();
+        for (AccessExecutionJobVertex v : g.getVerticesTopologically()) {
+            TaskStateStats t = stats.getTaskStateStats(v.getJobVertexId());
+            if (t != null && t.getStateSize() > 0) perTask.put(v.getName(), t.getStateSize());
+        }
+        return new Checkpoint(stats.getCheckpointId(), stats.getStateSize(), stats.getEndToEndDuration(), perTask);
+    }
+
+    /** Floor, full (with its checkpoint) and the latency run at half the full pipeline's rate, for one scale. */
+    public ScaleResult scale(int series, int minutes, java.io.PrintStream log) throws Exception {
+        BenchData data = new BenchData(series);
+        long total = (long) series * minutes;
+        try (Discarding endpoint = new Discarding()) {
+            AugurConfig cfg = config(endpoint.endpoint());
+
+            reset(0);
+            StreamExecutionEnvironment env = environment(cfg, false);
+            floor(env, source(env, data, total, minutes, 0), cfg);
+            Throughput floor = (Throughput) execute(cfg, env.getStreamGraph().getJobGraph(), total, 0, "floor")[0];
+            log.printf("  floor: %,d datapoints in %.1f s = %,.0f/s; %.1f CPU-s = %,.0f per CPU-second%n", floor.datapoints(), floor.seconds(),
+                    floor.datapointsPerSecond(), floor.cpuSeconds(), floor.datapointsPerCpuSecond());
+
+            reset(0);
+            env = environment(cfg, true);
+            full(env, source(env, data, total, minutes, 0), cfg, data, false);
+            Object[] r = execute(cfg, env.getStreamGraph().getJobGraph(), total, settings.checkpointAt(), "full");
+            Throughput full = (Throughput) r[0];
+            Checkpoint cp = (Checkpoint) r[1];
+            Checkpoint sp = (Checkpoint) r[2];
+            log.printf("  full: %,d datapoints in %.1f s = %,.0f/s (%.0f %% of the floor); %.1f CPU-s = %,.0f per CPU-second (%.0f %% of the floor's); %,d notifications delivered%n",
+                    full.datapoints(), full.seconds(), full.datapointsPerSecond(), 100 * full.datapointsPerSecond() / floor.datapointsPerSecond(),
+                    full.cpuSeconds(), full.datapointsPerCpuSecond(), 100 * full.datapointsPerCpuSecond() / floor.datapointsPerCpuSecond(), endpoint.events.get());
+            if (cp != null) log.printf("  checkpoint %d at %.0f %% of the input: %,d bytes (%,.0f B/series), %,d ms%n", cp.id(), 100 * settings.checkpointAt(),
+                    cp.bytes(), cp.bytesPerSeries(series), cp.durationMs());
+            if (sp != null) log.printf("  canonical savepoint right after: %,d bytes (%,.0f B/series of live state), %,d ms%n", sp.bytes(),
+                    sp.bytesPerSeries(series), sp.durationMs());
+            long delivered = endpoint.events.get();
+
+            // latency: the same pipeline paced at half the full rate, for latencySeconds (at least two minutes of event time)
+            double rate = Math.max(1000, full.datapointsPerSecond() / 2);
+            int latencyMinutes = (int) Math.max(2, Math.ceil(rate * settings.latencySeconds() / series));
+            long latencyTotal = (long) series * latencyMinutes;
+            reset(rate);
+            env = environment(cfg, false);
+            full(env, source(env, data, latencyTotal, latencyMinutes, rate), cfg, data, true);
+            Throughput paced = (Throughput) execute(cfg, env.getStreamGraph().getJobGraph(), latencyTotal, 0, "latency")[0];
+            double[] q = LATENCIES.summary(latencyTotal / 5); // the first fifth is warm-up (JIT, RocksDB column families)
+            Latency lat = new Latency(rate, paced.datapointsPerSecond(), (long) q[3], q[0], q[1], q[2]);
+            log.printf("  latency at %,.0f/s offered (%,.0f/s achieved): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
+                    rate, lat.achievedPerSecond(), lat.p50Ms(), lat.p99Ms(), lat.maxMs(), lat.samples());
+            return new ScaleResult(series, minutes, floor, full, cp, sp, lat, delivered, null);
+        }
+    }
+
+    public static List<String> perTaskLines(Checkpoint cp, int series) {
+        List<String> lines = new ArrayList<>();
+        if (cp == null) return lines;
+        for (Map.Entry<String, Long> e : cp.bytesPerTask().entrySet()) {
+            lines.add(String.format("    %-90s %,14d B %,8.0f B/series", e.getKey().length() > 90 ? e.getKey().substring(0, 87) + "..." : e.getKey(),
+                    e.getValue(), e.getValue() / (double) series));
+        }
+        return lines;
+    }
+}

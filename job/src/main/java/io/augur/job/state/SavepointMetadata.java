@@ -1,0 +1,43 @@
+package io.augur.job.state;
+
+import org.apache.flink.core.fs.FSDataInputStream;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupsStateHandle;
+import org.apache.flink.runtime.state.KeyedBackendSerializationProxy;
+import org.apache.flink.runtime.state.KeyedStateHandle;
+import org.apache.flink.runtime.state.metainfo.StateMetaInfoSnapshot;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** What a savepoint says about an operator's keyed state, without restoring it: the names of its registered states. */
+final class SavepointMetadata {
+    private SavepointMetadata() {}
+
+    /**
+     * The keyed (key-value) states an operator registered, by name, as written at the head of each key-groups stream of
+     * a canonical savepoint (timers are priority-queue states and are not listed). Empty when it has no keyed state.
+     */
+    static Set<String> keyedStateNames(OperatorState op) throws IOException {
+        Set<String> names = new TreeSet<>();
+        for (OperatorSubtaskState sub : op.getSubtaskStates().values()) {
+            for (KeyedStateHandle h : sub.getManagedKeyedState()) {
+                if (!(h instanceof KeyGroupsStateHandle kg)) {
+                    throw new IOException("operator " + op.getOperatorID() + ": keyed state in a " + h.getClass().getSimpleName()
+                            + " (not a canonical savepoint: take a savepoint in the canonical format)");
+                }
+                try (FSDataInputStream in = kg.openInputStream()) {
+                    KeyedBackendSerializationProxy<?> proxy = new KeyedBackendSerializationProxy<>(SavepointMetadata.class.getClassLoader());
+                    proxy.read(new DataInputViewStreamWrapper(in));
+                    for (StateMetaInfoSnapshot m : proxy.getStateMetaInfoSnapshots()) {
+                        if (m.getBackendStateType() == StateMetaInfoSnapshot.BackendStateType.KEY_VALUE) names.add(m.getName());
+                    }
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,194 @@
+package io.augur.job.state;
+
+import io.augur.schema.ResourceMembership;
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple5;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
+import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
+import org.apache.flink.util.Collector;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The State Processor API functions of {@code augur state}: read for inspection, copy keys, write them back. */
+final class StateFunctions {
+    /** (operator uid, state or "state: facet", key, count, sample rendering or ""). */
+    static final TypeInformation<Tuple5<String, String, String, Long, String>> ENTRY =
+            Types.TUPLE(Types.STRING, Types.STRING, Types.STRING, Types.LONG, Types.STRING);
+    /** (key, every state and timer of the key as bytes). */
+    static final TypeInformation<Tuple2<String, byte[]>> COPY = Types.TUPLE(Types.STRING, Types.PRIMITIVE_ARRAY(Types.BYTE));
+
+    static final String EVENT_TIMERS = "event-time timers";
+    static final String PROCESSING_TIMERS = "processing-time timers";
+    static final int SAMPLE_CHARS = 2000;
+
+    private StateFunctions() {}
+
+    static List<StateDescriptor<?, ?>> descriptors(StateCatalog.KeyedOperator op) {
+        List<StateDescriptor<?, ?>> out = new ArrayList<>();
+        for (StateCatalog.StateSpec s : op.states()) out.add(s.descriptor());
+        return out;
+    }
+
+    /** Per key: one entry per non-empty state, per facet that counts something, and per kind of timer. */
+    static final class Inspect extends KeyedStateReaderFunction<String, Tuple5<String, String, String, Long, String>> {
+        private final StateCatalog.KeyedOperator op;
+        private final int samples;
+        private transient KeyedStates states;
+        private transient Map<String, Integer> sampled;
+
+        Inspect(StateCatalog.KeyedOperator op, int samples) {
+            this.op = op;
+            this.samples = samples;
+        }
+
+        @Override
+        public void open(Configuration parameters) {
+            states = new KeyedStates(descriptors(op));
+            states.open(getRuntimeContext());
+            sampled = new HashMap<>();
+        }
+
+        @Override
+        public void readKey(String key, Context ctx, Collector<Tuple5<String, String, String, Long, String>> out) throws Exception {
+            List<Object> values = states.read();
+            for (int i = 0; i < values.size(); i++) {
+                Object v = values.get(i);
+                if (v == null) continue;
+                StateCatalog.StateSpec spec = op.states().get(i);
+                out.collect(Tuple5.of(op.uid(), spec.name(), key, KeyedStates.entries(v), sample(spec.name(), v)));
+                for (Map.Entry<String, StateCatalog.Facet> f : spec.facets().entrySet()) {
+                    long n = f.getValue().count(v);
+                    if (n > 0) out.collect(Tuple5.of(op.uid(), spec.name() + ": " + f.getKey(), key, n, ""));
+                }
+            }
+            timers(key, EVENT_TIMERS, ctx.registeredEventTimeTimers(), out);
+            timers(key, PROCESSING_TIMERS, ctx.registeredProcessingTimeTimers(), out);
+        }
+
+        private void timers(String key, String name, Set<Long> timers, Collector<Tuple5<String, String, String, Long, String>> out) {
+            if (!timers.isEmpty()) out.collect(Tuple5.of(op.uid(), name, key, (long) timers.size(), ""));
+        }
+
+        /** A rendering of the first values of each state this reader sees (Avro records render as JSON). */
+        private String sample(String state, Object v) {
+            int n = sampled.merge(state, 1, Integer::sum);
+            if (n > samples) return "";
+            String s = String.valueOf(v);
+            return s.length() > SAMPLE_CHARS ? s.substring(0, SAMPLE_CHARS) + "…" : s;
+        }
+    }
+
+    /** Every key with all its state and timers, as bytes. */
+    static final class Copy extends KeyedStateReaderFunction<String, Tuple2<String, byte[]>> {
+        private final StateCatalog.KeyedOperator op;
+        private transient KeyedStates states;
+
+        Copy(StateCatalog.KeyedOperator op) {
+            this.op = op;
+        }
+
+        @Override
+        public void open(Configuration parameters) {
+            states = new KeyedStates(descriptors(op));
+            states.open(getRuntimeContext());
+        }
+
+        @Override
+        public void readKey(String key, Context ctx, Collector<Tuple2<String, byte[]>> out) throws Exception {
+            out.collect(Tuple2.of(key, states.toBytes(states.read(), ctx.registeredEventTimeTimers(), ctx.registeredProcessingTimeTimers())));
+        }
+    }
+
+    /** Writes copied keys back: the same states (same descriptors) and the same timers. */
+    static final class Restore extends KeyedStateBootstrapFunction<String, Tuple2<String, byte[]>> {
+        private final StateCatalog.KeyedOperator op;
+        private transient KeyedStates states;
+
+        Restore(StateCatalog.KeyedOperator op) {
+            this.op = op;
+        }
+
+        @Override
+        public void open(Configuration parameters) {
+            states = new KeyedStates(descriptors(op));
+            states.open(getRuntimeContext());
+        }
+
+        @Override
+        public void processElement(Tuple2<String, byte[]> copy, Context ctx) throws Exception {
+            KeyedStates.Values v = states.fromBytes(copy.f1);
+            states.write(v.values());
+            for (long t : v.eventTimers()) ctx.timerService().registerEventTimeTimer(t);
+            for (long t : v.processingTimers()) ctx.timerService().registerProcessingTimeTimer(t);
+        }
+    }
+
+    /** (operator uid, key) of every key of an operator. */
+    static final class Keys extends KeyedStateReaderFunction<String, Tuple2<String, String>> {
+        private final StateCatalog.KeyedOperator op;
+        private transient KeyedStates states;
+
+        Keys(StateCatalog.KeyedOperator op) {
+            this.op = op;
+        }
+
+        @Override
+        public void open(Configuration parameters) {
+            states = new KeyedStates(descriptors(op));
+            states.open(getRuntimeContext());
+        }
+
+        @Override
+        public void readKey(String key, Context ctx, Collector<Tuple2<String, String>> out) {
+            out.collect(Tuple2.of(op.uid(), key));
+        }
+    }
+
+    /** What the coverage operators know of each resource: its stack and tags. */
+    static final class Memberships extends KeyedStateReaderFunction<String, ResourceMembership> {
+        private final StateDescriptor<?, ?> descriptor;
+        private transient ValueState<ResourceMembership> state;
+
+        Memberships(StateDescriptor<?, ?> descriptor) {
+            this.descriptor = descriptor;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void open(Configuration parameters) {
+            state = getRuntimeContext().getState((ValueStateDescriptor<ResourceMembership>) descriptor);
+        }
+
+        @Override
+        public void readKey(String key, Context ctx, Collector<ResourceMembership> out) throws Exception {
+            ResourceMembership m = state.value();
+            if (m != null) out.collect(m);
+        }
+    }
+
+    /** Keeps the keys not in the set. */
+    static final class NotIn implements FilterFunction<Tuple2<String, byte[]>> {
+        private final HashSet<String> keys;
+
+        NotIn(HashSet<String> keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public boolean filter(Tuple2<String, byte[]> t) {
+            return !keys.contains(t.f0);
+        }
+    }
+}
