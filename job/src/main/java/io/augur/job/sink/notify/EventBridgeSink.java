@@ -99,27 +99,14 @@ public final class EventBridgeSink extends NotificationSink<InsightNotification>
             }
             client.putEvents(r -> r.entries(batch)).whenComplete((response, error) -> {
                 try {
-                    if (error != null) failedCall(entries, handler, error);
+                    if (error != null) failedRequest(handler, entries, error, "event bus " + bus, "notify.eventbridge.bus-name",
+                            "EventBridge refused a PutEvents request of " + entries.size()
+                            + " event(s) as invalid; check notify.eventbridge.source and notify.eventbridge.bus-name");
                     else completed(entries, handler, response);
                 } catch (RuntimeException e) {
                     handler.completeExceptionally(e);
                 }
             });
-        }
-
-        private void failedCall(List<InsightNotification> entries, ResultHandler<InsightNotification> handler, Throwable error) {
-            AwsErrors.Decision d = SdkFailures.classify(error, "event bus " + bus, "notify.eventbridge.bus-name");
-            switch (d.action()) {
-                case RETRY:
-                    retryLater(handler, entries, SdkFailures.describe(error));
-                    break;
-                case FATAL:
-                    fatal(handler, d, error);
-                    break;
-                default:
-                    fatal(handler, new AwsErrors.Decision(AwsErrors.Action.FATAL, "EventBridge refused a PutEvents request of " + entries.size()
-                            + " event(s) as invalid; check notify.eventbridge.source and notify.eventbridge.bus-name"), error);
-            }
         }
 
         private void completed(List<InsightNotification> entries, ResultHandler<InsightNotification> handler, PutEventsResponse response) {

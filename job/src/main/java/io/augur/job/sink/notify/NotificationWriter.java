@@ -68,6 +68,24 @@ abstract class NotificationWriter<E extends Serializable> extends AsyncSinkWrite
         handler.completeExceptionally(new NotificationSinkException(msg, cause == null ? null : SdkFailures.unwrap(cause)));
     }
 
+    /**
+     * A whole request failed: sent again after the backoff when AWS throttled or failed transiently, otherwise the job
+     * stops with the fix; {@code invalid} is the fix when AWS called the request itself invalid.
+     */
+    protected void failedRequest(ResultHandler<E> handler, List<E> entries, Throwable error, String target, String settingsKey, String invalid) {
+        AwsErrors.Decision d = SdkFailures.classify(error, target, settingsKey);
+        switch (d.action()) {
+            case RETRY:
+                retryLater(handler, entries, SdkFailures.describe(error));
+                break;
+            case FATAL:
+                fatal(handler, d, error);
+                break;
+            default:
+                fatal(handler, new AwsErrors.Decision(AwsErrors.Action.FATAL, invalid), error);
+        }
+    }
+
     /** The entry can never be delivered as it is: logged with its id and dropped, so it does not block the others. */
     protected void reject(String notificationId, String why) {
         rejected.inc();

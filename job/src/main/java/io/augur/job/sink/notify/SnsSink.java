@@ -99,7 +99,9 @@ public final class SnsSink extends NotificationSink<InsightNotification> {
             for (int i = 0; i < entries.size(); i++) batch.add(entry(String.valueOf(i), entries.get(i)));
             client.publishBatch(r -> r.topicArn(topicArn).publishBatchRequestEntries(batch)).whenComplete((response, error) -> {
                 try {
-                    if (error != null) failedCall(entries, handler, error);
+                    if (error != null) failedRequest(handler, entries, error, "SNS topic " + topicArn, "notify.sns.topic-arns",
+                            "SNS refused a PublishBatch request of " + entries.size()
+                            + " notification(s) as invalid; Augur builds these requests within SNS's limits, so report this with the error below");
                     else completed(entries, handler, response);
                 } catch (RuntimeException e) {
                     handler.completeExceptionally(e);
@@ -113,21 +115,6 @@ public final class SnsSink extends NotificationSink<InsightNotification> {
             PublishBatchRequestEntry.Builder b = PublishBatchRequestEntry.builder().id(id).message(n.getBody()).messageAttributes(attributes);
             if (fifo) b.messageGroupId(FifoIds.of(n.getInsightId())).messageDeduplicationId(FifoIds.of(n.getId()));
             return b.build();
-        }
-
-        private void failedCall(List<InsightNotification> entries, ResultHandler<InsightNotification> handler, Throwable error) {
-            AwsErrors.Decision d = SdkFailures.classify(error, "SNS topic " + topicArn, "notify.sns.topic-arns");
-            switch (d.action()) {
-                case RETRY:
-                    retryLater(handler, entries, SdkFailures.describe(error));
-                    break;
-                case FATAL:
-                    fatal(handler, d, error);
-                    break;
-                default:
-                    fatal(handler, new AwsErrors.Decision(AwsErrors.Action.FATAL, "SNS refused a PublishBatch request of " + entries.size()
-                            + " notification(s) as invalid; Augur builds these requests within SNS's limits, so report this with the error below"), error);
-            }
         }
 
         private void completed(List<InsightNotification> entries, ResultHandler<InsightNotification> handler, PublishBatchResponse response) {
