@@ -2,6 +2,7 @@ package io.augur.job.state;
 
 import io.augur.schema.ResourceMembership;
 import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -35,10 +36,16 @@ final class StateFunctions {
 
     private StateFunctions() {}
 
-    static List<StateDescriptor<?, ?>> descriptors(StateCatalog.KeyedOperator op) {
-        List<StateDescriptor<?, ?>> out = new ArrayList<>();
-        for (StateCatalog.StateSpec s : op.states()) out.add(s.descriptor());
-        return out;
+    /**
+     * Registers every state of the operator, in the catalog's order. The State Processor API visits the keys of the
+     * states a reader registers in {@code open()}, so even a reader that reads no value registers them all.
+     */
+    static KeyedStates register(StateCatalog.KeyedOperator op, RuntimeContext ctx) {
+        List<StateDescriptor<?, ?>> descriptors = new ArrayList<>();
+        for (StateCatalog.StateSpec s : op.states()) descriptors.add(s.descriptor());
+        KeyedStates states = new KeyedStates(descriptors);
+        states.open(ctx);
+        return states;
     }
 
     /** Per key: one entry per non-empty state, per facet that counts something, and per kind of timer. */
@@ -55,8 +62,7 @@ final class StateFunctions {
 
         @Override
         public void open(Configuration parameters) {
-            states = new KeyedStates(descriptors(op));
-            states.open(getRuntimeContext());
+            states = register(op, getRuntimeContext());
             sampled = new HashMap<>();
         }
 
@@ -101,8 +107,7 @@ final class StateFunctions {
 
         @Override
         public void open(Configuration parameters) {
-            states = new KeyedStates(descriptors(op));
-            states.open(getRuntimeContext());
+            states = register(op, getRuntimeContext());
         }
 
         @Override
@@ -122,8 +127,7 @@ final class StateFunctions {
 
         @Override
         public void open(Configuration parameters) {
-            states = new KeyedStates(descriptors(op));
-            states.open(getRuntimeContext());
+            states = register(op, getRuntimeContext());
         }
 
         @Override
@@ -146,8 +150,7 @@ final class StateFunctions {
 
         @Override
         public void open(Configuration parameters) {
-            states = new KeyedStates(descriptors(op));
-            states.open(getRuntimeContext());
+            states = register(op, getRuntimeContext());
         }
 
         @Override
