@@ -40,6 +40,8 @@ import java.util.zip.GZIPOutputStream;
  * </pre>
  */
 public final class SavepointFixture {
+    /** The Augur release a fixture belongs to (the project version without -SNAPSHOT); fixtures are named after it. */
+    public static final String AUGUR_VERSION = "0.1.0";
     public static final String METADATA = "fixture.json";
     public static final String SAVEPOINT = "savepoint";
     public static final String PART1_OUTPUTS = "part-1-outputs";
@@ -163,7 +165,7 @@ public final class SavepointFixture {
             }
             ObjectNode meta = JSON.createObjectNode();
             meta.put("name", name);
-            meta.put("augurVersion", "0.1.0");
+            meta.put("augurVersion", AUGUR_VERSION);
             meta.put("codeVersion", codeVersion);
             meta.put("codeVersionDirty", dirty);
             meta.put("flinkVersion", EnvironmentInformation.getVersion());

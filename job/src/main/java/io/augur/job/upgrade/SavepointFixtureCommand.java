@@ -49,7 +49,7 @@ public final class SavepointFixtureCommand implements Callable<Integer> {
             codeVersion = git("rev-parse", "HEAD");
             dirty = !git("status", "--porcelain", "--untracked-files=no").isEmpty();
         }
-        if (name == null) name = "0.1.0-" + codeVersion.substring(0, Math.min(7, codeVersion.length()));
+        if (name == null) name = SavepointFixture.AUGUR_VERSION + "-" + codeVersion.substring(0, Math.min(7, codeVersion.length()));
         SavepointFixture.Input in = new SavepointFixture.Input("default", seed, resources, 1, splitMinute, endMinute);
         JsonNode meta = SavepointFixture.generate(root, name, codeVersion, dirty, in, parallelism);
         System.out.println("wrote " + root.resolve(name) + ": " + meta.get("atSavepoint").get("openInsights").size() + " open insights, "
