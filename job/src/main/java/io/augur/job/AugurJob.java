@@ -58,13 +58,18 @@ public final class AugurJob {
      */
     public static final int LOCAL_MANAGED_MEMORY_MB = 512;
 
+    /** Sizes an embedded Flink's managed memory for RocksDB ({@link #LOCAL_MANAGED_MEMORY_MB}); returns {@code conf}. */
+    public static Configuration withLocalManagedMemory(Configuration conf) {
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(LOCAL_MANAGED_MEMORY_MB));
+        return conf;
+    }
+
     public static StreamExecutionEnvironment environment(AugurConfig cfg, boolean managedFlink) {
         Configuration conf = flinkConfiguration(cfg, managedFlink);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         if (env instanceof LocalStreamEnvironment) {
             // no cluster: an embedded one, sized for RocksDB (on a cluster the TaskManagers' own memory settings apply)
-            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(LOCAL_MANAGED_MEMORY_MB));
-            env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+            env = StreamExecutionEnvironment.createLocalEnvironment(withLocalManagedMemory(conf));
         }
         configure(env, cfg, managedFlink);
         return env;

@@ -10,8 +10,6 @@ import io.augur.ops.flink.parse.ParseRecords;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.IOException;
@@ -56,17 +54,11 @@ public final class Replay {
         return dir;
     }
 
-    /** Managed (off-heap) memory of the replay's local cluster, for RocksDB. */
-    static final int REPLAY_MANAGED_MEMORY_MB = AugurJob.LOCAL_MANAGED_MEMORY_MB;
-
     public ReplaySummary run() throws Exception {
         Files.createDirectories(out);
         TableTargets tables = TableTargets.from(cfg, null);
         if (tables.filesPath() != null) InsightTables.createLocalDirectories(tables.filesPath());
-        Configuration conf = AugurJob.flinkConfiguration(cfg, false);
-        // The local MiniCluster's default managed memory (128 MB for all slots) leaves RocksDB write buffers of a few MB
-        // shared by every keyed state of a slot: it flushes and compacts tiny files all the time. Replays get more.
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(REPLAY_MANAGED_MEMORY_MB));
+        Configuration conf = AugurJob.withLocalManagedMemory(AugurJob.flinkConfiguration(cfg, false));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         AugurJob.configure(env, cfg.with(AugurConfig.CHECKPOINT_INTERVAL.name(), "0"), false);
         env.setParallelism(parallelism);

@@ -61,9 +61,7 @@ class KinesisEndToEndIT {
 
     /** RocksDB's memory, as {@code augur replay} sizes it for its embedded Flink (the default leaves it a few MB per state). */
     private static org.apache.flink.configuration.Configuration managedMemory() {
-        org.apache.flink.configuration.Configuration c = new org.apache.flink.configuration.Configuration();
-        c.set(org.apache.flink.configuration.TaskManagerOptions.MANAGED_MEMORY_SIZE, org.apache.flink.configuration.MemorySize.ofMebiBytes(512));
-        return c;
+        return AugurJob.withLocalManagedMemory(new org.apache.flink.configuration.Configuration());
     }
 
     /** A bound for failures, from the job's start: on a loaded 2-core machine everything arrives within about 90 s. */
