@@ -19,14 +19,10 @@ import io.augur.ops.resource.ResourceIdentities;
 import io.augur.schema.Anomaly;
 import io.augur.schema.AnomalyStatus;
 import io.augur.schema.RawRecord;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -146,6 +142,9 @@ class SavepointToolsTest {
         }
     }
 
+    /** How often the test's sources look for new files. */
+    static final Duration MONITOR = Duration.ofMillis(500);
+
     /** The job as {@code augur run} builds it, over continuously monitored directories (sources never finish). */
     static JobClient start(String restoreFrom, String run) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, AugurJob.flinkConfiguration(cfg, false));
@@ -153,8 +152,8 @@ class SavepointToolsTest {
         if (restoreFrom != null) env.configure(new org.apache.flink.configuration.Configuration() {{
             set(SavepointConfigOptions.SAVEPOINT_PATH, restoreFrom);
         }});
-        DataStream<RawRecord> raw = monitored(env, dir.resolve("in/metrics"), "metrics", "test-metrics-source")
-                .union(monitored(env, dir.resolve("in/events"), "events", "test-events-source"));
+        DataStream<RawRecord> raw = ReplaySources.files(env, List.of(dir.resolve("in/metrics").toString()), "metrics", "test-metrics-source", MONITOR)
+                .union(ReplaySources.files(env, List.of(dir.resolve("in/events").toString()), "events", "test-events-source", MONITOR));
         AugurTopology.Streams streams = AugurTopology.build(raw, cfg);
         AugurTopology.InsightStreams insights = AugurTopology.insights(streams.anomalies(), streams.coverage(), cfg);
         // every record read (the stop-with-savepoint barrier follows them through the whole job)
@@ -162,13 +161,6 @@ class SavepointToolsTest {
         insights.insights().sinkTo(new CountingSink<>(run + "-insights")).uid("test-count-insights").name("count insights");
         streams.anomalies().sinkTo(new CollectingSink<>(run + "-anomalies")).uid("test-collect-anomalies").name("collect anomalies").setParallelism(1);
         return env.executeAsync("savepoint-tools-" + run);
-    }
-
-    static DataStream<RawRecord> monitored(StreamExecutionEnvironment env, Path dir, String origin, String uid) {
-        FileSource<String> files = FileSource.forRecordStreamFormat(new TextLineInputFormat(), new org.apache.flink.core.fs.Path(dir.toUri()))
-                .monitorContinuously(Duration.ofMillis(500)).build();
-        return env.fromSource(files, WatermarkStrategy.noWatermarks(), "files " + origin).uid(uid)
-                .flatMap(new ReplaySources.ToRawRecord(origin)).returns(new AvroTypeInfo<>(RawRecord.class)).uid(uid + "-raw");
     }
 
     static void awaitCount(String name, long expected, JobClient job) throws Exception {
