@@ -218,6 +218,9 @@ class KinesisEndToEndIT {
                         loadSeconds, expected.size(), arrivalSeconds, (System.nanoTime() - t0) / 1e9);
             } finally {
                 job.cancel().get(60, TimeUnit.SECONDS);
+                // cancel() returns once the request is accepted: wait until the job has ended, or the emulators closing
+                // under a still-running Kinesis enumerator would make it fail over while the MiniCluster shuts down
+                job.getJobExecutionResult().handle((r, e) -> r).get(60, TimeUnit.SECONDS);
                 replay.handle((v, e) -> v).join();
             }
 
