@@ -71,12 +71,17 @@ public final class AugurJob {
             // no cluster: an embedded one, sized for RocksDB (on a cluster the TaskManagers' own memory settings apply)
             env = StreamExecutionEnvironment.createLocalEnvironment(withLocalManagedMemory(conf));
         }
-        configure(env, cfg, managedFlink);
+        configure(env, cfg, managedFlink, conf);
         return env;
     }
 
+    /** Applies {@link #flinkConfiguration}, the parallelism and checkpointing of {@code cfg} to an environment made elsewhere. */
     public static void configure(StreamExecutionEnvironment env, AugurConfig cfg, boolean managedFlink) {
-        env.configure(flinkConfiguration(cfg, managedFlink));
+        configure(env, cfg, managedFlink, flinkConfiguration(cfg, managedFlink));
+    }
+
+    private static void configure(StreamExecutionEnvironment env, AugurConfig cfg, boolean managedFlink, Configuration conf) {
+        env.configure(conf);
         if (cfg.getInt(AugurConfig.JOB_PARALLELISM) > 0) env.setParallelism(cfg.getInt(AugurConfig.JOB_PARALLELISM));
         long interval = cfg.getDuration(AugurConfig.CHECKPOINT_INTERVAL).toMillis();
         if (!managedFlink && interval > 0) env.enableCheckpointing(interval);

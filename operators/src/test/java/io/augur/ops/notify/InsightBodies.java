@@ -10,38 +10,49 @@ import io.augur.schema.Severity;
 
 import java.time.Instant;
 
-/** Realistic DevOps Guru notification bodies (SNS fields plus the EventBridge detail extras). */
-final class InsightBodies {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    static final long START = Instant.parse("2026-03-02T10:15:00Z").toEpochMilli();
+/**
+ * Realistic DevOps Guru notification bodies (SNS fields plus the EventBridge detail extras), for the payload tests here
+ * and the notification sink tests in the job module (through this module's test jar).
+ */
+public final class InsightBodies {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final long START = Instant.parse("2026-03-02T10:15:00Z").toEpochMilli();
+    /** An insight's duration: a CLOSED_INSIGHT body ends this long after its start. */
+    public static final long DURATION = 3_600_000;
 
     private InsightBodies() {}
 
     static ObjectNode body(String insightId, InsightMessageType type, Severity severity, int anomalies, int datapoints, int recommendations) {
+        return body(insightId, type, severity, START, "checkout", anomalies, datapoints, recommendations);
+    }
+
+    /** A body of insight {@code insightId} of stack {@code application} starting at {@code start}. */
+    public static ObjectNode body(String insightId, InsightMessageType type, Severity severity, long start, String application,
+                                  int anomalies, int datapoints, int recommendations) {
         ObjectNode b = MAPPER.createObjectNode();
         b.put("accountId", "123456789012");
         b.put("region", "us-east-1");
         b.put("messageType", type.name());
         b.put("insightId", insightId);
-        b.put("insightName", "Latency anomalies in AWS/Lambda and AWS/ApplicationELB in stack checkout");
+        b.put("insightName", "Latency anomalies in AWS/Lambda and AWS/ApplicationELB in stack " + application);
         b.put("insightUrl", "https://augur.example/insights/" + insightId);
         b.put("insightType", "REACTIVE");
         b.put("insightDescription", "Latency of the checkout API rose after deployment d-ABC123");
         b.put("insightSeverity", severity.name().toLowerCase());
-        b.put("startTime", START);
-        b.put("startTimeISO", Instant.ofEpochMilli(START).toString());
+        b.put("startTime", start);
+        b.put("startTimeISO", Instant.ofEpochMilli(start).toString());
         if (type == InsightMessageType.CLOSED_INSIGHT) {
-            b.put("endTime", START + 3_600_000);
-            b.put("endTimeISO", Instant.ofEpochMilli(START + 3_600_000).toString());
+            b.put("endTime", start + DURATION);
+            b.put("endTimeISO", Instant.ofEpochMilli(start + DURATION).toString());
         }
         ArrayNode an = b.putArray("anomalies");
         for (int i = 0; i < anomalies; i++) {
             ObjectNode a = an.addObject();
             a.put("id", "AL" + insightId.substring(Math.max(0, insightId.length() - 8)) + "-" + i);
-            a.put("startTime", START + i * 60_000L);
-            a.put("startTimeISO", Instant.ofEpochMilli(START + i * 60_000L).toString());
-            a.put("openTime", START + i * 60_000L + 300_000);
-            a.put("openTimeISO", Instant.ofEpochMilli(START + i * 60_000L + 300_000).toString());
+            a.put("startTime", start + i * 60_000L);
+            a.put("startTimeISO", Instant.ofEpochMilli(start + i * 60_000L).toString());
+            a.put("openTime", start + i * 60_000L + 300_000);
+            a.put("openTimeISO", Instant.ofEpochMilli(start + i * 60_000L + 300_000).toString());
             a.put("anomalySeverity", severity.name().toLowerCase());
             ObjectNode sd = a.putArray("sourceDetails").addObject();
             sd.put("dataSource", "CW_METRICS");
@@ -51,14 +62,14 @@ final class InsightBodies {
             di.put("stat", "p99");
             di.put("unit", "Milliseconds");
             di.put("period", "60");
-            di.putObject("dimensions").put("FunctionName", "checkout-" + i);
+            di.putObject("dimensions").put("FunctionName", application + "-" + i);
             ArrayNode dps = a.putArray("datapoints");
             for (int d = 0; d < datapoints; d++) {
-                dps.addObject().put("timestamp", START + d * 60_000L).put("value", 120.5 + d);
+                dps.addObject().put("timestamp", start + d * 60_000L).put("value", 120.5 + d);
             }
-            a.putArray("associatedResourceArns").add("arn:aws:lambda:us-east-1:123456789012:function:checkout-" + i);
+            a.putArray("associatedResourceArns").add("arn:aws:lambda:us-east-1:123456789012:function:" + application + "-" + i);
         }
-        b.putObject("resourceCollection").putObject("cloudFormation").putArray("stackNames").add("checkout");
+        b.putObject("resourceCollection").putObject("cloudFormation").putArray("stackNames").add(application);
         if (recommendations > 0) {
             ArrayNode rs = b.putArray("recommendations");
             for (int r = 0; r < recommendations; r++) {

@@ -1,25 +1,24 @@
 package io.augur.job.sink.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.augur.ops.notify.InsightBodies;
 import io.augur.schema.AnomalyKind;
 import io.augur.schema.InsightMessageType;
 import io.augur.schema.InsightNotification;
 import io.augur.schema.Severity;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * Insight lifecycles as the correlation stage emits them, with DevOps Guru-shaped bodies: NEW_INSIGHT (MEDIUM),
- * NEW_ASSOCIATION, SEVERITY_UPGRADED (to HIGH), NEW_RECOMMENDATION, CLOSED_INSIGHT. Insights overlap in time.
+ * Insight lifecycles as the correlation stage emits them, with DevOps Guru-shaped bodies ({@link InsightBodies}):
+ * NEW_INSIGHT (MEDIUM), NEW_ASSOCIATION, SEVERITY_UPGRADED (to HIGH), NEW_RECOMMENDATION, CLOSED_INSIGHT. Insight
+ * {@code i} starts 2 minutes after insight {@code i - 1} and has an event every 10 minutes, so insights overlap in time.
  */
 final class InsightEvents {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
+    static final ObjectMapper MAPPER = InsightBodies.MAPPER;
     static final InsightMessageType[] LIFECYCLE = {InsightMessageType.NEW_INSIGHT, InsightMessageType.NEW_ASSOCIATION,
             InsightMessageType.SEVERITY_UPGRADED, InsightMessageType.NEW_RECOMMENDATION, InsightMessageType.CLOSED_INSIGHT};
 
@@ -39,54 +38,21 @@ final class InsightEvents {
         return out;
     }
 
+    /** Event {@code sequence} of insight {@code insight}: one anomaly with {@code datapoints} datapoints. */
     static InsightNotification event(int insight, int sequence, int datapoints) {
         InsightMessageType type = LIFECYCLE[sequence];
         Severity severity = sequence >= 2 ? Severity.HIGH : Severity.MEDIUM;
         String id = insightId(insight);
-        long start = T0 + insight * 120_000L;
-        long time = start + sequence * 600_000L;
-        ObjectNode b = MAPPER.createObjectNode();
-        b.put("accountId", "123456789012");
-        b.put("region", "us-east-1");
-        b.put("messageType", type.name());
-        b.put("insightId", id);
-        b.put("insightName", "Errors anomalies in AWS/Lambda in stack shop-" + insight);
-        b.put("insightUrl", "https://augur.example/insights/" + id);
-        b.put("insightType", "REACTIVE");
-        b.put("insightDescription", "Lambda errors and ALB 5xx rose together");
-        b.put("insightSeverity", severity.name().toLowerCase());
-        b.put("startTime", start);
-        b.put("startTimeISO", Instant.ofEpochMilli(start).toString());
-        if (type == InsightMessageType.CLOSED_INSIGHT) {
-            b.put("endTime", time);
-            b.put("endTimeISO", Instant.ofEpochMilli(time).toString());
-        }
-        ArrayNode anomalies = b.putArray("anomalies");
-        ObjectNode a = anomalies.addObject();
-        a.put("id", "AL-" + id + "-" + sequence);
-        a.put("startTime", start);
-        a.put("startTimeISO", Instant.ofEpochMilli(start).toString());
-        a.put("openTime", start + 300_000);
-        a.put("openTimeISO", Instant.ofEpochMilli(start + 300_000).toString());
-        a.put("anomalySeverity", severity.name().toLowerCase());
-        ObjectNode sd = a.putArray("sourceDetails").addObject();
-        sd.put("dataSource", "CW_METRICS");
-        ObjectNode di = sd.putObject("dataIdentifiers");
-        di.put("namespace", "AWS/Lambda").put("name", "Errors").put("stat", "Sum").put("unit", "Count").put("period", "60");
-        di.putObject("dimensions").put("FunctionName", "checkout-" + insight);
-        ArrayNode dps = a.putArray("datapoints");
-        for (int d = 0; d < datapoints; d++) dps.addObject().put("timestamp", start + d * 60_000L).put("value", 3.0 + d);
-        a.putArray("associatedResourceArns").add("arn:aws:lambda:us-east-1:123456789012:function:checkout-" + insight);
-        b.putObject("resourceCollection").putObject("cloudFormation").putArray("stackNames").add("shop-" + insight);
-        if (type == InsightMessageType.NEW_RECOMMENDATION) {
-            b.putArray("recommendations").addObject().put("name", "Roll back the latest deployment")
-                    .put("description", "Errors began minutes after deployment d-42").put("link", "https://augur.example/runbooks/rollback")
-                    .put("reason", "DEPLOYMENT").put("category", "DEPLOYMENT");
-        }
+        String application = "shop-" + insight;
+        long start = InsightBodies.START + insight * 120_000L;
+        long time = type == InsightMessageType.CLOSED_INSIGHT ? start + InsightBodies.DURATION : start + sequence * 600_000L;
+        ObjectNode body = InsightBodies.body(id, type, severity, start, application, 1, datapoints,
+                type == InsightMessageType.NEW_RECOMMENDATION ? 1 : 0);
         return InsightNotification.newBuilder()
                 .setId(id + "-" + type + "-" + sequence).setInsightId(id).setMessageType(type).setSequence(sequence)
-                .setSeverity(severity).setInsightType(AnomalyKind.REACTIVE).setInsightName(b.get("insightName").asText())
-                .setAccountId("123456789012").setRegion("us-east-1").setApplication("shop-" + insight)
-                .setTime(time).setBody(b.toString()).build();
+                .setSeverity(severity).setInsightType(AnomalyKind.REACTIVE)
+                .setInsightName(body.get("insightName").asText())
+                .setAccountId("123456789012").setRegion("us-east-1").setApplication(application)
+                .setTime(time).setBody(body.toString()).build();
     }
 }

@@ -62,9 +62,9 @@ class OpsCenterSinkTest {
             assertThat(item.severity).isEqualTo("2"); // upgraded from MEDIUM ("3") to HIGH
             assertThat(item.source).isEqualTo("Augur");
             assertThat(item.category).isEqualTo("Performance");
-            assertThat(item.title).startsWith("DevOps Guru insight (Augur): Errors anomalies in AWS/Lambda");
+            assertThat(item.title).startsWith("DevOps Guru insight (Augur): Latency anomalies in AWS/Lambda");
             assertThat(item.description.length()).isLessThanOrEqualTo(2048);
-            assertThat(item.data.get("augur:recommendations")).contains("Roll back the latest deployment");
+            assertThat(item.data.get("augur:recommendations")).contains("Roll back deployment d-ABC123");
             // each event applied, creation first; a retry whose first answer was lost may apply an update twice, in place
             List<String> applied = item.appliedNotifications.stream().distinct().collect(Collectors.toList());
             assertThat(applied).as("events applied to the item of %s", insight).containsExactlyElementsOf(expected.get(insight));
