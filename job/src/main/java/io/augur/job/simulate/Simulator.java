@@ -879,6 +879,14 @@ public final class Simulator {
                 l.put("value", i.limit.value());
                 l.put("unit", i.limit.unit());
                 l.put("description", i.limit.description());
+                // what the trend itself moves from its onset (a reactive anomaly there is this incident, not a false one)
+                ArrayNode trend = o.putArray("trendSignals");
+                trend.addObject().put("resource", i.primary.arn()).put("metric", i.limit.metricName());
+                if (i.kind == IncidentKind.LAMBDA_CONCURRENCY_CREEP) {
+                    // the creep is the function slowing down: its Duration, and the load balancer's response time in front of it
+                    trend.addObject().put("resource", i.primary.arn()).put("metric", "Duration");
+                    trend.addObject().put("resource", i.app.alb.arn()).put("metric", "TargetResponseTime");
+                }
             } else {
                 o.putNull("exhaustion");
                 o.putNull("exhaustionEpochMs");
