@@ -278,9 +278,9 @@ public final class ExhaustionForecaster {
         int m = n - first;
         double[] detrended = new double[m];
         for (int i = 0; i < m; i++) detrended[i] = y[first + i] - b * x[first + i];
-        double[] sorted2 = detrended.clone();
-        Arrays.sort(sorted2);
-        double level = sorted2[Math.min(m - 1, (int) Math.floor(0.95 * (m - 1) + 0.5))];
+        double[] byValue = detrended.clone();
+        Arrays.sort(byValue);
+        double level = byValue[Math.min(m - 1, (int) Math.floor(0.95 * (m - 1) + 0.5))];
         // the daily profile: each bucket of the last day, detrended, at most the peak level and at most the higher of its
         // neighbours (a lone bucket above both is a blip, not the busy hour)
         double[] profile = new double[m];
