@@ -36,6 +36,8 @@ public final class Simulator {
     public static final String GROUND_TRUTH_FILE = "ground-truth.json";
     static final String STREAM_NAME = "augur-sim";
     private static final MathContext SIX = new MathContext(6);
+    /** Proactive incidents meet their limits from this fraction of the run on (the last quarter). */
+    private static final double PROACTIVE_FROM = 0.74;
 
     /** What a run wrote. */
     public record Summary(Path dir, int applications, int resources, int series, long metricLines, long datapoints,
@@ -91,6 +93,11 @@ public final class Simulator {
         return fleet;
     }
 
+    /** The planned incidents (tests). */
+    List<Incident> incidents() {
+        return List.copyOf(incidents);
+    }
+
     long time(int minute) {
         return start + minute * 60_000L;
     }
@@ -108,7 +115,7 @@ public final class Simulator {
         // hours of normal behaviour and reach exhaustion in the last quarter, exhaustions spread out so that no two
         // share a window. A warning a day ahead needs the trend to be visible more than a day before exhaustion, and a
         // load-driven series needs a day of history before its daily cycle can be told from a trend.
-        int ps = (int) (minutes * 0.74), pe = (int) (minutes * 0.94);
+        int ps = (int) (minutes * PROACTIVE_FROM), pe = (int) (minutes * 0.94);
         int pslot = proactive.isEmpty() ? 0 : (pe - ps) / proactive.size();
         for (int i = 0; i < proactive.size(); i++) {
             IncidentKind k = proactive.get(i);
@@ -255,13 +262,16 @@ public final class Simulator {
             case DYNAMODB_CAPACITY_CREEP -> {
                 SimResource t = app.store;
                 inc.primary = t;
-                double load = model.expectedLoad(app, time(exhaustion));
-                inc.param = t.provisionedWcu * 60 / MetricModel.expectedWriteUnits(app, load);
+                double cap = t.provisionedWcu * 60;
+                java.util.function.IntToDoubleFunction paramAt = c -> cap / MetricModel.expectedWriteUnits(app, model.expectedLoad(app, time(c)));
+                int sizeAt = sizeCreep(onset, exhaustion, minutes - (end - exhaustion) - 5, paramAt,
+                        (m, g) -> MetricModel.expectedWriteUnits(app, model.expectedLoad(app, time(m))) * g >= cap);
+                inc.param = paramAt.applyAsDouble(sizeAt);
                 inc.limit = new Limit("AWS/DynamoDB", "ConsumedWriteCapacityUnits", "Sum", t.provisionedWcu * 60, "Count",
                         "provisioned write capacity: " + (long) t.provisionedWcu + " WCU per second = " + (long) (t.provisionedWcu * 60) + " units per minute");
                 // With daily seasonality the limit is first reached at a busy hour: exhaustion is that first minute.
-                inc.span = exhaustion - onset;
-                for (int m = onset; m <= exhaustion; m++) {
+                inc.span = sizeAt - onset;
+                for (int m = onset; m <= sizeAt; m++) {
                     double g = 1 + (inc.param - 1) * inc.progress(m);
                     if (MetricModel.expectedWriteUnits(app, model.expectedLoad(app, time(m))) * g >= t.provisionedWcu * 60) {
                         inc.exhaustion = m;
@@ -276,14 +286,18 @@ public final class Simulator {
             case LAMBDA_CONCURRENCY_CREEP -> {
                 SimResource fn = app.apiFunction();
                 inc.primary = fn;
-                double load = model.expectedLoad(app, time(exhaustion));
-                double demand = app.baseRpm * load;
                 double limit = fn.concurrencyLimit;
-                double g = ((limit - 1) * 1000 * 60 / (demand * 1.25) - MetricModel.normalStoreLatencyMs(app) * MetricModel.STORE_CALLS_PER_REQUEST) / fn.base;
-                inc.param = Math.max(1.5, g);
+                java.util.function.IntToDoubleFunction paramAt = c -> {
+                    double demand = app.baseRpm * model.expectedLoad(app, time(c));
+                    return Math.max(1.5, ((limit - 1) * 1000 * 60 / (demand * 1.25)
+                            - MetricModel.normalStoreLatencyMs(app) * MetricModel.STORE_CALLS_PER_REQUEST) / fn.base);
+                };
+                int sizeAt = sizeCreep(onset, exhaustion, minutes - (end - exhaustion) - 5, paramAt,
+                        (m, g) -> MetricModel.expectedConcurrencyMax(fn, model.expectedLoad(app, time(m)), g) >= limit);
+                inc.param = paramAt.applyAsDouble(sizeAt);
                 inc.limit = new Limit("AWS/Lambda", "ConcurrentExecutions", "Maximum", limit, "Count", "account concurrency limit");
-                inc.span = exhaustion - onset;
-                for (int m = onset; m <= exhaustion; m++) {
+                inc.span = sizeAt - onset;
+                for (int m = onset; m <= sizeAt; m++) {
                     double mult = 1 + (inc.param - 1) * inc.progress(m);
                     if (MetricModel.expectedConcurrencyMax(fn, model.expectedLoad(app, time(m)), mult) >= limit) {
                         inc.exhaustion = m;
@@ -299,6 +313,34 @@ public final class Simulator {
         }
         inc.affected.add(0, inc.primary);
         incidents.add(inc);
+    }
+
+    /**
+     * Where a load-driven creep that starts at {@code onset} and is planned to meet its limit at {@code planned} is sized
+     * to meet it (the minute at which its growth factor, {@code paramAt} of that minute, makes the expected value meet
+     * the limit): the planned minute, unless the creep would then first meet its limit before the last quarter of the
+     * run, at an earlier daily peak (sized at a quiet hour, the fleet's billing table met it at hour 32.7 of 72, its trend
+     * only 27 hours old: too early for a day of history to tell it from the daily cycle a day ahead). Then the nearest
+     * minute after the planned one (up to {@code last}), else before it, at which sizing makes the first crossing come
+     * in the last quarter.
+     */
+    private int sizeCreep(int onset, int planned, int last, java.util.function.IntToDoubleFunction paramAt, CreepMeets meets) {
+        int from = (int) (minutes * PROACTIVE_FROM);
+        for (int c = planned; c <= last; c++) if (firstCrossing(onset, c, paramAt.applyAsDouble(c), meets) >= from) return c;
+        for (int c = planned - 1; c > from; c--) if (firstCrossing(onset, c, paramAt.applyAsDouble(c), meets) >= from) return c;
+        return planned;
+    }
+
+    /** Whether a creep's expected value at minute {@code m}, grown by {@code growth}, meets its limit. */
+    @FunctionalInterface
+    private interface CreepMeets {
+        boolean test(int m, double growth);
+    }
+
+    /** The first minute at which a creep sized to grow by {@code param} by {@code sizeAt} meets its limit ({@code sizeAt + 1}: never before). */
+    private static int firstCrossing(int onset, int sizeAt, double param, CreepMeets meets) {
+        for (int m = onset; m <= sizeAt; m++) if (meets.test(m, 1 + (param - 1) * (m - onset) / (double) (sizeAt - onset))) return m;
+        return sizeAt + 1;
     }
 
     /**
@@ -837,6 +879,14 @@ public final class Simulator {
                 l.put("value", i.limit.value());
                 l.put("unit", i.limit.unit());
                 l.put("description", i.limit.description());
+                // what the trend itself moves from its onset (a reactive anomaly there is this incident, not a false one)
+                ArrayNode trend = o.putArray("trendSignals");
+                trend.addObject().put("resource", i.primary.arn()).put("metric", i.limit.metricName());
+                if (i.kind == IncidentKind.LAMBDA_CONCURRENCY_CREEP) {
+                    // the creep is the function slowing down: its Duration, and the load balancer's response time in front of it
+                    trend.addObject().put("resource", i.primary.arn()).put("metric", "Duration");
+                    trend.addObject().put("resource", i.app.alb.arn()).put("metric", "TargetResponseTime");
+                }
             } else {
                 o.putNull("exhaustion");
                 o.putNull("exhaustionEpochMs");

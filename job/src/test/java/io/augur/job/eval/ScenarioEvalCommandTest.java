@@ -70,6 +70,6 @@ class ScenarioEvalCommandTest {
         assertThat(out).contains("incident recall        8/8 = 100.0 %", "false insights         0 of 8 insights; 0.00 per 1,000 resource-days",
                 "time to detect         median 2.0 min (2.0 datapoints), p90 2.0 min (2.0 datapoints)",
                 "cause linked           " + withCause + "/" + withCause + " = 100.0 %", "grouping               8/8 detected incidents with exactly one insight",
-                "proactive lead time    median 30.8 h, min 29.0 h; 4/4 warned >= 24 h ahead");
+                "proactive lead time    median 32.2 h, min 31.3 h; 4/4 warned >= 24 h ahead");
     }
 }

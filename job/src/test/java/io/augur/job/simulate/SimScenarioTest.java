@@ -166,6 +166,13 @@ class SimScenarioTest {
             if (k.proactive()) {
                 assertThat(i.get("exhaustionEpochMs").asLong()).isBetween(i.get("onsetEpochMs").asLong() + 6 * 60 * MIN, i.get("endEpochMs").asLong());
                 for (String f : List.of("namespace", "metricName", "dimensions", "stat", "value", "unit")) assertThat(i.get("limit").has(f)).isTrue();
+                List<String> trend = new ArrayList<>();
+                for (JsonNode t : i.get("trendSignals")) trend.add(t.get("resource").asText().replaceAll(".*:", "") + "|" + t.get("metric").asText());
+                String primary = i.get("primaryResource").asText().replaceAll(".*:", "");
+                assertThat(trend).as(k + " trend signals").containsExactlyElementsOf(k == IncidentKind.LAMBDA_CONCURRENCY_CREEP
+                        ? List.of(primary + "|ConcurrentExecutions", primary + "|Duration", trend.get(2).replaceAll("\\|.*", "") + "|TargetResponseTime")
+                        : List.of(primary + "|" + i.get("limit").get("metricName").asText()));
+                if (k == IncidentKind.LAMBDA_CONCURRENCY_CREEP) assertThat(i.get("trendSignals").get(2).get("resource").asText()).contains(":loadbalancer/app/");
             } else {
                 assertThat(i.get("exhaustion").isNull()).isTrue();
                 assertThat(i.get("limit").isNull()).isTrue();

@@ -99,10 +99,23 @@ public final class ExhaustionForecaster {
             boolean clear = fit.slope * fit.spanHours >= MIN_TREND_TO_NOISE * fit.scale;
             // and a forecast reaches no further ahead than a few times the span it was fitted on
             double reach = Math.min(horizon, MAX_EXTRAPOLATION * fit.spanHours * HOUR);
-            reaches = dc * HOUR <= reach && fit.low > 0 && clear;
-            at = offset(now, dc);
-            earliest = offset(now, Math.min(de, dc));
-            latest = reaches ? Long.valueOf(now + (long) Math.min(dl * HOUR, horizon)) : offset(now, dl);
+            Long late;
+            if (fit.profile != null) {
+                // a seasonal series meets its limit in the first busy hour after its peak level's trend gets there: the
+                // trend plus the last day's daily profile, bucket by bucket (before the daily envelope: never)
+                long scan = horizon + DAY;
+                double shift = z * fit.scale;
+                at = orElse(profileCrossing(fit, now, fit.slope, 0, lim, scan), offset(now, dc));
+                earliest = orElse(profileCrossing(fit, now, fit.high, shift, lim, scan), offset(now, Math.min(de, dc)));
+                late = fit.low > 0 ? orElse(profileCrossing(fit, now, fit.low, -shift, lim, scan), offset(now, dl)) : offset(now, dl);
+                if (earliest != null && at != null) earliest = Math.min(earliest, at);
+            } else {
+                at = offset(now, dc);
+                earliest = offset(now, Math.min(de, dc));
+                late = offset(now, dl);
+            }
+            reaches = at != null && at - now <= reach && fit.low > 0 && clear;
+            latest = reaches ? Long.valueOf(late == null ? now + horizon : Math.min(late, now + horizon)) : late;
         } else {
             reaches = false;
         }
@@ -115,12 +128,38 @@ public final class ExhaustionForecaster {
                 sign > 0 ? fit.high : -fit.low, fit.scale, fit.confidence, reaches, at, earliest, latest);
     }
 
+    private static Long orElse(Long a, Long b) {
+        return a != null ? a : b;
+    }
+
+    /**
+     * The start of the first future bucket whose predicted value (the last day's profile repeated, each bucket at most
+     * the peak level and at most the higher of its neighbours, so that one odd bucket such as a blip or a surge does
+     * not count, plus {@code shift}, moved by {@code slope} per hour from now) meets the limit; null when none does
+     * within {@code scan}.
+     */
+    private Long profileCrossing(Fit fit, long now, double slope, double shift, double lim, long scan) {
+        long[] pt = fit.profileTimes;
+        double[] pv = fit.profile;
+        long half = settings.bucket().toMillis() / 2;
+        for (long k = 1; k * DAY <= scan + DAY; k++) {
+            for (int i = 0; i < pt.length; i++) {
+                long t = pt[i] + k * DAY;
+                if (t - now > scan) return null;
+                if (t <= now) continue;
+                if (pv[i] + shift + slope * (t - now) / (double) HOUR >= lim) return t - half;
+            }
+        }
+        return null;
+    }
+
     private static Long offset(long now, double hours) {
         return Double.isFinite(hours) && hours < 1e7 ? Long.valueOf(now + (long) (hours * HOUR)) : null;
     }
 
     /** A fit in the oriented space (the limit is above, the series rises towards it). */
-    private record Fit(double level, double slope, double low, double high, double scale, double confidence, double spanHours) {}
+    private record Fit(double level, double slope, double low, double high, double scale, double confidence, double spanHours,
+                       long[] profileTimes, double[] profile) {}
 
     /**
      * Theil–Sen over the longest window (a quarter, half or all of {@code fitWindow}) that shows the same trend as the
@@ -179,7 +218,7 @@ public final class ExhaustionForecaster {
         // Kendall's S variance, widened for autocorrelated residuals (effective sample size)
         double c = z * Math.sqrt(m * (m - 1.0) * (2 * m + 5) / 18.0 * inflation(res, m));
         double[] ci = rankInterval(slopes, k, c);
-        return new Fit(level, b, ci[0], ci[1], MAD_TO_SD * median(abs, m), Math.max(0, (pos - neg) / (double) k), x[n - 1] - x[first]);
+        return new Fit(level, b, ci[0], ci[1], MAD_TO_SD * median(abs, m), Math.max(0, (pos - neg) / (double) k), x[n - 1] - x[first], null, null);
     }
 
     /** (1 + ρ) / (1 - ρ) for the lag-1 autocorrelation ρ of residuals in time order (0 ≤ ρ ≤ 0.9). */
@@ -239,9 +278,18 @@ public final class ExhaustionForecaster {
         int m = n - first;
         double[] detrended = new double[m];
         for (int i = 0; i < m; i++) detrended[i] = y[first + i] - b * x[first + i];
-        Arrays.sort(detrended);
-        double level = detrended[Math.min(m - 1, (int) Math.floor(0.95 * (m - 1) + 0.5))];
-        return new Fit(level, b, ci[0], ci[1], scale, Math.max(0, (pos - neg) / (double) k), x[n - 1] - x[0]);
+        double[] byValue = detrended.clone();
+        Arrays.sort(byValue);
+        double level = byValue[Math.min(m - 1, (int) Math.floor(0.95 * (m - 1) + 0.5))];
+        // the daily profile: each bucket of the last day, detrended, at most the peak level and at most the higher of its
+        // neighbours (a lone bucket above both is a blip, not the busy hour)
+        double[] profile = new double[m];
+        for (int i = 0; i < m; i++) {
+            double around = Math.max(i > 0 ? detrended[i - 1] : Double.NEGATIVE_INFINITY, i < m - 1 ? detrended[i + 1] : Double.NEGATIVE_INFINITY);
+            profile[i] = Math.min(level, m > 1 ? Math.min(detrended[i], around) : detrended[i]);
+        }
+        return new Fit(level, b, ci[0], ci[1], scale, Math.max(0, (pos - neg) / (double) k), x[n - 1] - x[0],
+                Arrays.copyOfRange(times, first, n), profile);
     }
 
     /** The confidence interval of a median of sorted slopes from ranks: (N - C)/2-th and (N + C)/2 + 1-th (1-based). */

@@ -135,6 +135,48 @@ class ExhaustionForecasterTest {
         assertThat(f.reachLatest()).isGreaterThanOrEqualTo(crossing * MIN - 12 * HOUR);
     }
 
+    /** A clean seasonal creep: a daily cycle (±45 %) peaking at 14:07:30, growing 3 % an hour from the start. */
+    private static double cleanCreep(int m) {
+        return 1000 * (1 + 0.45 * Math.cos(2 * Math.PI * (m / 60.0 - 14.125) / 24)) * Math.exp(0.03 * m / 60.0);
+    }
+
+    /**
+     * The daily peak meets the capacity on the third day, on the rising edge before the peak: the forecast names the
+     * 15-minute bucket in which the series first meets it (the trend plus the daily profile), not the hour at which the
+     * trend of the peak level (the envelope of the daily peaks) crosses the capacity, which falls between two peaks.
+     */
+    @Test
+    void aSeasonalCreepIsForecastToMeetItsLimitInTheBucketWhereTheSeriesFirstDoes() {
+        IntToDoubleFunction series = ExhaustionForecasterTest::cleanCreep;
+        // the peak of day 3 (hour 62.125) is 1450 e^(0.03 · 62.125) = 9,357; of day 2 (38.125): 4,551
+        double limit = 8000;
+        int crossing = -1;
+        for (int m = 0; m < 4 * 1440 && crossing < 0; m++) if (series.applyAsDouble(m) >= limit) crossing = m;
+        assertThat(crossing).as("the first minute at the capacity: day 3, 11:28").isEqualTo(59 * 60 + 28);
+        long bucket = crossing / 15 * 15 * MIN; // 11:15 on day 3
+
+        Forecast f = at(30 * 60, series, limit, true, true);
+        assertThat(f.seasonal()).isTrue();
+        assertThat(f.slopePerHour() / f.level()).as("relative growth per hour, fitted on same-time-of-day pairs").isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-9));
+        long envelope = 30 * HOUR + (long) (Math.log(limit / f.level()) / 0.03 * HOUR);
+        assertThat(envelope).as("the trend of the peak level crosses the capacity between the peaks of days 2 and 3, before the series does")
+                .isBetween(38 * HOUR, crossing * MIN - HOUR);
+        assertThat(f.reaches()).isTrue();
+        assertThat(f.reachAt()).as("day 3, 11:15").isEqualTo(bucket);
+        // no noise: the slope's interval and the level band are empty, the earliest and latest are the same bucket
+        assertThat(f.reachEarliest()).isEqualTo(bucket);
+        assertThat(f.reachLatest()).isEqualTo(bucket);
+    }
+
+    @Test
+    void aBlipDoesNotMoveTheCrossing() {
+        // a 10-minute spike to three times the value at 03:00 on day 2, within the last day of the history: tomorrow's
+        // 03:00 is not where the capacity is met
+        IntToDoubleFunction blipped = m -> cleanCreep(m) * (m >= 27 * 60 && m < 27 * 60 + 10 ? 3 : 1);
+        Forecast f = at(30 * 60, blipped, 8000, true, true);
+        assertThat(f.reachAt()).as("day 3, 11:15").isEqualTo((59 * 60 + 15) * MIN);
+    }
+
     @Test
     void aShortSurgeOnASeasonalSeriesDoesNotMoveTheForecast() {
         IntToDoubleFunction base = load(3, m -> 1);

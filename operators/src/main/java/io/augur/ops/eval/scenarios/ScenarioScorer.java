@@ -20,9 +20,10 @@ import java.util.Locale;
  *   <li>An insight that matches no incident, of either type, is <em>false</em>; false insights per 1,000 resource-days =
  *       false / (resources × days) × 1,000. A reactive insight matching a proactive incident is not false, and it does
  *       not count towards grouping or time to detect; it matches one on an affected resource from
- *       {@value #IMPACT_BEFORE_EXHAUSTION_MIN} minutes before exhaustion, and before that only through an anomaly on the
- *       trending resource's limit metric or throttles (a trend taking days does not explain everything on its
- *       application all along).</li>
+ *       {@value #IMPACT_BEFORE_EXHAUSTION_MIN} minutes before exhaustion, and before that only through an anomaly on
+ *       what the trend itself moves (the incident's trend signals: the trending resource's limit metric; a slowing
+ *       function's duration and its load balancer's response time) or on the trending resource's throttles (a trend
+ *       taking days does not explain everything on its application all along).</li>
  *   <li>Time to detect (reactive incidents detected): the earliest NEW_INSIGHT time of a matching reactive insight minus
  *       onset, in minutes and in datapoints (periods). Median of an even count = mean of the middle two; p90 = the
  *       nearest-rank value (the ⌈0.9·n⌉-th smallest).</li>
@@ -96,16 +97,16 @@ public final class ScenarioScorer {
         }
         if (!in.proactive() && x.proactive() && x.exhaustion() != null) {
             // A trend that takes days gives no reactive symptoms until its limit is near: at exhaustion (from the
-            // simulator's busy period before it) on any affected resource, before that only on the trending resource
-            // itself, on the limit's metric or its throttles (a creep brushing its limit at an earlier daily peak).
+            // simulator's busy period before it) on any affected resource, before that only on what the trend itself
+            // moves (its trend signals: the limit's metric; a slowing function's duration) or the trending resource's
+            // throttles (a creep brushing its limit at an earlier daily peak).
             if (in.start() >= x.exhaustion() - IMPACT_BEFORE_EXHAUSTION_MIN * MIN) {
                 for (String r : in.resources()) if (x.resources().contains(r)) return true;
             }
             String prefix = x.primaryResource() + "|";
             for (String rm : in.resourceMetrics()) {
-                if (!rm.startsWith(prefix)) continue;
-                String metric = rm.substring(prefix.length());
-                if (metric.equals(x.limitMetric()) || metric.contains("Throttl")) return true;
+                if (x.trendSignals().contains(rm)) return true;
+                if (rm.startsWith(prefix) && rm.substring(prefix.length()).contains("Throttl")) return true;
             }
             return false;
         }

@@ -181,6 +181,38 @@ class ScenarioScorerTest {
     }
 
     @Test
+    void aReactiveInsightOnWhatATrendMovesBelongsToIt() {
+        // a Lambda concurrency creep of fn5 from minute 60, exhaustion at 2790: the function slows down (its Duration,
+        // and the load balancer's response time in front of it, rise from the onset)
+        ObjectNode root = JSON.createObjectNode();
+        root.put("scenario", "hand-made");
+        root.put("startEpochMs", S);
+        root.put("endEpochMs", S + 2 * 1440 * MIN);
+        root.put("periodSeconds", 60);
+        root.putObject("counts").put("resources", 20);
+        ArrayNode incs = root.putArray("incidents");
+        incident(incs, "inc-5", "LAMBDA_CONCURRENCY_CREEP", "PROACTIVE", 60, 2800, null, 2790L, "fn5");
+        ArrayNode trend = ((ObjectNode) incs.get(0)).putArray("trendSignals");
+        trend.addObject().put("resource", "fn5").put("metric", "ConcurrentExecutions");
+        trend.addObject().put("resource", "fn5").put("metric", "Duration");
+        trend.addObject().put("resource", "alb5").put("metric", "TargetResponseTime");
+        GroundTruth truth = GroundTruth.parse(root);
+        assertThat(truth.incidents().get(0).trendSignals()).containsExactly("fn5|ConcurrentExecutions", "fn5|Duration", "alb5|TargetResponseTime");
+
+        String[][] cases = {{"fn5", "Duration", "0"}, {"alb5", "TargetResponseTime", "0"}, {"fn5", "Errors", "1"}, {"alb5", "HTTPCode_Target_5XX_Count", "1"}};
+        for (String[] c : cases) {
+            List<JsonNode> lines = new ArrayList<>();
+            insight(lines, "day-before", "REACTIVE", 1500, 1502, null, c[0]);
+            ((ObjectNode) lines.get(0).get("body").get("anomalies").get(0).get("sourceDetails").get(0).get("dataIdentifiers")).put("name", c[1]);
+            assertThat(ScenarioScorer.score(truth, InsightHistory.fold(lines)).falseInsights()).as("%s %s a day before exhaustion", c[0], c[1])
+                    .isEqualTo(Integer.parseInt(c[2]));
+        }
+        // a ground truth without trend signals: the trending resource's limit metric
+        ((ObjectNode) incs.get(0)).remove("trendSignals");
+        assertThat(GroundTruth.parse(root).incidents().get(0).trendSignals()).containsExactly("fn5|ConcurrentExecutions");
+    }
+
+    @Test
     void theWindowIsTenMinutesBeforeOnsetToThirtyAfterTheEnd() {
         for (int[] c : new int[][] {{89, 0}, {90, 1}, {230, 1}, {231, 0}}) {
             List<JsonNode> lines = new ArrayList<>();
