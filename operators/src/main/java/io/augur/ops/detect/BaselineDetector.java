@@ -240,7 +240,9 @@ public final class BaselineDetector implements Serializable {
             rDaily = value < lo ? value - lo : value > hi ? value - hi : 0;
         }
         double age = timestampMillis - s.getFirstTimestamp();
-        boolean dailyProven = !Double.isNaN(rDaily) && age >= 1.5 * DAY_MS && interval <= binMs * 4
+        // the profile of the first day is provisional (see the learning below): it counts only once the second day
+        // has replaced all of it
+        boolean dailyProven = !Double.isNaN(rDaily) && age >= 2 * DAY_MS && interval <= binMs * 4
                 && s.getDailyScale() < PROVEN * s.getSlowDev();
 
         double zDaily = Double.isNaN(rDaily) ? Double.NaN : rDaily / (MAD_TO_SD * dailyScale);
@@ -347,7 +349,12 @@ public final class BaselineDetector implements Serializable {
         // ---- learn
         double aFast = alpha(steps, TAU_FAST);
         double aScale = alpha(steps, Math.min(TAU_SCALE, n));
-        double aSlow = alpha(steps, clamp(DAY_MS / Math.max(interval, 1), 12, 1000));
+        // the slow level is the mean of everything seen until the series has seen a day, then an exponential average
+        // of about a day: an average that started from the first value would carry it for days (a series that starts
+        // at its nightly low would see its daily mean rise for two days)
+        double dayPoints = DAY_MS / Math.max(interval, 1);
+        double tauSlow = clamp(dayPoints, 12, 1000);
+        double aSlow = alpha(steps, n < dayPoints ? n : tauSlow);
         int run = s.getOutlierRun();
         boolean out = Math.abs(zPoint) > HUBER;
         run = !out ? 0 : (zPoint > 0 ? Math.max(run, 0) + 1 : Math.min(run, 0) - 1);
@@ -364,7 +371,7 @@ public final class BaselineDetector implements Serializable {
         s.setSlowDev(s.getSlowDev() + aScale * (Math.min(Math.abs(rSlow), hubSlow) - s.getSlowDev()));
         double newSlow = shifted ? slow + 0.5 * rSlow : slow + aSlow * clamp(rSlow, -hubSlow, hubSlow);
         double slope = (newSlow - s.getSlowLevel()) / Math.max(steps, 1e-3);
-        s.setTrend(0.99 * (s.getTrend() + alpha(steps, 20 / aSlow) * (slope - s.getTrend())));
+        s.setTrend(0.99 * (s.getTrend() + alpha(steps, 20 / alpha(steps, tauSlow)) * (slope - s.getTrend())));
         s.setSlowLevel(newSlow);
 
         if (!Double.isNaN(rDaily)) {
@@ -373,10 +380,19 @@ public final class BaselineDetector implements Serializable {
         }
         double cur = daily.get(bin);
         double dev = value - newSlow;
-        if (Double.isNaN(cur)) {
+        // The first day's profile is provisional: it was measured against a slow level that had not seen a day yet
+        // (at the start of the series, the first values themselves). A bin's visit in the series' second day replaces
+        // it with the mean of that visit; from the third day on the bins learn slowly.
+        double beta;
+        if (age >= DAY_MS && age < 2 * DAY_MS) {
+            double visitStart = Math.max(timestampMillis - (tod - bin * binMs), s.getFirstTimestamp() + DAY_MS);
+            beta = Math.min(1, steps * interval / (timestampMillis - visitStart + interval));
+        } else {
+            beta = 1 - Math.exp(-0.35 * Math.min(1, steps * interval / binMs));
+        }
+        if (Double.isNaN(cur) || beta >= 1) {
             daily.set(bin, (float) dev);
         } else {
-            double beta = 1 - Math.exp(-0.35 * Math.min(1, steps * interval / binMs));
             double hubB = HUBER * MAD_TO_SD * Math.max(dailyScale, slowDev * 0.1);
             daily.set(bin, (float) (cur + beta * clamp(dev - cur, -hubB, hubB)));
         }
