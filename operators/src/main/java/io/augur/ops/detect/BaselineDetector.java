@@ -86,10 +86,20 @@ public final class BaselineDetector implements Serializable {
     private static final double TOD_QUANT = 32;
     /** Score slope per decade of rarity around the critical rarity. */
     private static final double SLOPE = 1.5;
+    /**
+     * Range: a value beyond the series' range by this fraction of the range's width is a new extreme (scored 1); the
+     * range relaxes towards the slow level over about this many days, and counts once it has seen a day.
+     */
+    private static final double RANGE_TOLERANCE = 0.1, RANGE_DAYS = 30;
+    /** A departure from the baseline becomes its new level once it has lasted this long (and this many intervals). */
+    private static final long SHIFT_MS = 40 * 60_000L;
+    private static final double SHIFT_INTERVALS = 6;
 
     private final DetectorSettings settings;
     /** The signed rarity of each evidence statistic at the latest call (diagnostics in tests; not thread-safe). */
     final transient double[] lastEvidence = new double[EVIDENCE];
+    /** The same before the time-of-day cap (diagnostics in tests). */
+    final transient double[] lastRawEvidence = new double[EVIDENCE];
 
     public BaselineDetector(DetectorSettings settings) {
         this.settings = settings;
@@ -132,6 +142,11 @@ public final class BaselineDetector implements Serializable {
         s.setDailyPeak(ByteBuffer.allocate(0));
         s.setPatternCounts(ByteBuffer.wrap(new byte[PatternMemory.SLOTS]));
         s.setNovelty(0.0);
+        s.setRangeLow(1.0); // empty range: the first value starts it
+        s.setRangeHigh(0.0);
+        s.setShiftSince(0L);
+        s.setShiftDirection(0);
+        s.setRangeSince(0L);
         ensureTail(s);
         return s;
     }
@@ -313,6 +328,7 @@ public final class BaselineDetector implements Serializable {
                 tr.set(i, rate - aTail * rate);
             }
             double r0 = -Math.log10(Math.max(p, 1e-300));
+            lastRawEvidence[i] = r0 * Math.signum(e);
             if (todPeak != null) {
                 int base = i * bins;
                 double seen = Math.max(Math.max(peakAt(todPeak, base + Math.floorMod(bin - 1, bins)), peakAt(todPeak, base + bin)),
@@ -369,9 +385,31 @@ public final class BaselineDetector implements Serializable {
         s.setAbsDev(s.getAbsDev() + alpha(steps, Math.min(TAU_ABS, n)) * (Math.abs(rSlow) - s.getAbsDev()));
         double hubSlow = HUBER * MAD_TO_SD * slowDev;
         s.setSlowDev(s.getSlowDev() + aScale * (Math.min(Math.abs(rSlow), hubSlow) - s.getSlowDev()));
-        double newSlow = shifted ? slow + 0.5 * rSlow : slow + aSlow * clamp(rSlow, -hubSlow, hubSlow);
-        double slope = (newSlow - s.getSlowLevel()) / Math.max(steps, 1e-3);
-        s.setTrend(0.99 * (s.getTrend() + alpha(steps, 20 / alpha(steps, tauSlow)) * (slope - s.getTrend())));
+        // A departure from the baseline (the slow level and the daily profile) does not teach it: a surge, an outage or
+        // a stretch of spikes leaves it where it was. A departure that lasts SHIFT_MS on one side is a new level: the
+        // baseline moves to the current value at once (the daily shape kept), so the level is learned as fast after
+        // an hour-long surge as after its end, and nothing of the surge remains.
+        int depDir = Math.abs(zBase) > HUBER ? (int) Math.signum(zBase) : 0;
+        long shiftSince = depDir == 0 ? 0 : depDir != s.getShiftDirection() || s.getShiftSince() == 0 ? timestampMillis : s.getShiftSince();
+        boolean departing = depDir != 0;
+        double newSlow;
+        boolean adopted = departing && timestampMillis - shiftSince >= Math.max(SHIFT_MS, SHIFT_INTERVALS * interval);
+        if (adopted) {
+            newSlow = slow + (value - (dailyProven ? dailyExpected : slow));
+            departing = false;
+            shiftSince = 0;
+            depDir = 0;
+        } else if (departing) {
+            newSlow = slow;
+        } else {
+            newSlow = slow + aSlow * clamp(rSlow, -hubSlow, hubSlow);
+        }
+        s.setShiftSince(shiftSince);
+        s.setShiftDirection(depDir);
+        if (!adopted) { // a new level is not a trend
+            double slope = (newSlow - s.getSlowLevel()) / Math.max(steps, 1e-3);
+            s.setTrend(0.99 * (s.getTrend() + alpha(steps, 20 / alpha(steps, tauSlow)) * (slope - s.getTrend())));
+        }
         s.setSlowLevel(newSlow);
 
         if (!Double.isNaN(rDaily)) {
@@ -390,12 +428,31 @@ public final class BaselineDetector implements Serializable {
         } else {
             beta = 1 - Math.exp(-0.35 * Math.min(1, steps * interval / binMs));
         }
-        if (Double.isNaN(cur) || beta >= 1) {
+        if (departing && !Double.isNaN(cur)) {
+            // nor does the profile learn from a departure
+        } else if (Double.isNaN(cur) || beta >= 1) {
             daily.set(bin, (float) dev);
         } else {
             double hubB = HUBER * MAD_TO_SD * Math.max(dailyScale, slowDev * 0.1);
             daily.set(bin, (float) (cur + beta * clamp(dev - cur, -hubB, hubB)));
         }
+
+        // ---- range: a value beyond everything the series has shown lately, by a tenth of the range's width, is a new
+        // extreme (the range relaxes towards the slow level over about a month, and counts once it has seen a day)
+        double rLo = s.getRangeLow(), rHi = s.getRangeHigh();
+        int extreme = 0;
+        if (rLo <= rHi) {
+            double tol = RANGE_TOLERANCE * (rHi - rLo);
+            if (timestampMillis - s.getRangeSince() >= DAY_MS) extreme = value > rHi + tol ? 1 : value < rLo - tol ? -1 : 0;
+            double aR = alpha(steps, RANGE_DAYS * DAY_MS / Math.max(interval, 1));
+            rHi = Math.max(rHi - aR * Math.max(0, rHi - newSlow), value);
+            rLo = Math.min(rLo + aR * Math.max(0, newSlow - rLo), value);
+        } else { // no range yet (a new series, or a baseline from before v4)
+            rLo = rHi = value;
+            s.setRangeSince(timestampMillis);
+        }
+        s.setRangeLow(rLo);
+        s.setRangeHigh(rHi);
 
         // ---- score
         boolean warm = n >= settings.warmupPoints() && age >= settings.warmup().toMillis();
@@ -403,6 +460,10 @@ public final class BaselineDetector implements Serializable {
         double spread = BAND_Z * MAD_TO_SD * (dailyProven ? dailyScale : flatScale);
         if (!warm) return new Score(0, 0, expected, expected - spread, expected + spread, false);
         double score = 1 / (1 + Math.exp(-SLOPE * (rarity - settings.criticalRarity())));
+        if (extreme != 0) { // a new extreme is an anomaly, however the residuals are calibrated
+            score = 1;
+            dir = extreme;
+        }
         long lastAlert = s.getLastAlertTime();
         long refractory = settings.refractory().toMillis();
         if (lastAlert > 0 && refractory > 0) {
