@@ -32,10 +32,18 @@ import java.util.List;
  *   <li><b>Time-of-day memory</b>: per statistic and time-of-day bin, the largest evidence recently seen (one byte,
  *       slowly decaying): evidence no larger than what this time of day usually brings scores below critical, so a
  *       nightly batch job or a daily ramp stops alerting after the first days.</li>
- *   <li><b>Score</b>: a logistic function of the rarity around the critical rarity. After an alert (in a direction the
- *       series cares about) further scores are damped for the refractory period, linearly in the time since it.</li>
- *   <li><b>Adaptation</b>: a sustained one-sided departure snaps the levels to the new regime (a level shift is
- *       flagged once, then learned).</li>
+ *   <li><b>Range</b>: a slowly relaxing minimum and maximum of the values (about a month); once the range has seen a
+ *       day, a value beyond it by a tenth of its width is a new extreme and scores 1, whatever the residuals' calibration
+ *       says (a new high in a spiky series, a level the series has never reached).</li>
+ *   <li><b>Score</b>: a logistic function of the rarity around the critical rarity (1 for a new extreme). After an
+ *       alert (in a direction the series cares about) further scores are damped for the refractory period, linearly in
+ *       the time since it.</li>
+ *   <li><b>Adaptation</b>: the slow level and the daily profile do not learn from a departure (a datapoint beyond 3
+ *       robust deviations of the baseline): a surge or an outage leaves them where they were. A departure that stays on
+ *       one side for 40 minutes (and 6 intervals) is a new level: the slow level moves to it at once, keeping the daily
+ *       shape. The fast level snaps to a sustained one-sided departure after 3 datapoints.</li>
+ *   <li><b>First days</b>: the slow level is the mean of all values until a day has been seen; the first day's profile
+ *       bins are provisional and replaced by their visit on the second day; the profile is used from the third day.</li>
  * </ul>
  * Decays use elapsed time in units of the series' typical sampling interval, so gaps and irregular intervals weigh
  * correctly; a datapoint with the same (or an earlier) timestamp counts as one interval (by position). Non-finite values
