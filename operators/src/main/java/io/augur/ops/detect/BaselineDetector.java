@@ -264,9 +264,9 @@ public final class BaselineDetector implements Serializable {
         }
         double age = timestampMillis - s.getFirstTimestamp();
         // the profile of the first day is provisional (see the learning below): it counts only once the second day
-        // has replaced all of it
+        // has replaced all of it, and only while it is a shape around the slow level (not a trend the level lags)
         boolean dailyProven = !Double.isNaN(rDaily) && age >= 2 * DAY_MS && interval <= binMs * 4
-                && s.getDailyScale() < PROVEN * s.getSlowDev();
+                && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(daily, s.getSlowDev());
 
         double zDaily = Double.isNaN(rDaily) ? Double.NaN : rDaily / (MAD_TO_SD * dailyScale);
         double zPoint = zFlat;
@@ -480,6 +480,22 @@ public final class BaselineDetector implements Serializable {
         }
         if (score >= threshold && direction.accepts(dir)) s.setLastAlertTime(timestampMillis);
         return new Score(clamp(score, 0, 1), dir, expected, expected - spread, expected + spread, true);
+    }
+
+    /**
+     * Whether the profile is a daily shape around the slow level: its bins average to less than a quarter of the spread
+     * around the slow level. Bins that all sit on one side are a trend the slow level lags, not a daily pattern.
+     */
+    private static boolean centred(List<Float> daily, double slowDev) {
+        double sum = 0;
+        int k = 0;
+        for (Float b : daily) {
+            if (!Float.isNaN(b)) {
+                sum += b;
+                k++;
+            }
+        }
+        return k == 0 || Math.abs(sum / k) < 0.25 * slowDev;
     }
 
     private static double peakAt(byte[] a, int k) {
