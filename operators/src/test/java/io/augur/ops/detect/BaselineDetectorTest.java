@@ -190,6 +190,24 @@ class BaselineDetectorTest {
     }
 
     @Test
+    void aSteadyDeclineIsNotMistakenForADailyPatternWhenTheProfileStartsToCount() {
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(14);
+        long minute = 60_000L;
+        double maxScore = 0, maxError = 0;
+        for (int i = 0; i < 2 * 1440 + 120; i++) {
+            double truth = 235 - 80 * i / 1440.0; // a disk filling: 80 GB a day less free space
+            Score s = detector.score(st, T0 + i * minute, truth + 0.05 * r.nextGaussian());
+            if (i >= 2 * 1440) { // 00:00 to 02:00 on day 3, when a daily profile could first count
+                maxScore = Math.max(maxScore, s.anomalyScore());
+                maxError = Math.max(maxError, Math.abs(s.expected() - truth));
+            }
+        }
+        assertThat(maxScore).isLessThan(DetectorSettings.SHIPPED_THRESHOLD);
+        assertThat(maxError).as("expected value (fast level), GB").isLessThan(1.0);
+    }
+
+    @Test
     void levelShiftIsFlaggedThenLearned() {
         SeriesBaseline st = detector.newState();
         Random r = new Random(4);
