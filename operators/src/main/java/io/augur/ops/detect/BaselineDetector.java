@@ -32,10 +32,18 @@ import java.util.List;
  *   <li><b>Time-of-day memory</b>: per statistic and time-of-day bin, the largest evidence recently seen (one byte,
  *       slowly decaying): evidence no larger than what this time of day usually brings scores below critical, so a
  *       nightly batch job or a daily ramp stops alerting after the first days.</li>
- *   <li><b>Score</b>: a logistic function of the rarity around the critical rarity. After an alert (in a direction the
- *       series cares about) further scores are damped for the refractory period, linearly in the time since it.</li>
- *   <li><b>Adaptation</b>: a sustained one-sided departure snaps the levels to the new regime (a level shift is
- *       flagged once, then learned).</li>
+ *   <li><b>Range</b>: a slowly relaxing minimum and maximum of the values (about a month); once the range has seen a
+ *       day, a value beyond it by a tenth of its width is a new extreme and scores 1, whatever the residuals' calibration
+ *       says (a new high in a spiky series, a level the series has never reached).</li>
+ *   <li><b>Score</b>: a logistic function of the rarity around the critical rarity (1 for a new extreme). After an
+ *       alert (in a direction the series cares about) further scores are damped for the refractory period, linearly in
+ *       the time since it.</li>
+ *   <li><b>Adaptation</b>: the slow level and the daily profile do not learn from a departure (a datapoint beyond 3
+ *       robust deviations of the baseline): a surge or an outage leaves them where they were. A departure that stays on
+ *       one side for 40 minutes (and 6 intervals) is a new level: the slow level moves to it at once, keeping the daily
+ *       shape. The fast level snaps to a sustained one-sided departure after 3 datapoints.</li>
+ *   <li><b>First days</b>: the slow level is the mean of all values until a day has been seen; the first day's profile
+ *       bins are provisional and replaced by their visit on the second day; the profile is used from the third day.</li>
  * </ul>
  * Decays use elapsed time in units of the series' typical sampling interval, so gaps and irregular intervals weigh
  * correctly; a datapoint with the same (or an earlier) timestamp counts as one interval (by position). Non-finite values
@@ -86,10 +94,20 @@ public final class BaselineDetector implements Serializable {
     private static final double TOD_QUANT = 32;
     /** Score slope per decade of rarity around the critical rarity. */
     private static final double SLOPE = 1.5;
+    /**
+     * Range: a value beyond the series' range by this fraction of the range's width is a new extreme (scored 1); the
+     * range relaxes towards the slow level over about this many days, and counts once it has seen a day.
+     */
+    private static final double RANGE_TOLERANCE = 0.1, RANGE_DAYS = 30;
+    /** A departure from the baseline becomes its new level once it has lasted this long (and this many intervals). */
+    private static final long SHIFT_MS = 40 * 60_000L;
+    private static final double SHIFT_INTERVALS = 6;
 
     private final DetectorSettings settings;
     /** The signed rarity of each evidence statistic at the latest call (diagnostics in tests; not thread-safe). */
     final transient double[] lastEvidence = new double[EVIDENCE];
+    /** The same before the time-of-day cap (diagnostics in tests). */
+    final transient double[] lastRawEvidence = new double[EVIDENCE];
 
     public BaselineDetector(DetectorSettings settings) {
         this.settings = settings;
@@ -132,6 +150,11 @@ public final class BaselineDetector implements Serializable {
         s.setDailyPeak(ByteBuffer.allocate(0));
         s.setPatternCounts(ByteBuffer.wrap(new byte[PatternMemory.SLOTS]));
         s.setNovelty(0.0);
+        s.setRangeLow(1.0); // empty range: the first value starts it
+        s.setRangeHigh(0.0);
+        s.setShiftSince(0L);
+        s.setShiftDirection(0);
+        s.setRangeSince(0L);
         ensureTail(s);
         return s;
     }
@@ -240,8 +263,10 @@ public final class BaselineDetector implements Serializable {
             rDaily = value < lo ? value - lo : value > hi ? value - hi : 0;
         }
         double age = timestampMillis - s.getFirstTimestamp();
-        boolean dailyProven = !Double.isNaN(rDaily) && age >= 1.5 * DAY_MS && interval <= binMs * 4
-                && s.getDailyScale() < PROVEN * s.getSlowDev();
+        // the profile of the first day is provisional (see the learning below): it counts only once the second day
+        // has replaced all of it, and only while it is a shape around the slow level (not a trend the level lags)
+        boolean dailyProven = !Double.isNaN(rDaily) && age >= 2 * DAY_MS && interval <= binMs * 4
+                && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(daily, s.getSlowDev());
 
         double zDaily = Double.isNaN(rDaily) ? Double.NaN : rDaily / (MAD_TO_SD * dailyScale);
         double zPoint = zFlat;
@@ -311,6 +336,7 @@ public final class BaselineDetector implements Serializable {
                 tr.set(i, rate - aTail * rate);
             }
             double r0 = -Math.log10(Math.max(p, 1e-300));
+            lastRawEvidence[i] = r0 * Math.signum(e);
             if (todPeak != null) {
                 int base = i * bins;
                 double seen = Math.max(Math.max(peakAt(todPeak, base + Math.floorMod(bin - 1, bins)), peakAt(todPeak, base + bin)),
@@ -347,7 +373,12 @@ public final class BaselineDetector implements Serializable {
         // ---- learn
         double aFast = alpha(steps, TAU_FAST);
         double aScale = alpha(steps, Math.min(TAU_SCALE, n));
-        double aSlow = alpha(steps, clamp(DAY_MS / Math.max(interval, 1), 12, 1000));
+        // the slow level is the mean of everything seen until the series has seen a day, then an exponential average
+        // of about a day: an average that started from the first value would carry it for days (a series that starts
+        // at its nightly low would see its daily mean rise for two days)
+        double dayPoints = DAY_MS / Math.max(interval, 1);
+        double tauSlow = clamp(dayPoints, 12, 1000);
+        double aSlow = alpha(steps, n < dayPoints ? n : tauSlow);
         int run = s.getOutlierRun();
         boolean out = Math.abs(zPoint) > HUBER;
         run = !out ? 0 : (zPoint > 0 ? Math.max(run, 0) + 1 : Math.min(run, 0) - 1);
@@ -362,9 +393,31 @@ public final class BaselineDetector implements Serializable {
         s.setAbsDev(s.getAbsDev() + alpha(steps, Math.min(TAU_ABS, n)) * (Math.abs(rSlow) - s.getAbsDev()));
         double hubSlow = HUBER * MAD_TO_SD * slowDev;
         s.setSlowDev(s.getSlowDev() + aScale * (Math.min(Math.abs(rSlow), hubSlow) - s.getSlowDev()));
-        double newSlow = shifted ? slow + 0.5 * rSlow : slow + aSlow * clamp(rSlow, -hubSlow, hubSlow);
-        double slope = (newSlow - s.getSlowLevel()) / Math.max(steps, 1e-3);
-        s.setTrend(0.99 * (s.getTrend() + alpha(steps, 20 / aSlow) * (slope - s.getTrend())));
+        // A departure from the baseline (the slow level and the daily profile) does not teach it: a surge, an outage or
+        // a stretch of spikes leaves it where it was. A departure that lasts SHIFT_MS on one side is a new level: the
+        // baseline moves to the current value at once (the daily shape kept), so the level is learned as fast after
+        // an hour-long surge as after its end, and nothing of the surge remains.
+        int depDir = Math.abs(zBase) > HUBER ? (int) Math.signum(zBase) : 0;
+        long shiftSince = depDir == 0 ? 0 : depDir != s.getShiftDirection() || s.getShiftSince() == 0 ? timestampMillis : s.getShiftSince();
+        boolean departing = depDir != 0;
+        double newSlow;
+        boolean adopted = departing && timestampMillis - shiftSince >= Math.max(SHIFT_MS, SHIFT_INTERVALS * interval);
+        if (adopted) {
+            newSlow = slow + (value - (dailyProven ? dailyExpected : slow));
+            departing = false;
+            shiftSince = 0;
+            depDir = 0;
+        } else if (departing) {
+            newSlow = slow;
+        } else {
+            newSlow = slow + aSlow * clamp(rSlow, -hubSlow, hubSlow);
+        }
+        s.setShiftSince(shiftSince);
+        s.setShiftDirection(depDir);
+        if (!adopted) { // a new level is not a trend
+            double slope = (newSlow - s.getSlowLevel()) / Math.max(steps, 1e-3);
+            s.setTrend(0.99 * (s.getTrend() + alpha(steps, 20 / alpha(steps, tauSlow)) * (slope - s.getTrend())));
+        }
         s.setSlowLevel(newSlow);
 
         if (!Double.isNaN(rDaily)) {
@@ -373,13 +426,41 @@ public final class BaselineDetector implements Serializable {
         }
         double cur = daily.get(bin);
         double dev = value - newSlow;
-        if (Double.isNaN(cur)) {
+        // The first day's profile is provisional: it was measured against a slow level that had not seen a day yet
+        // (at the start of the series, the first values themselves). A bin's visit in the series' second day replaces
+        // it with the mean of that visit; from the third day on the bins learn slowly.
+        double beta;
+        if (age >= DAY_MS && age < 2 * DAY_MS) {
+            double visitStart = Math.max(timestampMillis - (tod - bin * binMs), s.getFirstTimestamp() + DAY_MS);
+            beta = Math.min(1, steps * interval / (timestampMillis - visitStart + interval));
+        } else {
+            beta = 1 - Math.exp(-0.35 * Math.min(1, steps * interval / binMs));
+        }
+        if (departing && !Double.isNaN(cur)) {
+            // nor does the profile learn from a departure
+        } else if (Double.isNaN(cur) || beta >= 1) {
             daily.set(bin, (float) dev);
         } else {
-            double beta = 1 - Math.exp(-0.35 * Math.min(1, steps * interval / binMs));
             double hubB = HUBER * MAD_TO_SD * Math.max(dailyScale, slowDev * 0.1);
             daily.set(bin, (float) (cur + beta * clamp(dev - cur, -hubB, hubB)));
         }
+
+        // ---- range: a value beyond everything the series has shown lately, by a tenth of the range's width, is a new
+        // extreme (the range relaxes towards the slow level over about a month, and counts once it has seen a day)
+        double rLo = s.getRangeLow(), rHi = s.getRangeHigh();
+        int extreme = 0;
+        if (rLo <= rHi) {
+            double tol = RANGE_TOLERANCE * (rHi - rLo);
+            if (timestampMillis - s.getRangeSince() >= DAY_MS) extreme = value > rHi + tol ? 1 : value < rLo - tol ? -1 : 0;
+            double aR = alpha(steps, RANGE_DAYS * DAY_MS / Math.max(interval, 1));
+            rHi = Math.max(rHi - aR * Math.max(0, rHi - newSlow), value);
+            rLo = Math.min(rLo + aR * Math.max(0, newSlow - rLo), value);
+        } else { // no range yet (a new series, or a baseline from before v4)
+            rLo = rHi = value;
+            s.setRangeSince(timestampMillis);
+        }
+        s.setRangeLow(rLo);
+        s.setRangeHigh(rHi);
 
         // ---- score
         boolean warm = n >= settings.warmupPoints() && age >= settings.warmup().toMillis();
@@ -387,6 +468,10 @@ public final class BaselineDetector implements Serializable {
         double spread = BAND_Z * MAD_TO_SD * (dailyProven ? dailyScale : flatScale);
         if (!warm) return new Score(0, 0, expected, expected - spread, expected + spread, false);
         double score = 1 / (1 + Math.exp(-SLOPE * (rarity - settings.criticalRarity())));
+        if (extreme != 0) { // a new extreme is an anomaly, however the residuals are calibrated
+            score = 1;
+            dir = extreme;
+        }
         long lastAlert = s.getLastAlertTime();
         long refractory = settings.refractory().toMillis();
         if (lastAlert > 0 && refractory > 0) {
@@ -395,6 +480,22 @@ public final class BaselineDetector implements Serializable {
         }
         if (score >= threshold && direction.accepts(dir)) s.setLastAlertTime(timestampMillis);
         return new Score(clamp(score, 0, 1), dir, expected, expected - spread, expected + spread, true);
+    }
+
+    /**
+     * Whether the profile is a daily shape around the slow level: its bins average to less than a quarter of the spread
+     * around the slow level. Bins that all sit on one side are a trend the slow level lags, not a daily pattern.
+     */
+    private static boolean centred(List<Float> daily, double slowDev) {
+        double sum = 0;
+        int k = 0;
+        for (Float b : daily) {
+            if (!Float.isNaN(b)) {
+                sum += b;
+                k++;
+            }
+        }
+        return k == 0 || Math.abs(sum / k) < 0.25 * slowDev;
     }
 
     private static double peakAt(byte[] a, int k) {

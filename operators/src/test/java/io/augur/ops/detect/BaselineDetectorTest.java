@@ -38,7 +38,8 @@ class BaselineDetectorTest {
         assertThat(spike.warm()).isTrue();
         assertThat(spike.anomalyScore()).isGreaterThan(DetectorSettings.SHIPPED_THRESHOLD);
         assertThat(spike.direction()).isEqualTo(1);
-        assertThat(maxBefore).isLessThan(spike.anomalyScore());
+        assertThat(spike.anomalyScore()).as("15 deviations above anything seen: a new extreme").isEqualTo(1.0);
+        assertThat(maxBefore).isLessThanOrEqualTo(spike.anomalyScore());
     }
 
     @Test
@@ -74,6 +75,136 @@ class BaselineDetectorTest {
         Score s = detector.score(st, night, 80);
         assertThat(s.anomalyScore()).isGreaterThan(DetectorSettings.SHIPPED_THRESHOLD);
         assertThat(s.direction()).isEqualTo(1);
+    }
+
+    /**
+     * A series that starts at its nightly low: the first day's profile was once learned against a slow level that
+     * still was (close to) the first values, so the bins of the first half hour said "as high as the daily mean" and
+     * the profile, once it counted, expected the day's mean at 00:15 on the third day: a false drop on every series
+     * starting at midnight (seen in the simulator's 3-day scenario).
+     */
+    @Test
+    void aSeriesThatStartsAtItsNightlyLowIsExpectedAtItsNightlyLevelOnTheThirdDay() {
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(4);
+        long minute = 60_000L;
+        double maxError = 0, maxScore = 0;
+        for (int i = 0; i < 2 * 1440 + 60; i++) {
+            double hour = (i % 1440) / 60.0;
+            double truth = 10_000 * (1 + 0.45 * Math.sin(2 * Math.PI * (hour - 8) / 24)); // 4,100 at 02:00, 14,500 at 14:00
+            Score s = detector.score(st, T0 + i * minute, truth * (1 + 0.005 * r.nextGaussian()));
+            assertValid(s);
+            if (i >= 2 * 1440) { // 00:00 to 01:00 on the third day
+                maxError = Math.max(maxError, Math.abs(s.expected() - truth) / truth);
+                maxScore = Math.max(maxScore, s.anomalyScore());
+            }
+        }
+        assertThat(maxError).as("relative error of the expected value, 00:00-01:00 on day 3").isLessThan(0.1);
+        assertThat(maxScore).isLessThan(DetectorSettings.SHIPPED_THRESHOLD);
+    }
+
+    /** A noisy daily cycle at one-minute resolution: 10,000 +- 4,500, lowest at 02:00. */
+    private static double dailyTraffic(int minute) {
+        double hour = (minute % 1440) / 60.0;
+        return 10_000 * (1 + 0.45 * Math.sin(2 * Math.PI * (hour - 8) / 24));
+    }
+
+    @Test
+    void aValueBeyondTheSeriesRangeIsANewExtremeOnceTheRangeHasSeenADay() {
+        Random r = new Random(11);
+        // uniform noise in [0, 10]: the range is about [0, 10], so a new extreme is above about 11
+        SeriesBaseline young = detector.newState();
+        int i = 0;
+        for (; i < 200; i++) detector.score(young, T0 + i * FIVE_MIN, 10 * r.nextDouble());
+        Score early = detector.score(young, T0 + i * FIVE_MIN, 14);
+        assertThat(early.warm()).isTrue();
+        assertThat(early.anomalyScore()).as("the range has seen less than a day").isLessThan(1.0);
+        assertThat(young.getRangeSince()).as("the second datapoint starts it").isEqualTo(T0 + FIVE_MIN);
+
+        SeriesBaseline st = detector.newState();
+        for (i = 0; i < 2000; i++) detector.score(st, T0 + i * FIVE_MIN, 10 * r.nextDouble());
+        assertThat(st.getRangeLow()).as("the lowest values, relaxing towards the slow level").isBetween(0.0, 0.2);
+        assertThat(st.getRangeHigh()).isBetween(9.8, 10.0);
+        double edge = st.getRangeHigh() + 0.1 * (st.getRangeHigh() - st.getRangeLow());
+        Score inside = detector.score(st, T0 + i++ * FIVE_MIN, edge - 0.05);
+        assertThat(inside.anomalyScore()).as("within a tenth of the range's width above it").isLessThan(1.0);
+        assertThat(st.getRangeHigh()).isEqualTo(edge - 0.05);
+        for (int k = 0; k < 300; k++, i++) detector.score(st, T0 + i * FIVE_MIN, 10 * r.nextDouble()); // past the refractory period
+        double edge2 = st.getRangeHigh() + 0.1 * (st.getRangeHigh() - st.getRangeLow());
+        Score high = detector.score(st, T0 + i++ * FIVE_MIN, edge2 + 0.05);
+        assertThat(high.anomalyScore()).isEqualTo(1.0);
+        assertThat(high.direction()).isEqualTo(1);
+        for (int k = 0; k < 300; k++, i++) detector.score(st, T0 + i * FIVE_MIN, 10 * r.nextDouble());
+        Score low = detector.score(st, T0 + i++ * FIVE_MIN, -2);
+        assertThat(low.anomalyScore()).isEqualTo(1.0);
+        assertThat(low.direction()).isEqualTo(-1);
+    }
+
+    @Test
+    void aTransientSurgeLeavesTheBaselineWhereItWas() {
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(12);
+        long minute = 60_000L;
+        int i = 0;
+        for (; i < 2 * 1440 + 8 * 60; i++) detector.score(st, T0 + i * minute, dailyTraffic(i) * (1 + 0.005 * r.nextGaussian()));
+        double slowBefore = st.getSlowLevel();
+        // a 35-minute surge to three times the traffic at 08:00 on day 3
+        for (int k = 0; k < 35; k++, i++) detector.score(st, T0 + i * minute, 3 * dailyTraffic(i));
+        assertThat(st.getSlowLevel()).as("slow level after the surge").isCloseTo(slowBefore, org.assertj.core.data.Offset.offset(100.0));
+        double maxError = 0, maxScore = 0;
+        for (; i < 3 * 1440 + 60; i++) {
+            double truth = dailyTraffic(i);
+            Score s = detector.score(st, T0 + i * minute, truth * (1 + 0.005 * r.nextGaussian()));
+            if (i >= 3 * 1440) { // 00:00 to 01:00 on day 4, 16 hours later
+                maxError = Math.max(maxError, Math.abs(s.expected() - truth) / truth);
+                maxScore = Math.max(maxScore, s.anomalyScore());
+            }
+        }
+        assertThat(maxError).as("relative error of the expected value, 00:00-01:00 on day 4").isLessThan(0.05);
+        assertThat(maxScore).isLessThan(DetectorSettings.SHIPPED_THRESHOLD);
+    }
+
+    @Test
+    void aDepartureThatLasts40MinutesIsTheNewLevel() {
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(13);
+        long minute = 60_000L;
+        int i = 0;
+        for (; i < 1440; i++) detector.score(st, T0 + i * minute, 100 + r.nextGaussian());
+        assertThat(st.getSlowLevel()).isBetween(99.5, 100.5);
+        int start = i;
+        for (; i < start + 40; i++) detector.score(st, T0 + i * minute, 150 + r.nextGaussian());
+        assertThat(st.getShiftDirection()).isEqualTo(1);
+        assertThat(st.getShiftSince()).isEqualTo(T0 + start * minute);
+        assertThat(st.getSlowLevel()).as("not learned during the first 39 minutes").isBetween(99.5, 100.5);
+        detector.score(st, T0 + i++ * minute, 150 + r.nextGaussian()); // 40 minutes after the first
+        assertThat(st.getSlowLevel()).as("the new level, at once").isBetween(146.0, 154.0);
+        assertThat(st.getShiftSince()).isZero();
+        double late = 0;
+        for (int k = 0; k < 1440; k++, i++) {
+            Score s = detector.score(st, T0 + i * minute, 150 + r.nextGaussian());
+            if (k >= 1000) late = Math.max(late, s.anomalyScore()); // past the refractory period
+        }
+        assertThat(late).isLessThan(DetectorSettings.SHIPPED_THRESHOLD);
+        assertThat(st.getTrend()).as("a new level is not a trend").isBetween(-0.01, 0.01);
+    }
+
+    @Test
+    void aSteadyDeclineIsNotMistakenForADailyPatternWhenTheProfileStartsToCount() {
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(14);
+        long minute = 60_000L;
+        double maxScore = 0, maxError = 0;
+        for (int i = 0; i < 2 * 1440 + 120; i++) {
+            double truth = 235 - 80 * i / 1440.0; // a disk filling: 80 GB a day less free space
+            Score s = detector.score(st, T0 + i * minute, truth + 0.05 * r.nextGaussian());
+            if (i >= 2 * 1440) { // 00:00 to 02:00 on day 3, when a daily profile could first count
+                maxScore = Math.max(maxScore, s.anomalyScore());
+                maxError = Math.max(maxError, Math.abs(s.expected() - truth));
+            }
+        }
+        assertThat(maxScore).isLessThan(DetectorSettings.SHIPPED_THRESHOLD);
+        assertThat(maxError).as("expected value (fast level), GB").isLessThan(1.0);
     }
 
     @Test
@@ -193,9 +324,10 @@ class BaselineDetectorTest {
             }
         }
         // Known weakness: equal spikes that recur at ~1% of the datapoints stay in the tail of the evidence, so they
-        // keep alerting about once per refractory period (16h40m) instead of becoming normal.
+        // keep alerting about once per refractory period (16h40m) instead of becoming normal; since the baseline does
+        // not learn from departures (v4), each spike scores 0.55-0.68 and every second one (13.8 h apart) alerts.
         assertThat(spikes).isEqualTo(49);
-        assertThat(alerts).isBetween(1, 20);
+        assertThat(alerts).isBetween(1, 25);
     }
 
     @Test
@@ -286,6 +418,12 @@ class BaselineDetectorTest {
         }
         st.setPatternCounts(java.nio.ByteBuffer.allocate(0));
         st.setNovelty(0.0);
+        // and the v4 fields: no range, no departure
+        st.setRangeLow(1.0);
+        st.setRangeHigh(0.0);
+        st.setRangeSince(0L);
+        st.setShiftSince(0L);
+        st.setShiftDirection(0);
         for (int k = 0; k < 300; k++, i++) {
             Score s = detector.score(st, T0 + i * FIVE_MIN, 50 + r.nextGaussian());
             assertValid(s);
@@ -296,6 +434,7 @@ class BaselineDetectorTest {
         assertThat(st.getEvidenceLogDev()).hasSize(BaselineDetector.EVIDENCE);
         assertThat(st.getPatternCounts().remaining()).isEqualTo(PatternMemory.SLOTS);
         assertThat(st.getDailyPeak().remaining()).isEqualTo(BaselineDetector.EVIDENCE * DetectorSettings.defaults().dailyBins());
+        assertThat(st.getRangeSince()).as("the range starts at the restore").isEqualTo(T0 + 1000 * FIVE_MIN);
         assertThat(detector.score(st, T0 + i * FIVE_MIN, 80).anomalyScore()).isGreaterThan(DetectorSettings.SHIPPED_THRESHOLD);
     }
 
