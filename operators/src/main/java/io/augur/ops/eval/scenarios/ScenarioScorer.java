@@ -54,7 +54,7 @@ public final class ScenarioScorer {
                         double falsePer1000ResourceDays, Double detectMedianMinutes, Double detectP90Minutes, double periodMinutes,
                         int incidentsWithCause, int causeLinked, Double causeLinkedShare, Double leadMedianHours, Double leadMinHours,
                         int proactiveDetected, int warned24h, int groupedOne, Double groupedShare, Double insightsPerDetected,
-                        List<IncidentResult> perIncident) {
+                        List<IncidentResult> perIncident, List<Insight> unexplained) {
 
         public String describe() {
             StringBuilder sb = new StringBuilder();
@@ -74,6 +74,13 @@ public final class ScenarioScorer {
                 sb.append(String.format(Locale.ROOT, "%-40s %-9s %-9d %-12s %-7s %s%n", r.id(), r.detected() ? "yes" : "NO", r.insights(),
                         r.detectMinutes() == null ? "-" : minutes(r.detectMinutes()),
                         r.causeLinked() == null ? "-" : r.causeLinked() ? "linked" : "MISSED", r.leadHours() == null ? "-" : hours(r.leadHours())));
+            }
+            if (!unexplained.isEmpty()) {
+                sb.append(String.format("false insights (matching no incident):%n"));
+                for (Insight in : unexplained) {
+                    sb.append(String.format(Locale.ROOT, "  %s %-9s %-14s from %s: %s%n", in.id(), in.proactive() ? "PROACTIVE" : "REACTIVE",
+                            in.application(), java.time.Instant.ofEpochMilli(in.start()), String.join(", ", in.resourceMetrics())));
+                }
             }
             return sb.toString();
         }
@@ -177,15 +184,16 @@ public final class ScenarioScorer {
             rows.add(new IncidentResult(x.id(), x.kind(), isDetected, expected.size(), detectMinutes,
                     x.causeEventId() == null ? null : causeLinked, leadHours));
         }
-        int falseInsights = 0;
-        for (boolean e : explained) if (!e) falseInsights++;
+        List<Insight> unexplained = new ArrayList<>();
+        for (int i = 0; i < insights.size(); i++) if (!explained[i]) unexplained.add(insights.get(i));
+        int falseInsights = unexplained.size();
         int n = truth.incidents().size();
         double resourceDays = truth.resourceDays();
         return new Score(n, detected, n == 0 ? 1.0 : detected / (double) n, insights.size(), falseInsights, resourceDays,
                 resourceDays == 0 ? 0 : falseInsights / resourceDays * 1000, median(detect), p90(detect), truth.periodSeconds() / 60.0,
                 withCause, linked, withCause == 0 ? null : linked / (double) withCause, median(lead), lead.stream().min(Double::compare).orElse(null),
                 proactiveDetected, warned, groupedOne, detected == 0 ? null : groupedOne / (double) detected,
-                detected == 0 ? null : groupedTotal / (double) detected, rows);
+                detected == 0 ? null : groupedTotal / (double) detected, rows, List.copyOf(unexplained));
     }
 
     static Double median(List<Double> xs) {

@@ -95,6 +95,8 @@ class ScenarioScorerTest {
         assertThat(s.recall()).isEqualTo(0.75);
         assertThat(s.insights()).isEqualTo(7);
         assertThat(s.falseInsights()).isEqualTo(2);
+        assertThat(s.unexplained()).extracting(InsightHistory.Insight::id).containsExactly("D", "G");
+        assertThat(s.describe()).contains("false insights (matching no incident):");
         assertThat(s.resourceDays()).isEqualTo(40.0);
         assertThat(s.falsePer1000ResourceDays()).isEqualTo(50.0);
         assertThat(s.detectMedianMinutes()).isEqualTo(2.5);
