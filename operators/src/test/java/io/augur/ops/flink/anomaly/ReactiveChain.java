@@ -25,6 +25,7 @@ final class ReactiveChain implements AutoCloseable {
     final KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, BurstMatch> cep;
     final KeyedTwoInputStreamOperatorTestHarness<String, ScoredDatapoint, BurstMatch, Anomaly> lifecycle;
     private int drained;
+    private long lastPoint = Long.MIN_VALUE;
 
     ReactiveChain(AnomalySettings s, MaintenanceWindows maintenance) throws Exception {
         cep = new KeyedOneInputStreamOperatorTestHarness<>(ReactivePattern.operator(s, SeverityCatalog.builtIn()), ScoredDatapoint::getSeriesKey, Types.STRING);
@@ -41,6 +42,7 @@ final class ReactiveChain implements AutoCloseable {
 
     void point(ScoredDatapoint p) throws Exception {
         long ts = p.getDatapoint().getTimestamp();
+        lastPoint = Math.max(lastPoint, ts);
         cep.processElement(p, ts);
         lifecycle.processElement1(p, ts);
     }
@@ -54,6 +56,11 @@ final class ReactiveChain implements AutoCloseable {
         }
         drained = matches.size();
         lifecycle.processBothWatermarks(new Watermark(w));
+    }
+
+    /** The watermark past the flush bucket of the last datapoint: a quiet series' datapoints join its recent ones. */
+    void flushQuiet() throws Exception {
+        watermark(ReactiveAnomalies.quietFlush(lastPoint));
     }
 
     /** Points delivered in order, the watermark following each (bounded out-of-orderness 0). */
