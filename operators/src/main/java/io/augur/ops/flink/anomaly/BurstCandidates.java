@@ -3,6 +3,7 @@ package io.augur.ops.flink.anomaly;
 import io.augur.ops.anomaly.AnomalySettings;
 import io.augur.ops.anomaly.SeverityCatalog;
 import io.augur.ops.flink.StateTtl;
+import io.augur.schema.ReactivePoint;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -16,6 +17,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +39,12 @@ import java.util.List;
  * (one per {@code burstWindow} of event time) read it.
  */
 public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoint, ScoredDatapoint> {
+    /**
+     * Every scored datapoint (late ones included: the lifecycle judges lateness by its own watermark) as the reactive
+     * lifecycle gets it ({@link ReactiveAnomalies#point}): compact, so the whole datapoint is not serialized to it, and
+     * no further copy of it in the chain behind the scoring operator.
+     */
+    public static final OutputTag<ReactivePoint> LIFECYCLE_POINTS = new OutputTag<>("lifecycle-points", new AvroTypeInfo<>(ReactivePoint.class));
     private final AnomalySettings settings;
     private final SeverityCatalog catalog;
     private transient ValueState<List<Long>> onsets;
@@ -70,6 +78,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
 
     @Override
     public void processElement(ScoredDatapoint p, Context ctx, Collector<ScoredDatapoint> out) throws Exception {
+        ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
         long ts = ctx.timestamp();
         long watermark = ctx.timerService().currentWatermark();
         if (ts <= watermark) {

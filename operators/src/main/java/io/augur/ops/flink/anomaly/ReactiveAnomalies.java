@@ -14,6 +14,7 @@ import io.augur.schema.BurstMatch;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.MetricValue;
 import io.augur.schema.PendingPoint;
+import io.augur.schema.ReactivePoint;
 import io.augur.schema.ScoredDatapoint;
 import io.augur.schema.SeriesAnomalyState;
 import io.augur.schema.Severity;
@@ -53,7 +54,7 @@ import java.util.List;
  * </ul>
  * After the close the anomaly's state and timer are gone; only the recent datapoints of the series stay (with TTL).
  */
-public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredDatapoint, BurstMatch, Anomaly> {
+public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePoint, BurstMatch, Anomaly> {
     public static final String STATE_NAME = "reactive-anomaly";
     /** A quiet series' ordinary datapoints join its recent ones once per this much event time (the end of the bucket). */
     static final long QUIET_FLUSH_MS = 10 * 60_000;
@@ -130,8 +131,8 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     }
 
     @Override
-    public void processElement1(ScoredDatapoint p, Context ctx, Collector<Anomaly> out) throws Exception {
-        long ts = p.getDatapoint().getTimestamp();
+    public void processElement1(ReactivePoint p, Context ctx, Collector<Anomaly> out) throws Exception {
+        long ts = p.getTimestamp();
         if (ts <= ctx.timerService().currentWatermark()) return; // late: CEP's side output counts it
         PendingPoint c = compact(p);
         pending.add(c);
@@ -261,7 +262,24 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         return converted;
     }
 
+    /**
+     * What the lifecycle gets of a scored datapoint (its first input): the series key, value, band and score, and the
+     * whole datapoint only when it is extreme (see {@link BurstCandidates#LIFECYCLE_POINTS}).
+     */
+    public static ReactivePoint point(ScoredDatapoint p, AnomalySettings s, SeverityCatalog severities) {
+        return ReactivePoint.newBuilder().setSeriesKey(p.getSeriesKey()).setTimestamp(p.getDatapoint().getTimestamp()).setValue(p.getValue())
+                .setExpected(p.getExpected()).setLower(p.getLower()).setUpper(p.getUpper()).setScore(p.getScore())
+                .setExtreme(isExtreme(p, s, severities) ? p : null).build();
+    }
+
     /** What the lifecycle keeps of a datapoint until the watermark passes it. */
+    private static PendingPoint compact(ReactivePoint p) {
+        return PendingPoint.newBuilder().setTimestamp(p.getTimestamp()).setValue(p.getValue())
+                .setExpected(p.getExpected()).setLower(p.getLower()).setUpper(p.getUpper()).setScore(p.getScore())
+                .setExtreme(p.getExtreme()).build();
+    }
+
+    /** A whole datapoint kept by an earlier version, compact. */
     private PendingPoint compact(ScoredDatapoint p) {
         return PendingPoint.newBuilder().setTimestamp(p.getDatapoint().getTimestamp()).setValue(p.getValue())
                 .setExpected(p.getExpected()).setLower(p.getLower()).setUpper(p.getUpper()).setScore(p.getScore())
@@ -430,6 +448,10 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     }
 
     private boolean isExtreme(ScoredDatapoint p) {
+        return isExtreme(p, settings, severities);
+    }
+
+    private static boolean isExtreme(ScoredDatapoint p, AnomalySettings settings, SeverityCatalog severities) {
         MetricDatapoint dp = p.getDatapoint();
         return p.getScore() >= settings.extremeScore() && ReactivePattern.isOnset(p, settings.minRelativeChange(), severities)
                 && severities.lookup(dp.getNamespace(), dp.getMetricName()).single();
