@@ -3,7 +3,9 @@ package io.augur.ops.flink.anomaly;
 import io.augur.ops.anomaly.AnomalySettings;
 import io.augur.ops.anomaly.SeverityCatalog;
 import io.augur.ops.flink.StateTtl;
+import io.augur.schema.MetricDatapoint;
 import io.augur.schema.ReactivePoint;
+import io.augur.schema.Resource;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -21,6 +23,7 @@ import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A keyed pre-filter in front of the reactive CEP pattern, per series: only datapoints that can take part in a burst
@@ -35,7 +38,8 @@ import java.util.List;
  *       and covers it releases it first (in arrival order, before the onset, so CEP sees datapoints of one timestamp
  *       in their original order), with its own timestamp.</li>
  * </ul>
- * Held datapoints are appended to a list state (a RocksDB merge, no read); onset candidates and coarse cleanup timers
+ * Held datapoints are appended to a list state (a RocksDB merge, no read), thin ({@link #thin}: without the series'
+ * identity, which a datapoint that can only confirm a burst does not need); onset candidates and coarse cleanup timers
  * (one per {@code burstWindow} of event time) read it.
  */
 public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoint, ScoredDatapoint> {
@@ -104,8 +108,24 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
                 }
             }
         }
-        held.add(p);
+        held.add(thin(p));
         ctx.timerService().registerEventTimeTimer(cleanupTime(ts, window));
+    }
+
+    private static final Resource NO_RESOURCE = new Resource("", "", "");
+
+    /**
+     * What a held datapoint keeps: everything CEP and the lifecycle read of a datapoint that is not an onset candidate
+     * (it can only confirm a burst: its value, score, band, timestamp, unit; and what the onset condition reads, which it
+     * failed), without the series' identity (account, region, dimensions, resource), which only the onset's datapoint
+     * gives an anomaly. Held for the watermark in state, and in CEP's buffer once released: a third of the bytes.
+     */
+    static ScoredDatapoint thin(ScoredDatapoint p) {
+        MetricDatapoint d = p.getDatapoint();
+        MetricDatapoint t = new MetricDatapoint("", "", "", d.getNamespace(), d.getMetricName(), Map.of(), d.getTimestamp(),
+                d.getMin(), d.getMax(), d.getSum(), d.getCount(), Map.of(), d.getUnit(), NO_RESOURCE, null);
+        return new ScoredDatapoint(p.getSeriesKey(), p.getStat(), p.getValue(), p.getScore(), p.getDirection(), p.getExpected(),
+                p.getLower(), p.getUpper(), p.getWarm(), p.getAnomalous(), t);
     }
 
     /** Held datapoints the onset at {@code onset} covers go to CEP now (arrival order); the others stay. */
