@@ -36,7 +36,7 @@ class SchemaEvolutionTest {
                 SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class,
                 CoverageSettings.class, ResourceMembership.class, CoverageItem.class, InsightInput.class, InsightState.class, OpsItemRef.class,
                 BurstMatch.class, ExhaustionForecast.class, ForecastHistory.class, SeriesAnomalyState.class, ProactiveAnomalyState.class,
-                InsightTableState.class, AnomalyTableState.class, PendingPoint.class);
+                InsightTableState.class, AnomalyTableState.class, PendingPoint.class, ReactivePoint.class);
     }
 
     @Test
@@ -107,6 +107,7 @@ class SchemaEvolutionTest {
             Map.entry("ForecastHistory", List.of("Resource", "MetricDatapoint")),
             Map.entry("SeriesAnomalyState", List.of("Resource", "Anomaly")),
             Map.entry("PendingPoint", List.of("Resource", "MetricDatapoint", "ScoredDatapoint")),
+            Map.entry("ReactivePoint", List.of("Resource", "MetricDatapoint", "ScoredDatapoint")),
             Map.entry("ProactiveAnomalyState", List.of("Resource", "Anomaly")),
             Map.entry("InsightTableState", List.of("Resource", "Anomaly", "InsightNotification")),
             Map.entry("AnomalyTableState", List.of("Resource", "Anomaly", "InsightNotification")));

@@ -21,6 +21,7 @@ import io.augur.schema.Anomaly;
 import io.augur.schema.BurstMatch;
 import io.augur.schema.ChangeEvent;
 import io.augur.schema.ExhaustionForecast;
+import io.augur.schema.ReactivePoint;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -35,7 +36,7 @@ import java.util.Map;
  * The anomaly step of the topology: scored datapoints (keyed by series) to DevOps Guru anomaly revisions.
  * <pre>
  * scores ─┬─ (same keys, forward) burst candidates ─ CEP burst pattern ─┐ (late datapoints ─ count ─ late-points)
- *         ├─ (same keys, forward) ──────────────────────── reactive lifecycle ─┐
+ *         │                       └─ (compact datapoints, forward) ─ reactive lifecycle ─┐
  *         └─ limit? ─ keyBy limited series ─ forecaster ─┬─ CEP agreeing forecasts ─┐
  *                                                └───────── proactive lifecycle ─┤
  * change events ─ CodeDeploy, per resource ─ keyBy ARN ─ deployment hold (keyBy ARN) ─┴─ anomalies
@@ -77,7 +78,10 @@ public final class AnomalyStep {
                 .union(bursts.getSideOutput(ReactivePattern.LATE_POINTS))
                 .process(new CountLatePoints()).returns(new AvroTypeInfo<>(ScoredDatapoint.class))
                 .uid("anomaly-late-points").name("Count late datapoints");
-        DataStream<Anomaly> reactive = bySeries.connect(DataStreamUtils.reinterpretAsKeyedStream(bursts, BurstMatch::getSeriesKey))
+        // the lifecycle gets every datapoint compact from the candidates filter (a side output: forward edge, same keys)
+        KeyedStream<ReactivePoint, String> lifecyclePoints = DataStreamUtils.reinterpretAsKeyedStream(
+                candidates.getSideOutput(BurstCandidates.LIFECYCLE_POINTS), ReactivePoint::getSeriesKey);
+        DataStream<Anomaly> reactive = lifecyclePoints.connect(DataStreamUtils.reinterpretAsKeyedStream(bursts, BurstMatch::getSeriesKey))
                 .process(new ReactiveAnomalies(s, severities, maintenance), new AvroTypeInfo<>(Anomaly.class))
                 .uid(REACTIVE_LIFECYCLE_UID).name("Reactive anomaly lifecycle");
 

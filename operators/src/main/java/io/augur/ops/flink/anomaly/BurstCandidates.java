@@ -3,6 +3,9 @@ package io.augur.ops.flink.anomaly;
 import io.augur.ops.anomaly.AnomalySettings;
 import io.augur.ops.anomaly.SeverityCatalog;
 import io.augur.ops.flink.StateTtl;
+import io.augur.schema.MetricDatapoint;
+import io.augur.schema.ReactivePoint;
+import io.augur.schema.Resource;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -16,9 +19,11 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A keyed pre-filter in front of the reactive CEP pattern, per series: only datapoints that can take part in a burst
@@ -33,10 +38,17 @@ import java.util.List;
  *       and covers it releases it first (in arrival order, before the onset, so CEP sees datapoints of one timestamp
  *       in their original order), with its own timestamp.</li>
  * </ul>
- * Held datapoints are appended to a list state (a RocksDB merge, no read); onset candidates and coarse cleanup timers
+ * Held datapoints are appended to a list state (a RocksDB merge, no read), thin ({@link #thin}: without the series'
+ * identity, which a datapoint that can only confirm a burst does not need); onset candidates and coarse cleanup timers
  * (one per {@code burstWindow} of event time) read it.
  */
 public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoint, ScoredDatapoint> {
+    /**
+     * Every scored datapoint (late ones included: the lifecycle judges lateness by its own watermark) as the reactive
+     * lifecycle gets it ({@link ReactiveAnomalies#point}): compact, so the whole datapoint is not serialized to it, and
+     * no further copy of it in the chain behind the scoring operator.
+     */
+    public static final OutputTag<ReactivePoint> LIFECYCLE_POINTS = new OutputTag<>("lifecycle-points", new AvroTypeInfo<>(ReactivePoint.class));
     private final AnomalySettings settings;
     private final SeverityCatalog catalog;
     private transient ValueState<List<Long>> onsets;
@@ -70,6 +82,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
 
     @Override
     public void processElement(ScoredDatapoint p, Context ctx, Collector<ScoredDatapoint> out) throws Exception {
+        ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
         long ts = ctx.timestamp();
         long watermark = ctx.timerService().currentWatermark();
         if (ts <= watermark) {
@@ -95,8 +108,24 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
                 }
             }
         }
-        held.add(p);
+        held.add(thin(p));
         ctx.timerService().registerEventTimeTimer(cleanupTime(ts, window));
+    }
+
+    private static final Resource NO_RESOURCE = new Resource("", "", "");
+
+    /**
+     * What a held datapoint keeps: everything CEP and the lifecycle read of a datapoint that is not an onset candidate
+     * (it can only confirm a burst: its value, score, band, timestamp, unit; and what the onset condition reads, which it
+     * failed), without the series' identity (account, region, dimensions, resource), which only the onset's datapoint
+     * gives an anomaly. Held for the watermark in state, and in CEP's buffer once released: a third of the bytes.
+     */
+    static ScoredDatapoint thin(ScoredDatapoint p) {
+        MetricDatapoint d = p.getDatapoint();
+        MetricDatapoint t = new MetricDatapoint("", "", "", d.getNamespace(), d.getMetricName(), Map.of(), d.getTimestamp(),
+                d.getMin(), d.getMax(), d.getSum(), d.getCount(), Map.of(), d.getUnit(), NO_RESOURCE, null);
+        return new ScoredDatapoint(p.getSeriesKey(), p.getStat(), p.getValue(), p.getScore(), p.getDirection(), p.getExpected(),
+                p.getLower(), p.getUpper(), p.getWarm(), p.getAnomalous(), t);
     }
 
     /** Held datapoints the onset at {@code onset} covers go to CEP now (arrival order); the others stay. */

@@ -14,6 +14,7 @@ import io.augur.schema.BurstMatch;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.MetricValue;
 import io.augur.schema.PendingPoint;
+import io.augur.schema.ReactivePoint;
 import io.augur.schema.ScoredDatapoint;
 import io.augur.schema.SeriesAnomalyState;
 import io.augur.schema.Severity;
@@ -28,6 +29,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -52,8 +54,10 @@ import java.util.List;
  * </ul>
  * After the close the anomaly's state and timer are gone; only the recent datapoints of the series stay (with TTL).
  */
-public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredDatapoint, BurstMatch, Anomaly> {
+public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePoint, BurstMatch, Anomaly> {
     public static final String STATE_NAME = "reactive-anomaly";
+    /** A quiet series' ordinary datapoints join its recent ones once per this much event time (the end of the bucket). */
+    static final long QUIET_FLUSH_MS = 10 * 60_000;
     private static final long DEFAULT_PERIOD_MS = 60_000;
 
     private final AnomalySettings settings;
@@ -69,6 +73,14 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     private transient MapState<Long, List<ScoredDatapoint>> points;
     /** Burst matches waiting for the watermark, in arrival order (few: one value read per timer, no MapState iteration). */
     private transient ValueState<List<BurstMatch>> matches;
+    /**
+     * Whether each datapoint of the series needs its own timer: true while an anomaly is open or a burst match is
+     * pending, false while the series is quiet, absent when unknown (a new series, state restored from before: then
+     * derived from the anomaly state once). A quiet series' ordinary datapoints only join its recent datapoints, which does
+     * not depend on the order they join in: they wait for one coarse timer per {@link #QUIET_FLUSH_MS} of event time
+     * instead of one timer (a read and a write of the whole state) each.
+     */
+    private transient ValueState<Boolean> active;
     private transient IoCounters counters;
 
     public ReactiveAnomalies(AnomalySettings settings, SeverityCatalog severities, MaintenanceWindows maintenance) {
@@ -98,9 +110,14 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
                 new ListTypeInfo<>(new AvroTypeInfo<>(BurstMatch.class))), s.stateTtl());
     }
 
+    /** Whether the series' datapoints need their own timers (an open anomaly or a pending burst match). */
+    public static ValueStateDescriptor<Boolean> activeDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>("reactive-active", Types.BOOLEAN), s.stateTtl());
+    }
+
     /** Every keyed state of the operator (for savepoint tools: {@code augur state}). */
     public static List<StateDescriptor<?, ?>> stateDescriptors(AnomalySettings s) {
-        return List.of(descriptor(s), pendingDescriptor(s), pointsDescriptor(s), burstsDescriptor(s));
+        return List.of(descriptor(s), pendingDescriptor(s), pointsDescriptor(s), burstsDescriptor(s), activeDescriptor(s));
     }
 
     @Override
@@ -109,15 +126,55 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         points = getRuntimeContext().getMapState(pointsDescriptor(settings));
         pending = getRuntimeContext().getListState(pendingDescriptor(settings));
         matches = getRuntimeContext().getState(burstsDescriptor(settings));
+        active = getRuntimeContext().getState(activeDescriptor(settings));
         counters = new IoCounters(getRuntimeContext());
     }
 
     @Override
-    public void processElement1(ScoredDatapoint p, Context ctx, Collector<Anomaly> out) throws Exception {
-        long ts = p.getDatapoint().getTimestamp();
+    public void processElement1(ReactivePoint p, Context ctx, Collector<Anomaly> out) throws Exception {
+        long ts = p.getTimestamp();
         if (ts <= ctx.timerService().currentWatermark()) return; // late: CEP's side output counts it
-        pending.add(compact(p));
-        ctx.timerService().registerEventTimeTimer(ts);
+        PendingPoint c = compact(p);
+        pending.add(c);
+        // an extreme datapoint can open an anomaly by itself; with an anomaly open or a match pending every datapoint counts
+        if (c.getExtreme() != null || isActive(ctx.timerService())) ctx.timerService().registerEventTimeTimer(ts);
+        else ctx.timerService().registerEventTimeTimer(quietFlush(ts));
+    }
+
+    /** The end of the flush bucket a quiet series' datapoint at {@code ts} waits for. */
+    static long quietFlush(long ts) {
+        return Math.floorDiv(ts, QUIET_FLUSH_MS) * QUIET_FLUSH_MS + QUIET_FLUSH_MS;
+    }
+
+    private boolean isActive(TimerService timers) throws Exception {
+        Boolean a = active.value();
+        if (a != null) return a;
+        // unknown (a new series, or state from before the flag): from the anomaly state, once
+        SeriesAnomalyState st = state.value();
+        List<BurstMatch> ms = matches.value();
+        boolean now = (st != null && st.getOpen() != null) || (ms != null && !ms.isEmpty());
+        setActive(now, false, timers, timers.currentWatermark());
+        return now;
+    }
+
+    /**
+     * Records whether the series is active; when it becomes active, the datapoints still pending get their own timers
+     * (they may have arrived while it was quiet), so each is applied at its own event time from now on.
+     */
+    private void setActive(boolean now, boolean was, TimerService timers, long after) throws Exception {
+        active.update(now);
+        if (now && !was) {
+            // in a timer at `after`, timers between it and the watermark still fire in this watermark advance, in order
+            Iterable<PendingPoint> all = pending.get();
+            if (all != null) for (PendingPoint p : all) if (p.getTimestamp() > after) timers.registerEventTimeTimer(p.getTimestamp());
+        }
+    }
+
+    /** Active after a timer: an anomaly open or a burst match still pending. */
+    private void afterTimer(SeriesAnomalyState st, boolean matchesPending, TimerService timers, long t) throws Exception {
+        boolean now = (st != null && st.getOpen() != null) || matchesPending;
+        Boolean was = active.value();
+        if (was == null || was != now) setActive(now, was != null && was, timers, t);
     }
 
     @Override
@@ -128,6 +185,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         pending.add(m);
         matches.update(pending);
         ctx.timerService().registerEventTimeTimer(Math.max(ts, ctx.timerService().currentWatermark() + 1));
+        if (!Boolean.TRUE.equals(active.value())) setActive(true, false, ctx.timerService(), ctx.timerService().currentWatermark());
     }
 
     /**
@@ -139,21 +197,36 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     public void onTimer(long t, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
         // one read and one write of the series' state per timer (RocksDB: each is a JNI call and an Avro round trip)
         List<PendingPoint> ps = pendingAt(t);
-        List<BurstMatch> due = pendingAtOrBefore(matches, t);
+        boolean[] matchesLeft = new boolean[1];
+        List<BurstMatch> due = pendingAtOrBefore(matches, t, matchesLeft);
         SeriesAnomalyState stored = state.value();
         if (ps == null && due.isEmpty()) {
-            if (stored != null && stored.getOpen() != null && stored.getTimer() == t) anomalyTimer(stored, t, ctx, out);
+            if (stored != null && stored.getOpen() != null && stored.getTimer() == t) {
+                anomalyTimer(stored, t, ctx, out);
+                afterTimer(stored, matchesLeft[0], ctx.timerService(), t);
+            }
             return;
         }
         SeriesAnomalyState st = current(stored);
+        int at = 0;
         if (ps != null) {
+            // datapoints before t waited for a coarse timer while the series was quiet (nothing else of the series happened
+            // in between, or they would have got their own timers): applied as their own timers would have, per timestamp
+            while (at < ps.size() && ps.get(at).getTimestamp() < t) {
+                int end = at;
+                while (end < ps.size() && ps.get(end).getTimestamp() == ps.get(at).getTimestamp()) end++;
+                for (int k = at; k < end; k++) Anomalies.insert(st.getRecent(), value(ps.get(k)), settings.contextPoints());
+                for (int k = at; k < end; k++) handlePoint(st, ps.get(k), ctx, out);
+                at = end;
+            }
             // the datapoints at t are context of a match completed at t: into the recent ones first
-            for (PendingPoint p : ps) Anomalies.insert(st.getRecent(), value(p), settings.contextPoints());
+            for (int k = at; k < ps.size(); k++) Anomalies.insert(st.getRecent(), value(ps.get(k)), settings.contextPoints());
         }
         for (BurstMatch m : due) handleMatch(st, m, ctx, out);
-        if (ps != null) for (PendingPoint p : ps) handlePoint(st, p, ctx, out);
+        if (ps != null) for (int k = at; k < ps.size(); k++) handlePoint(st, ps.get(k), ctx, out);
         if (st.getOpen() != null && st.getTimer() == t) anomalyTimer(st, t, ctx, out); // writes the state
         else state.update(st);
+        afterTimer(st, matchesLeft[0], ctx.timerService(), t);
     }
 
     /**
@@ -189,7 +262,24 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
         return converted;
     }
 
+    /**
+     * What the lifecycle gets of a scored datapoint (its first input): the series key, value, band and score, and the
+     * whole datapoint only when it is extreme (see {@link BurstCandidates#LIFECYCLE_POINTS}).
+     */
+    public static ReactivePoint point(ScoredDatapoint p, AnomalySettings s, SeverityCatalog severities) {
+        return ReactivePoint.newBuilder().setSeriesKey(p.getSeriesKey()).setTimestamp(p.getDatapoint().getTimestamp()).setValue(p.getValue())
+                .setExpected(p.getExpected()).setLower(p.getLower()).setUpper(p.getUpper()).setScore(p.getScore())
+                .setExtreme(isExtreme(p, s, severities) ? p : null).build();
+    }
+
     /** What the lifecycle keeps of a datapoint until the watermark passes it. */
+    private static PendingPoint compact(ReactivePoint p) {
+        return PendingPoint.newBuilder().setTimestamp(p.getTimestamp()).setValue(p.getValue())
+                .setExpected(p.getExpected()).setLower(p.getLower()).setUpper(p.getUpper()).setScore(p.getScore())
+                .setExtreme(p.getExtreme()).build();
+    }
+
+    /** A whole datapoint kept by an earlier version, compact. */
     private PendingPoint compact(ScoredDatapoint p) {
         return PendingPoint.newBuilder().setTimestamp(p.getDatapoint().getTimestamp()).setValue(p.getValue())
                 .setExpected(p.getExpected()).setLower(p.getLower()).setUpper(p.getUpper()).setScore(p.getScore())
@@ -206,11 +296,12 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     }
 
     /** The pending matches completed at or before {@code t}, by completion time (arrival order within one time). */
-    private static List<BurstMatch> pendingAtOrBefore(ValueState<List<BurstMatch>> pending, long t) throws Exception {
+    private static List<BurstMatch> pendingAtOrBefore(ValueState<List<BurstMatch>> pending, long t, boolean[] left) throws Exception {
         List<BurstMatch> all = pending.value();
         if (all == null) return List.of();
         List<BurstMatch> due = new ArrayList<>(), rest = new ArrayList<>();
         for (BurstMatch m : all) (completed(m) <= t ? due : rest).add(m);
+        left[0] = !rest.isEmpty();
         if (due.isEmpty()) return due;
         due.sort(java.util.Comparator.comparingLong(ReactiveAnomalies::completed)); // stable
         if (rest.isEmpty()) pending.clear();
@@ -357,6 +448,10 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
     }
 
     private boolean isExtreme(ScoredDatapoint p) {
+        return isExtreme(p, settings, severities);
+    }
+
+    private static boolean isExtreme(ScoredDatapoint p, AnomalySettings settings, SeverityCatalog severities) {
         MetricDatapoint dp = p.getDatapoint();
         return p.getScore() >= settings.extremeScore() && ReactivePattern.isOnset(p, settings.minRelativeChange(), severities)
                 && severities.lookup(dp.getNamespace(), dp.getMetricName()).single();

@@ -62,6 +62,13 @@ class BurstCandidatesHarnessTest {
             send(h, duration(20, 300, 100, 0.9)); // the onset, out of order
             assertThat(records(h)).containsExactly(t(21), t(20), t(20));
             assertThat(h.extractOutputValues().get(2).getScore()).as("the onset after the held ones").isEqualTo(0.9);
+            assertThat(h.extractOutputValues()).extracting(p -> p.getDatapoint().getResource().getArn())
+                    .as("held ones are thin (they can only confirm), the onset whole")
+                    .containsExactly("", "", duration(20, 300, 100, 0.9).getDatapoint().getResource().getArn());
+            assertThat(h.extractOutputValues().get(0)).extracting(ScoredDatapoint::getValue, ScoredDatapoint::getScore,
+                    p -> p.getDatapoint().getTimestamp(), p -> p.getDatapoint().getUnit(), p -> p.getDatapoint().getMetricName())
+                    .containsExactly(300.0, 0.05, t(21), duration(21, 300, 300, 0.05).getDatapoint().getUnit(),
+                            duration(21, 300, 300, 0.05).getDatapoint().getMetricName());
             send(h, duration(22, 300, 300, 0.05));
             send(h, duration(20 + after, 300, 300, 0.05));
             assertThat(records(h)).as("within the window passes, beyond it is held").containsExactly(t(21), t(20), t(20), t(22));
@@ -69,6 +76,9 @@ class BurstCandidatesHarnessTest {
             h.processWatermark(new Watermark(t(30)));
             send(h, duration(30, 100, 100, 0.1));
             assertThat(h.getSideOutput(ReactivePattern.LATE_POINTS)).extracting(r -> r.getTimestamp()).containsExactly(t(30));
+            assertThat(h.getSideOutput(BurstCandidates.LIFECYCLE_POINTS)).as("every datapoint, late ones too, compact, to the lifecycle")
+                    .extracting(r -> r.getValue().getTimestamp())
+                    .containsExactly(t(19), t(21), t(20), t(20), t(22), t(20 + after), t(30));
 
             h.processWatermark(new Watermark(t(200)));
             assertThat(h.numKeyedStateEntries()).as("held datapoints and onsets are gone behind the watermark").isZero();

@@ -84,7 +84,11 @@ class ReactiveAnomaliesHarnessTest {
             assertThat(chain.matches()).hasSize(1);
             assertThat(chain.matches().get(0).getPoints()).extracting(p -> p.getDatapoint().getTimestamp())
                     .containsExactly(t(20), t(21), t(22), t(23));
-            // state and timers are cleaned up after the close: only the series' recent datapoints remain
+            // state and timers are cleaned up after the close: only the series' recent datapoints remain, and the coarse
+            // timer of the quiet series' last datapoints (the end of their flush bucket), which changes nothing
+            assertThat(chain.lifecycle.numEventTimeTimers()).isEqualTo(1);
+            chain.flushQuiet();
+            assertThat(chain.anomalies()).hasSize(2);
             assertThat(chain.lifecycle.numEventTimeTimers()).isZero();
             assertThat(chain.cep.numEventTimeTimers()).isZero();
             assertThat(chain.late()).isEmpty();
@@ -102,6 +106,9 @@ class ReactiveAnomaliesHarnessTest {
             for (int m = 23; m <= 60; m++) points.add(duration(m, 100, 300, 0.1));
             chain.inOrder(points);
             assertThat(chain.matches()).isEmpty();
+            assertThat(chain.anomalies()).isEmpty();
+            assertThat(chain.lifecycle.numEventTimeTimers()).as("the quiet series' flush bucket").isEqualTo(1);
+            chain.flushQuiet();
             assertThat(chain.anomalies()).isEmpty();
             assertThat(chain.lifecycle.numEventTimeTimers()).isZero();
         }
@@ -198,6 +205,9 @@ class ReactiveAnomaliesHarnessTest {
             assertThat(out.get(1).getEndTime()).as("the merged burst extends the anomaly").isEqualTo(t(50));
             assertThat(out.get(1).getCloseTime()).isEqualTo(t(79));
             assertThat(out.get(2).getOpenTime()).isEqualTo(t(124));
+            assertThat(chain.lifecycle.numEventTimeTimers()).as("the quiet series' flush bucket").isEqualTo(1);
+            chain.flushQuiet();
+            assertThat(chain.anomalies()).hasSize(4);
             assertThat(chain.lifecycle.numEventTimeTimers()).isZero();
         }
     }
@@ -239,6 +249,9 @@ class ReactiveAnomaliesHarnessTest {
         try (ReactiveChain chain = new ReactiveChain(AnomalySettings.defaults(), windows)) {
             chain.inOrder(step());
             assertThat(chain.matches()).hasSize(1);
+            assertThat(chain.anomalies()).isEmpty();
+            assertThat(chain.lifecycle.numEventTimeTimers()).as("the quiet series' flush bucket").isEqualTo(1);
+            chain.flushQuiet();
             assertThat(chain.anomalies()).isEmpty();
             assertThat(chain.lifecycle.numEventTimeTimers()).isZero();
         }

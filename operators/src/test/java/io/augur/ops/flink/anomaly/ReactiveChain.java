@@ -5,6 +5,7 @@ import io.augur.ops.anomaly.MaintenanceWindows;
 import io.augur.ops.anomaly.SeverityCatalog;
 import io.augur.schema.Anomaly;
 import io.augur.schema.BurstMatch;
+import io.augur.schema.ReactivePoint;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
@@ -23,14 +24,17 @@ import java.util.List;
  */
 final class ReactiveChain implements AutoCloseable {
     final KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, BurstMatch> cep;
-    final KeyedTwoInputStreamOperatorTestHarness<String, ScoredDatapoint, BurstMatch, Anomaly> lifecycle;
+    final KeyedTwoInputStreamOperatorTestHarness<String, ReactivePoint, BurstMatch, Anomaly> lifecycle;
+    private final AnomalySettings settings;
     private int drained;
+    private long lastPoint = Long.MIN_VALUE;
 
     ReactiveChain(AnomalySettings s, MaintenanceWindows maintenance) throws Exception {
         cep = new KeyedOneInputStreamOperatorTestHarness<>(ReactivePattern.operator(s, SeverityCatalog.builtIn()), ScoredDatapoint::getSeriesKey, Types.STRING);
         lifecycle = new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new ReactiveAnomalies(s, SeverityCatalog.builtIn(), maintenance)),
-                ScoredDatapoint::getSeriesKey, BurstMatch::getSeriesKey, Types.STRING);
+                ReactivePoint::getSeriesKey, BurstMatch::getSeriesKey, Types.STRING);
+        settings = s;
         cep.open();
         lifecycle.open();
     }
@@ -41,8 +45,9 @@ final class ReactiveChain implements AutoCloseable {
 
     void point(ScoredDatapoint p) throws Exception {
         long ts = p.getDatapoint().getTimestamp();
+        lastPoint = Math.max(lastPoint, ts);
         cep.processElement(p, ts);
-        lifecycle.processElement1(p, ts);
+        lifecycle.processElement1(ReactiveAnomalies.point(p, settings, SeverityCatalog.builtIn()), ts);
     }
 
     void watermark(long w) throws Exception {
@@ -54,6 +59,11 @@ final class ReactiveChain implements AutoCloseable {
         }
         drained = matches.size();
         lifecycle.processBothWatermarks(new Watermark(w));
+    }
+
+    /** The watermark past the flush bucket of the last datapoint: a quiet series' datapoints join its recent ones. */
+    void flushQuiet() throws Exception {
+        watermark(ReactiveAnomalies.quietFlush(lastPoint));
     }
 
     /** Points delivered in order, the watermark following each (bounded out-of-orderness 0). */
