@@ -90,7 +90,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
     public void processElement(ScoredDatapoint p, Context ctx, Collector<ExhaustionForecast> out) throws Exception {
         MetricDatapoint dp = p.getDatapoint();
         if (limits.reportedLimitOf(dp.getNamespace(), dp.getMetricName()) != null) {
-            reportLimit(dp);
+            reportLimit(dp, ctx.timerService().currentWatermark());
             return;
         }
         Limit limit = limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions());
@@ -108,51 +108,109 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         if (h == null) h = newHistory();
         List<Long> starts = new ArrayList<>(h.getOpenStarts());
         List<Double> values = new ArrayList<>(h.getOpenValues());
+        List<MetricDatapoint> newest = openLatest(h);
         int i = starts.indexOf(start);
         if (i < 0) {
             starts.add(start);
             values.add(v);
+            newest.add(dp);
             ctx.timerService().registerEventTimeTimer(start + bucket);
         } else {
             values.set(i, limit.rising() ? Math.max(values.get(i), v) : Math.min(values.get(i), v));
+            if (newest.get(i) == null || newest.get(i).getTimestamp() <= ts) newest.set(i, dp);
         }
         h.setOpenStarts(starts);
         h.setOpenValues(values);
-        if (h.getLatest() == null || h.getLatest().getTimestamp() <= ts) h.setLatest(dp);
+        h.setOpenLatest(newest);
         history.update(h);
+    }
+
+    /**
+     * The newest datapoint of each open bucket. v2 state (restored from an older savepoint) kept only the newest datapoint
+     * overall, updated on arrival: its open buckets get that one, which is what v2 would have shown for them.
+     */
+    private static List<MetricDatapoint> openLatest(ForecastHistory h) {
+        List<MetricDatapoint> newest = new ArrayList<>(h.getOpenLatest());
+        if (newest.size() != h.getOpenStarts().size()) {
+            newest.clear();
+            for (int k = 0; k < h.getOpenStarts().size(); k++) newest.add(h.getLatest());
+        }
+        return newest;
     }
 
     private static ForecastHistory newHistory() {
         return ForecastHistory.newBuilder().setBucketStarts(new ArrayList<>()).setBucketValues(new ArrayList<>())
-                .setOpenStarts(new ArrayList<>()).setOpenValues(new ArrayList<>()).build();
+                .setOpenStarts(new ArrayList<>()).setOpenValues(new ArrayList<>()).setOpenLatest(new ArrayList<>())
+                .setPendingLimitTimes(new ArrayList<>()).setPendingLimitValues(new ArrayList<>()).build();
     }
 
-    /** A datapoint of the metric reporting this series' limit: its newest value becomes the limit. */
-    private void reportLimit(MetricDatapoint dp) throws Exception {
+    /**
+     * A datapoint of the metric reporting this series' limit: it becomes the limit of the forecasts after its time, when
+     * the bucket it falls in closes (reports arrive up to the watermark's tolerance ahead of a closing bucket, and which
+     * of them have arrived depends on how the inputs interleave). A report older than every open bucket applies at once.
+     */
+    private void reportLimit(MetricDatapoint dp, long watermark) throws Exception {
         double v = Statistics.value(dp, "Maximum");
         if (Double.isNaN(v) || v <= 0) return;
         ForecastHistory h = history.value();
         if (h == null) h = newHistory();
-        if (h.getLimitTime() != null && h.getLimitTime() > dp.getTimestamp()) return; // an older report, late
-        h.setLimitValue(v);
-        h.setLimitTime(dp.getTimestamp());
+        long ts = dp.getTimestamp();
+        if (ts <= watermark) {
+            applyLimit(h, ts, v);
+        } else {
+            List<Long> times = new ArrayList<>(h.getPendingLimitTimes());
+            List<Double> values = new ArrayList<>(h.getPendingLimitValues());
+            int at = 0;
+            while (at < times.size() && times.get(at) <= ts) at++;
+            times.add(at, ts);
+            values.add(at, v);
+            h.setPendingLimitTimes(times);
+            h.setPendingLimitValues(values);
+        }
         history.update(h);
         counters.inc("anomaly.forecast.reportedLimits", 1);
+    }
+
+    /** The newest report wins; an older one arriving late changes nothing. */
+    private static void applyLimit(ForecastHistory h, long time, double value) {
+        if (h.getLimitTime() != null && h.getLimitTime() > time) return;
+        h.setLimitValue(value);
+        h.setLimitTime(time);
+    }
+
+    /** Puts in force the pending limit reports from before {@code t}. */
+    private static void applyLimitsBefore(ForecastHistory h, long t) {
+        List<Long> times = new ArrayList<>(h.getPendingLimitTimes());
+        List<Double> values = new ArrayList<>(h.getPendingLimitValues());
+        while (!times.isEmpty() && times.get(0) < t) {
+            applyLimit(h, times.remove(0), values.remove(0));
+        }
+        h.setPendingLimitTimes(times);
+        h.setPendingLimitValues(values);
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<ExhaustionForecast> out) throws Exception {
         ForecastHistory h = history.value();
-        if (h == null || h.getLatest() == null) return;
+        if (h == null) return;
         long bucket = settings.bucket().toMillis();
         List<Long> openStarts = new ArrayList<>(h.getOpenStarts());
         List<Double> openValues = new ArrayList<>(h.getOpenValues());
+        List<MetricDatapoint> openLatest = openLatest(h);
         int i = openStarts.indexOf(t - bucket);
         if (i < 0) return;
         List<Long> starts = new ArrayList<>(h.getBucketStarts());
         List<Double> values = new ArrayList<>(h.getBucketValues());
         starts.add(openStarts.remove(i));
         values.add(openValues.remove(i));
+        MetricDatapoint newest = openLatest.remove(i);
+        if (newest != null && (h.getLatest() == null || h.getLatest().getTimestamp() <= newest.getTimestamp())) h.setLatest(newest);
+        h.setOpenLatest(openLatest);
+        applyLimitsBefore(h, t);
+        if (h.getLatest() == null) {
+            history.update(h);
+            return;
+        }
         long keepFrom = t - settings.historyRetention().toMillis();
         while (!starts.isEmpty() && starts.get(0) < keepFrom) {
             starts.remove(0);

@@ -62,4 +62,38 @@ class ForecastExhaustionHarnessTest {
             assertThat(out).extracting(ExhaustionForecast::getReaches).containsOnly(false);
         }
     }
+
+    /** Forecasts of the same input when the watermark trails the newest datapoint by {@code lagMinutes}. */
+    static List<ExhaustionForecast> forecasts(int lagMinutes) throws Exception {
+        LimitCatalog limits = LimitCatalog.builtIn();
+        try (KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, ExhaustionForecast> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ForecastExhaustion(AnomalySettings.defaults(), limits)), ForecastExhaustion.forecastKey(limits), Types.STRING)) {
+            h.open();
+            int minutes = 27 * 60;
+            for (int m = 0; m < minutes; m++) {
+                if (m % 5 == 0) h.processElement(point("ProvisionedWriteCapacityUnits", m, m < 1590 ? 100 : 200), T0 + m * MIN);
+                h.processElement(point("ConsumedWriteCapacityUnits", m, 2000 + 500 * Math.sin(2 * Math.PI * m / 1440.0) + m), T0 + m * MIN);
+                if (m >= lagMinutes) h.processWatermark(new Watermark(T0 + (m - lagMinutes) * MIN));
+            }
+            h.processWatermark(new Watermark(T0 + (minutes + 15) * MIN));
+            return List.copyOf(h.extractOutputValues());
+        }
+    }
+
+    @Test
+    void aForecastUsesOnlyWhatCameBeforeItsTimeHoweverFarTheWatermarkTrails() throws Exception {
+        List<ExhaustionForecast> inStep = forecasts(0), trailing = forecasts(5);
+        assertThat(trailing).isNotEmpty();
+        // the datapoints of the next bucket (up to 5 minutes of them) arrive before a bucket's timer fires when the
+        // watermark trails: they must not show in its forecast (before, the newest datapoint and the newest limit report
+        // on arrival did, so a forecast depended on how the parallel inputs interleaved)
+        assertThat(trailing).isEqualTo(inStep);
+        for (ExhaustionForecast f : trailing) {
+            assertThat(f.getDatapoint().getTimestamp()).as("the closing bucket's newest datapoint").isEqualTo(f.getTime() - MIN);
+        }
+        ExhaustionForecast at1590 = trailing.stream().filter(f -> f.getTime() == T0 + 1590 * MIN).findFirst().orElseThrow();
+        ExhaustionForecast at1605 = trailing.stream().filter(f -> f.getTime() == T0 + 1605 * MIN).findFirst().orElseThrow();
+        assertThat(at1590.getLimit()).as("the report of minute 1590 is not before the forecast of 1590").isEqualTo(6_000.0);
+        assertThat(at1605.getLimit()).isEqualTo(12_000.0);
+    }
 }
