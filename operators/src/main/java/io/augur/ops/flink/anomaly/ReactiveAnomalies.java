@@ -41,8 +41,8 @@ import java.util.List;
  * event-time order (held until the watermark passes them).
  * <ul>
  *   <li><b>Open</b> (revision 0, ONGOING) on a burst match, or on an extreme datapoint of a metric where a short burst is
- *       enough (severity catalog {@code single}) followed by a datapoint that still deviates from its band (two datapoints:
- *       a one-datapoint spike that resolves by itself opens nothing); not during a maintenance window of the resource.</li>
+ *       enough (severity catalog {@code single}) and a later datapoint within the burst window that still deviates from its
+ *       band (two datapoints: a one-datapoint spike that resolves by itself opens nothing); not during a maintenance window of the resource.</li>
  *   <li><b>Going on</b> while datapoints keep deviating from the onset's reference band (keeping half of the onset's
  *       deviation); a revision only when the
  *       severity goes up (the deviation reaches {@code escalateChange} times the expected value).</li>
@@ -245,19 +245,25 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ScoredData
                 }
             }
         } else {
-            // an extreme datapoint opens (or extends an ending) anomaly with the next datapoint of the series, when that
-            // one still deviates from the extreme one's band: a one-datapoint spike that resolves by itself opens none
+            // an extreme datapoint opens (or extends an ending) anomaly with a later datapoint within the burst window
+            // that still deviates from the extreme one's band (two of them, not four: intermittent throttling counts);
+            // a one-datapoint spike that resolves by itself opens none
             ScoredDatapoint candidate = st.getExtremeCandidate();
-            st.setExtremeCandidate(null);
-            if (candidate != null && ts - candidate.getDatapoint().getTimestamp() <= settings.burstWindow().toMillis()) {
+            if (candidate != null && ts - candidate.getDatapoint().getTimestamp() > settings.burstWindow().toMillis()) {
+                candidate = null;
+                st.setExtremeCandidate(null);
+            }
+            if (candidate != null) {
                 ScoredDatapoint next = confirmation(candidate, p);
                 if (ReactivePattern.deviatesFrom(candidate, next, settings.minRelativeChange())) {
+                    st.setExtremeCandidate(null);
                     if (open != null) merge(st, List.of(candidate, next), ctx);
                     else open(st, List.of(candidate, next), ctx, out);
                     return;
                 }
+            } else if (p.getExtreme() != null) {
+                st.setExtremeCandidate(p.getExtreme());
             }
-            if (p.getExtreme() != null) st.setExtremeCandidate(p.getExtreme());
         }
     }
 

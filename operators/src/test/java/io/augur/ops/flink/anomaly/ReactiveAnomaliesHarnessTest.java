@@ -235,7 +235,8 @@ class ReactiveAnomaliesHarnessTest {
     }
 
     /**
-     * A one-minute error spike that resolves by itself (the next datapoint is back at the usual level) opens nothing:
+     * A one-minute error spike that resolves by itself (the next datapoints, for the burst window, are back at the usual
+     * level) opens nothing:
      * 95 errors where 3 are usual, the detector's top score (a new extreme), and a Poisson-noise record (16 where 7 are
      * usual, as a count series sets now and then). Neither is a problem to open an insight for.
      */
@@ -252,6 +253,26 @@ class ReactiveAnomaliesHarnessTest {
             chain.inOrder(points);
             assertThat(chain.anomalies()).isEmpty();
             assertThat(chain.lifecycle.numEventTimeTimers()).isZero();
+        }
+    }
+
+    /** Intermittent errors (every other minute, as a table at its capacity throttles) open an anomaly at the second. */
+    @Test
+    void anExtremeDatapointAndAnotherWithinTheBurstWindowOpenAnAnomaly() throws Exception {
+        try (ReactiveChain chain = new ReactiveChain()) {
+            List<ScoredDatapoint> points = new ArrayList<>();
+            for (int m = 0; m < 20; m++) points.add(errors(m, 0, 0, 0.1));
+            points.add(errors(20, 66, 0, 1.0));
+            points.add(errors(21, 0, 10, 0.0));
+            points.add(errors(22, 265, 10, 1.0));
+            for (int m = 23; m <= 80; m++) points.add(errors(m, 0, 5, 0.1));
+            chain.inOrder(points);
+            List<Anomaly> out = chain.anomalies();
+            assertThat(out).extracting(Anomaly::getId).containsOnly(AnomalyIds.id(ERRORS_KEY, AnomalyKind.REACTIVE, t(20)));
+            assertThat(out).extracting(Anomaly::getRevision, Anomaly::getStatus, Anomaly::getOpenTime).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(0, AnomalyStatus.ONGOING, t(22)),
+                    org.assertj.core.groups.Tuple.tuple(1, AnomalyStatus.CLOSED, t(22)));
+            assertThat(out.get(1).getEndTime()).isEqualTo(t(23));
         }
     }
 
