@@ -105,7 +105,7 @@ class SchemaEvolutionTest {
             Map.entry("BurstMatch", List.of("Resource", "MetricDatapoint", "ScoredDatapoint")),
             Map.entry("ExhaustionForecast", List.of("Resource", "MetricDatapoint", "Anomaly")),
             Map.entry("ForecastHistory", List.of("Resource", "MetricDatapoint")),
-            Map.entry("SeriesAnomalyState", List.of("Resource", "Anomaly")),
+            Map.entry("SeriesAnomalyState", List.of("Resource", "Anomaly", "MetricDatapoint", "ScoredDatapoint")),
             Map.entry("PendingPoint", List.of("Resource", "MetricDatapoint", "ScoredDatapoint")),
             Map.entry("ReactivePoint", List.of("Resource", "MetricDatapoint", "ScoredDatapoint")),
             Map.entry("ProactiveAnomalyState", List.of("Resource", "Anomaly")),

@@ -12,8 +12,9 @@ import java.time.Duration;
  * @param burstWindow        reactive: the time bound of the burst
  * @param minRelativeChange  reactive: a deviation must also be at least this fraction of the expected value (and, for
  *                           counts, more than Poisson noise): the band alone is too narrow on near-constant series
- * @param extremeScore       reactive: on metrics whose severity row says {@code single}, one datapoint with at least
- *                           this score (and a real deviation) opens an anomaly
+ * @param extremeScore       reactive: on metrics whose severity row says {@code single}, a datapoint with at least
+ *                           this score (and a real deviation) opens an anomaly with the next datapoint of the series,
+ *                           when that one still deviates from its band (a one-datapoint spike opens none)
  * @param quiet              reactive: an anomaly ends after this long without a deviating datapoint
  * @param flapWindow         reactive: after it ends, the anomaly is only reported closed when no new burst came within
  *                           this window; a burst within it merges into the anomaly (no close, no new anomaly)

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * The severity of a reactive anomaly by namespace and metric, from {@code /anomaly/severity.csv}: errors and throttles
- * above latency, latency above load and utilisation. Also says on which metrics one extreme datapoint is enough.
+ * above latency, latency above load and utilisation. Also says on which metrics a short burst (an extreme datapoint and the next) is enough.
  */
 public final class SeverityCatalog implements Serializable {
     public static final String RESOURCE = "/anomaly/severity.csv";
@@ -17,7 +17,7 @@ public final class SeverityCatalog implements Serializable {
     /**
      * One row: the first that matches a metric decides.
      *
-     * @param single     one extreme datapoint is enough to open an anomaly
+     * @param single     an extreme datapoint and the next one, still deviating, are enough to open an anomaly
      * @param directions which deviations open an anomaly: +1 rises only, -1 drops only, 0 both, 2 none
      */
     public record Rule(String namespace, String metric, Severity severity, boolean single, int directions) implements Serializable {

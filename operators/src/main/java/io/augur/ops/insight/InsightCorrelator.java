@@ -104,6 +104,10 @@ public final class InsightCorrelator implements Serializable {
         if (oi == null) {
             if (a.getStatus() == AnomalyStatus.CLOSED) return out; // closes an anomaly of an insight gone already
             oi = create(st, a);
+            if (loadOnly(oi)) {
+                oi.setHeld(true); // more load and nothing wrong: no insight (yet)
+                return out;
+            }
             out.add(emit(st, oi, InsightMessageType.NEW_INSIGHT, a.getUpdateTime(), oi.getAnomalies(), List.of(), null));
             recommend(st, oi, a.getUpdateTime(), out);
             return out;
@@ -124,6 +128,15 @@ public final class InsightCorrelator implements Serializable {
         oi.setSeverity(severity(oi));
         describe(st, oi);
         long t = Math.max(a.getUpdateTime(), oi.getOpenTime());
+        if (oi.getHeld()) {
+            if (loadOnly(oi)) return out;
+            // a symptom joined the load rise: the insight is announced now, with everything it holds
+            oi.setHeld(false);
+            oi.setOpenTime(t);
+            out.add(emit(st, oi, InsightMessageType.NEW_INSIGHT, t, oi.getAnomalies(), List.of(), null));
+            recommend(st, oi, t, out);
+            return out;
+        }
         if (idx < 0) out.add(emit(st, oi, InsightMessageType.NEW_ASSOCIATION, t, List.of(a), List.of(), null));
         if (oi.getSeverity().ordinal() > before.ordinal()) out.add(emit(st, oi, InsightMessageType.SEVERITY_UPGRADED, t, List.of(), List.of(), null));
         recommend(st, oi, t, out);
@@ -141,6 +154,10 @@ public final class InsightCorrelator implements Serializable {
             if (!inWindow(oi, e, settings.lookback().toMillis())) continue;
             String cause = oi.getCauseEventId();
             relate(st, oi);
+            if (oi.getHeld()) {
+                describe(st, oi);
+                continue;
+            }
             boolean newCause = !java.util.Objects.equals(cause, oi.getCauseEventId());
             long t = Math.max(now, oi.getLastUpdate());
             if (newCause && oi.getRepeated() && !isRepeat(st, first(oi), oi.getCauseEventId())) {
@@ -251,6 +268,10 @@ public final class InsightCorrelator implements Serializable {
     }
 
     private void close(InsightState st, OpenInsight oi, long time, List<InsightNotification> out) {
+        if (oi.getHeld()) {
+            st.getInsights().remove(oi); // never announced: nothing to close, no repeat to remember
+            return;
+        }
         long end = oi.getStartTime();
         for (Anomaly a : oi.getAnomalies()) {
             end = Math.max(end, a.getEndTime() != null ? a.getEndTime() : a.getCloseTime() != null ? a.getCloseTime() : a.getUpdateTime());
@@ -291,6 +312,17 @@ public final class InsightCorrelator implements Serializable {
     }
 
     // ---- rules ------------------------------------------------------------------------------------------------------
+
+    /**
+     * A reactive insight whose anomalies are all rises of LOW-severity metrics (the severity catalog's load and
+     * utilisation: requests, invocations, consumed capacity, connections, CPU): more work, and nothing wrong with it. Not
+     * an insight until a symptom (latency, errors, throttles, backlog, or a drop) joins.
+     */
+    static boolean loadOnly(OpenInsight oi) {
+        if (oi.getKind() != AnomalyKind.REACTIVE) return false;
+        for (Anomaly a : oi.getAnomalies()) if (a.getSeverity() != Severity.LOW || a.getDirection() <= 0) return false;
+        return true;
+    }
 
     private Severity severity(OpenInsight oi) {
         if (oi.getRepeated()) return Severity.LOW;

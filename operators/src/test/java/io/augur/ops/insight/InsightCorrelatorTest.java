@@ -115,6 +115,31 @@ class InsightCorrelatorTest {
         assertThat(c.nextWakeUp(state)).isNull();
     }
 
+    /**
+     * More load and nothing wrong with it (a LOW consumed-capacity rise, as a table's traffic runs 25 % above its usual
+     * for half an hour) is no insight: nothing is announced, and it leaves nothing behind. A load rise that a symptom
+     * joins (the load balancer's latency) is announced when the symptom comes, with both anomalies.
+     */
+    @Test
+    void aLoadRiseAloneIsNoInsightUntilASymptomJoins() throws Exception {
+        Anomaly writes = reactive("a-table-writes", Severity.LOW, T0, T0 + 3 * MIN, TABLE, "ConsumedWriteCapacityUnits");
+        assertThat(in(writes)).isEmpty();
+        assertThat(in(closed(writes, 1, T0 + 25 * MIN))).isEmpty();
+        assertThat(c.advance(state, T0 + 24 * 60 * MIN, false)).isEmpty();
+        assertThat(state.getInsights()).isEmpty();
+        assertThat(state.getHistory()).as("never announced: no repeat to remember").isEmpty();
+
+        Anomaly requests = reactive("a-alb-requests", Severity.LOW, T0 + 25 * 60 * MIN, T0 + 25 * 60 * MIN + 3 * MIN, ALB, "RequestCount");
+        assertThat(in(requests)).isEmpty();
+        Anomaly latency = reactive("a-alb-latency", Severity.MEDIUM, T0 + 25 * 60 * MIN + MIN, T0 + 25 * 60 * MIN + 4 * MIN, ALB, "TargetResponseTime");
+        List<InsightNotification> open = in(latency);
+        String id = insightId(APP, AnomalyKind.REACTIVE, "a-alb-requests");
+        assertThat(open).extracting(InsightNotification::getId, InsightNotification::getMessageType, InsightNotification::getSeverity,
+                InsightNotification::getTime).startsWith(tuple(id + ":NEW_INSIGHT:0", NEW_INSIGHT, Severity.MEDIUM, T0 + 25 * 60 * MIN + 4 * MIN));
+        assertThat(JSON.readTree(open.get(0).getBody()).get("anomalies")).extracting(a -> a.get("id").asText())
+                .containsExactlyInAnyOrder("a-alb-requests", "a-alb-latency");
+    }
+
     @Test
     void theSameProblemWithinADayIsARepeatAndStaysLow() throws Exception {
         Anomaly first = reactive("a1", Severity.HIGH, T0, T0 + 2 * MIN, API, "Duration");
@@ -348,7 +373,7 @@ class InsightCorrelatorTest {
 
     @Test
     void tagApplicationsNameTheirBoundaryKeyInTheResourceCollection() throws Exception {
-        InsightInput i = InsightInput.newBuilder(input("checkout", null, reactive("t1", Severity.LOW, T0, T0 + MIN, API, "Errors")))
+        InsightInput i = InsightInput.newBuilder(input("checkout", null, reactive("t1", Severity.HIGH, T0, T0 + MIN, API, "Errors")))
                 .setTagKey("devops-guru-app").build();
         state = InsightCorrelator.newState(i);
         JsonNode body = JSON.readTree(c.process(state, i, T0 + MIN).get(0).getBody());
@@ -362,7 +387,7 @@ class InsightCorrelatorTest {
                 d.causeWindow(), d.eventRetention(), d.maxRelatedEvents(), 2, d.maxRecentEvents(), d.urlTemplate()), RecommendationCatalog.loadDefault());
         List<InsightNotification> all = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            InsightInput x = input(APP, APP, reactive("m" + i, Severity.LOW, T0, T0 + MIN + i, API, "Metric" + i));
+            InsightInput x = input(APP, APP, reactive("m" + i, Severity.MEDIUM, T0, T0 + MIN + i, API, "Metric" + i));
             if (state == null) state = InsightCorrelator.newState(x);
             all.addAll(small.process(state, x, T0 + MIN + i));
         }

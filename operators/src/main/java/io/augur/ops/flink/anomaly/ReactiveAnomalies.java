@@ -42,8 +42,9 @@ import java.util.List;
  * (input 1) keep them going and give them their context, event-time timers close them. Both inputs are applied in
  * event-time order (held until the watermark passes them).
  * <ul>
- *   <li><b>Open</b> (revision 0, ONGOING) on a burst match, or on one extreme datapoint of a metric where one is enough
- *       (severity catalog {@code single}); not during a maintenance window of the resource.</li>
+ *   <li><b>Open</b> (revision 0, ONGOING) on a burst match, or on an extreme datapoint of a metric where a short burst is
+ *       enough (severity catalog {@code single}) and a later datapoint within the burst window that still deviates from its
+ *       band (two datapoints: a one-datapoint spike that resolves by itself opens nothing); not during a maintenance window of the resource.</li>
  *   <li><b>Going on</b> while datapoints keep deviating from the onset's reference band (keeping half of the onset's
  *       deviation); a revision only when the
  *       severity goes up (the deviation reaches {@code escalateChange} times the expected value).</li>
@@ -334,13 +335,34 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
                     counters.inc("anomaly.revised.reactive", 1);
                 }
             }
-        } else if (p.getExtreme() != null) {
-            if (open != null) {
-                merge(st, List.of(p.getExtreme()), ctx);
-            } else {
-                open(st, List.of(p.getExtreme()), ctx, out);
+        } else {
+            // an extreme datapoint opens (or extends an ending) anomaly with a later datapoint within the burst window
+            // that still deviates from the extreme one's band (two of them, not four: intermittent throttling counts);
+            // a one-datapoint spike that resolves by itself opens none
+            ScoredDatapoint candidate = st.getExtremeCandidate();
+            if (candidate != null && ts - candidate.getDatapoint().getTimestamp() > settings.burstWindow().toMillis()) {
+                candidate = null;
+                st.setExtremeCandidate(null);
+            }
+            if (candidate != null) {
+                ScoredDatapoint next = confirmation(candidate, p);
+                if (ReactivePattern.deviatesFrom(candidate, next, settings.minRelativeChange())) {
+                    st.setExtremeCandidate(null);
+                    if (open != null) merge(st, List.of(candidate, next), ctx);
+                    else open(st, List.of(candidate, next), ctx, out);
+                    return;
+                }
+            } else if (p.getExtreme() != null) {
+                st.setExtremeCandidate(p.getExtreme());
             }
         }
+    }
+
+    /** The datapoint {@code p} as a scored datapoint of {@code candidate}'s series (what {@link #open} reads of it). */
+    private static ScoredDatapoint confirmation(ScoredDatapoint candidate, PendingPoint p) {
+        return ScoredDatapoint.newBuilder(candidate).setValue(p.getValue()).setExpected(p.getExpected()).setLower(p.getLower())
+                .setUpper(p.getUpper()).setScore(p.getScore()).setAnomalous(false)
+                .setDatapoint(MetricDatapoint.newBuilder(candidate.getDatapoint()).setTimestamp(p.getTimestamp()).build()).build();
     }
 
     private void handleMatch(SeriesAnomalyState st, BurstMatch m, Context ctx, Collector<Anomaly> out) {
@@ -394,6 +416,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
             counters.inc("anomaly.suppressed.maintenance", 1);
             return;
         }
+        st.setExtremeCandidate(null);
         st.setRefExpected(onset.getExpected());
         st.setRefLower(onset.getLower());
         st.setRefUpper(onset.getUpper());
