@@ -153,7 +153,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
         // unknown (a new series, or state from before the flag): from the anomaly state, once
         SeriesAnomalyState st = state.value();
         List<BurstMatch> ms = matches.value();
-        boolean now = (st != null && st.getOpen() != null) || (ms != null && !ms.isEmpty());
+        boolean now = (st != null && (st.getOpen() != null || st.getExtremeCandidate() != null)) || (ms != null && !ms.isEmpty());
         setActive(now, false, timers, timers.currentWatermark());
         return now;
     }
@@ -171,9 +171,12 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
         }
     }
 
-    /** Active after a timer: an anomaly open or a burst match still pending. */
+    /**
+     * Active after a timer: an anomaly open, a burst match still pending, or an extreme datapoint waiting for the one
+     * that confirms it (which must be applied at its own time, not at the next quiet flush).
+     */
     private void afterTimer(SeriesAnomalyState st, boolean matchesPending, TimerService timers, long t) throws Exception {
-        boolean now = (st != null && st.getOpen() != null) || matchesPending;
+        boolean now = (st != null && (st.getOpen() != null || st.getExtremeCandidate() != null)) || matchesPending;
         Boolean was = active.value();
         if (was == null || was != now) setActive(now, was != null && was, timers, t);
     }

@@ -261,6 +261,7 @@ class ReactiveAnomaliesHarnessTest {
             points.add(errors(41, 6, 9, 0.0));
             for (int m = 42; m <= 80; m++) points.add(errors(m, 7, 7, 0.1));
             chain.inOrder(points);
+            chain.flushQuiet();
             assertThat(chain.anomalies()).isEmpty();
             assertThat(chain.lifecycle.numEventTimeTimers()).isZero();
         }
@@ -283,6 +284,23 @@ class ReactiveAnomaliesHarnessTest {
                     org.assertj.core.groups.Tuple.tuple(0, AnomalyStatus.ONGOING, t(22)),
                     org.assertj.core.groups.Tuple.tuple(1, AnomalyStatus.CLOSED, t(22)));
             assertThat(out.get(1).getEndTime()).isEqualTo(t(23));
+        }
+    }
+
+    /**
+     * The confirming datapoint of a quiet series is applied at its own time: the anomaly opens when the watermark passes
+     * it, not when the series' next quiet flush (up to 10 minutes later) fires.
+     */
+    @Test
+    void anExtremeDatapointMakesItsSeriesActiveSoItsConfirmationIsNotDelayedToTheQuietFlush() throws Exception {
+        try (ReactiveChain chain = new ReactiveChain()) {
+            List<ScoredDatapoint> before = new ArrayList<>();
+            for (int m = 0; m < 20; m++) before.add(errors(m, 0, 0, 0.1));
+            before.add(errors(21, 66, 0, 1.0));
+            chain.inOrder(before);
+            chain.inOrder(List.of(errors(22, 40, 10, 0.3)));
+            assertThat(chain.anomalies()).as("open once the watermark passes minute 22").extracting(Anomaly::getOpenTime)
+                    .containsExactly(t(22));
         }
     }
 
