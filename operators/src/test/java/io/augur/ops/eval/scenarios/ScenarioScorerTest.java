@@ -21,13 +21,8 @@ class ScenarioScorerTest {
     private static final long MIN = 60_000L;
 
     private static GroundTruth truth() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("scenario", "hand-made");
-        root.put("startEpochMs", S);
-        root.put("endEpochMs", S + 2 * 1440 * MIN);
-        root.put("periodSeconds", 60);
-        root.putObject("counts").put("resources", 20);
-        ArrayNode incs = root.putArray("incidents");
+        ObjectNode root = twoDayTruth();
+        ArrayNode incs = (ArrayNode) root.get("incidents");
         incident(incs, "inc-1", "DEPLOYMENT_REGRESSION", "REACTIVE", 100, 200, "ev-1", null, "fn", "alb");
         incident(incs, "inc-2", "TRAFFIC_SURGE", "REACTIVE", 1000, 1040, null, null, "alb2");
         incident(incs, "inc-3", "BAD_CONFIG_CHANGE", "REACTIVE", 2000, 2050, "ev-3", null, "db");
@@ -137,15 +132,22 @@ class ScenarioScorerTest {
         return l;
     }
 
-    @Test
-    void aProactiveInsightHoldingTwoIncidentsGroupsNeitherAndTheLeadCountsFromEachAnomalysAnnouncement() {
+    /** A hand-made ground truth of 20 resources over two days, with no incidents yet. */
+    private static ObjectNode twoDayTruth() {
         ObjectNode root = JSON.createObjectNode();
         root.put("scenario", "hand-made");
         root.put("startEpochMs", S);
         root.put("endEpochMs", S + 2 * 1440 * MIN);
         root.put("periodSeconds", 60);
         root.putObject("counts").put("resources", 20);
-        ArrayNode incs = root.putArray("incidents");
+        root.putArray("incidents");
+        return root;
+    }
+
+    @Test
+    void aProactiveInsightHoldingTwoIncidentsGroupsNeitherAndTheLeadCountsFromEachAnomalysAnnouncement() {
+        ObjectNode root = twoDayTruth();
+        ArrayNode incs = (ArrayNode) root.get("incidents");
         incident(incs, "leak", "MEMORY_LEAK", "PROACTIVE", 60, 2800, null, 2790L, "db2");
         incident(incs, "creep", "LAMBDA_CONCURRENCY_CREEP", "PROACTIVE", 100, 2700, null, 2690L, "fn");
         List<JsonNode> lines = List.of(
@@ -186,13 +188,8 @@ class ScenarioScorerTest {
     void aReactiveInsightOnWhatATrendMovesBelongsToIt() {
         // a Lambda concurrency creep of fn5 from minute 60, exhaustion at 2790: the function slows down (its Duration,
         // and the load balancer's response time in front of it, rise from the onset)
-        ObjectNode root = JSON.createObjectNode();
-        root.put("scenario", "hand-made");
-        root.put("startEpochMs", S);
-        root.put("endEpochMs", S + 2 * 1440 * MIN);
-        root.put("periodSeconds", 60);
-        root.putObject("counts").put("resources", 20);
-        ArrayNode incs = root.putArray("incidents");
+        ObjectNode root = twoDayTruth();
+        ArrayNode incs = (ArrayNode) root.get("incidents");
         incident(incs, "inc-5", "LAMBDA_CONCURRENCY_CREEP", "PROACTIVE", 60, 2800, null, 2790L, "fn5");
         ArrayNode trend = ((ObjectNode) incs.get(0)).putArray("trendSignals");
         trend.addObject().put("resource", "fn5").put("metric", "ConcurrentExecutions");
