@@ -75,10 +75,9 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
     /** Burst matches waiting for the watermark, in arrival order (few: one value read per timer, no MapState iteration). */
     private transient ValueState<List<BurstMatch>> matches;
     /**
-     * Whether each datapoint of the series needs its own timer: true while an anomaly is open or a burst match is
-     * pending, false while the series is quiet, absent when unknown (a new series, state restored from before: then
-     * derived from the anomaly state once). A quiet series' ordinary datapoints only join its recent datapoints, which does
-     * not depend on the order they join in: they wait for one coarse timer per {@link #QUIET_FLUSH_MS} of event time
+     * Whether each datapoint of the series needs its own timer ({@link #needsOwnTimers}); false while the series is
+     * quiet; absent when unknown (a new series, state restored from before: then derived from the anomaly state once).
+     * A quiet series' ordinary datapoints only join its recent datapoints, which does not depend on the order they join in: they wait for one coarse timer per {@link #QUIET_FLUSH_MS} of event time
      * instead of one timer (a read and a write of the whole state) each.
      */
     private transient ValueState<Boolean> active;
@@ -111,7 +110,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
                 new ListTypeInfo<>(new AvroTypeInfo<>(BurstMatch.class))), s.stateTtl());
     }
 
-    /** Whether the series' datapoints need their own timers (an open anomaly or a pending burst match). */
+    /** Whether the series' datapoints need their own timers ({@link #needsOwnTimers}). */
     public static ValueStateDescriptor<Boolean> activeDescriptor(AnomalySettings s) {
         return StateTtl.expireAfterSilence(new ValueStateDescriptor<>("reactive-active", Types.BOOLEAN), s.stateTtl());
     }
@@ -151,9 +150,8 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
         Boolean a = active.value();
         if (a != null) return a;
         // unknown (a new series, or state from before the flag): from the anomaly state, once
-        SeriesAnomalyState st = state.value();
         List<BurstMatch> ms = matches.value();
-        boolean now = (st != null && (st.getOpen() != null || st.getExtremeCandidate() != null)) || (ms != null && !ms.isEmpty());
+        boolean now = needsOwnTimers(state.value(), ms != null && !ms.isEmpty());
         setActive(now, false, timers, timers.currentWatermark());
         return now;
     }
@@ -172,11 +170,17 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
     }
 
     /**
-     * Active after a timer: an anomaly open, a burst match still pending, or an extreme datapoint waiting for the one
-     * that confirms it (which must be applied at its own time, not at the next quiet flush).
+     * Whether a series' datapoints each need their own timer: an anomaly open, a burst match still pending, or an
+     * extreme datapoint waiting for the one that confirms it (which must be applied at its own time, not at the next
+     * quiet flush).
      */
+    private static boolean needsOwnTimers(SeriesAnomalyState st, boolean matchesPending) {
+        return (st != null && (st.getOpen() != null || st.getExtremeCandidate() != null)) || matchesPending;
+    }
+
+    /** Records whether the series is active after a timer ({@link #needsOwnTimers}). */
     private void afterTimer(SeriesAnomalyState st, boolean matchesPending, TimerService timers, long t) throws Exception {
-        boolean now = (st != null && (st.getOpen() != null || st.getExtremeCandidate() != null)) || matchesPending;
+        boolean now = needsOwnTimers(st, matchesPending);
         Boolean was = active.value();
         if (was == null || was != now) setActive(now, was != null && was, timers, t);
     }
@@ -262,7 +266,7 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
         if (legacy == null) return null;
         points.remove(t);
         List<PendingPoint> converted = new ArrayList<>(legacy.size());
-        for (ScoredDatapoint p : legacy) converted.add(compact(p));
+        for (ScoredDatapoint p : legacy) converted.add(compact(point(p, settings, severities)));
         return converted;
     }
 
@@ -281,13 +285,6 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
         return PendingPoint.newBuilder().setTimestamp(p.getTimestamp()).setValue(p.getValue())
                 .setExpected(p.getExpected()).setLower(p.getLower()).setUpper(p.getUpper()).setScore(p.getScore())
                 .setExtreme(p.getExtreme()).build();
-    }
-
-    /** A whole datapoint kept by an earlier version, compact. */
-    private PendingPoint compact(ScoredDatapoint p) {
-        return PendingPoint.newBuilder().setTimestamp(p.getDatapoint().getTimestamp()).setValue(p.getValue())
-                .setExpected(p.getExpected()).setLower(p.getLower()).setUpper(p.getUpper()).setScore(p.getScore())
-                .setExtreme(isExtreme(p) ? p : null).build();
     }
 
     private static MetricValue value(PendingPoint p) {
@@ -471,10 +468,6 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
         cancel(st, ctx);
         schedule(st, ctx, st.getLastDeviating() + settings.quiet().toMillis());
         counters.inc("anomaly.merged.flapping", 1);
-    }
-
-    private boolean isExtreme(ScoredDatapoint p) {
-        return isExtreme(p, settings, severities);
     }
 
     private static boolean isExtreme(ScoredDatapoint p, AnomalySettings settings, SeverityCatalog severities) {
