@@ -108,8 +108,7 @@ public final class InsightCorrelator implements Serializable {
                 oi.setHeld(true); // more load and nothing wrong: no insight (yet)
                 return out;
             }
-            out.add(emit(st, oi, InsightMessageType.NEW_INSIGHT, a.getUpdateTime(), oi.getAnomalies(), List.of(), null));
-            recommend(st, oi, a.getUpdateTime(), out);
+            announce(st, oi, a.getUpdateTime(), out);
             return out;
         }
         Severity before = oi.getSeverity();
@@ -133,8 +132,7 @@ public final class InsightCorrelator implements Serializable {
             // a symptom joined the load rise: the insight is announced now, with everything it holds
             oi.setHeld(false);
             oi.setOpenTime(t);
-            out.add(emit(st, oi, InsightMessageType.NEW_INSIGHT, t, oi.getAnomalies(), List.of(), null));
-            recommend(st, oi, t, out);
+            announce(st, oi, t, out);
             return out;
         }
         if (idx < 0) out.add(emit(st, oi, InsightMessageType.NEW_ASSOCIATION, t, List.of(a), List.of(), null));
@@ -265,6 +263,12 @@ public final class InsightCorrelator implements Serializable {
     private long timeout(OpenInsight oi) {
         long t = settings.anomalyTimeout().toMillis();
         return oi.getKind() == AnomalyKind.PROACTIVE ? Math.max(t, PROACTIVE_TIMEOUT) : t;
+    }
+
+    /** NEW_INSIGHT with every anomaly the insight holds, and its first recommendations. */
+    private void announce(InsightState st, OpenInsight oi, long time, List<InsightNotification> out) {
+        out.add(emit(st, oi, InsightMessageType.NEW_INSIGHT, time, oi.getAnomalies(), List.of(), null));
+        recommend(st, oi, time, out);
     }
 
     private void close(InsightState st, OpenInsight oi, long time, List<InsightNotification> out) {
