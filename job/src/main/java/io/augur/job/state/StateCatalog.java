@@ -14,6 +14,7 @@ import io.augur.ops.flink.dedup.DedupDatapoints;
 import io.augur.ops.flink.detect.ScoreDatapoints;
 import io.augur.ops.flink.insight.CorrelateInsights;
 import io.augur.ops.flink.insight.CoverageFunction;
+import io.augur.ops.flink.insight.ResolveApplications;
 import io.augur.ops.resource.ResourceIdentities;
 import io.augur.schema.InsightState;
 import io.augur.schema.ProactiveAnomalyState;
@@ -100,7 +101,7 @@ public final class StateCatalog {
         out.add(new KeyedOperator(AnomalyStep.DEPLOYMENT_HOLD_UID, "Hold anomalies during deployments", "resource ARN",
                 specs(DeploymentHold.stateDescriptors(s.stateTtl())), resourceArn, null));
         out.add(new KeyedOperator(AugurTopology.COVERAGE_APPLICATIONS_UID, "Applications of covered resources (memberships)", "resource ARN",
-                specs(CoverageFunction.membershipDescriptor(membershipTtl)), null,
+                specs(List.<StateDescriptor<?, ?>>of(CoverageFunction.membershipDescriptor(membershipTtl), ResolveApplications.pendingDescriptor())), null,
                 "also holds the coverage settings as broadcast state, which a keyed rewrite would lose; memberships expire after insights.coverage.membership-ttl"));
         out.add(new KeyedOperator(AugurTopology.CORRELATE_INSIGHTS_UID, "Correlate insights", "application",
                 withFacets(specs(CorrelateInsights.stateDescriptors()), CorrelateInsights.STATE_NAME,

@@ -68,6 +68,11 @@ public abstract class CoverageFunction<O> extends KeyedBroadcastProcessFunction<
 
     @Override
     public void processElement(CoverageItem item, ReadOnlyContext ctx, Collector<O> out) throws Exception {
+        apply(item, ctx, out);
+    }
+
+    /** Learns what the item says of its resource's membership, then hands it to {@link #handle}. */
+    protected final void apply(CoverageItem item, ReadOnlyContext ctx, Collector<O> out) throws Exception {
         Coverage cov = coverage(ctx.getBroadcastState(SETTINGS).get(CURRENT));
         if (item.getMembership() != null) {
             membership.update(Memberships.apply(membership.value(), item.getMembership()));

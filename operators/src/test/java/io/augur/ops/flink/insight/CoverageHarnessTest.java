@@ -53,6 +53,7 @@ class CoverageHarnessTest {
     @Test
     void stackCoverageLearnsMembershipFromStackEventsAndChangesWhileRunning() throws Exception {
         try (var h = resolve(settings(0, CoverageMode.STACKS, List.of("checkout-prod"), null, List.of()))) {
+            h.watermark(T0); // every input below is at the watermark: applied as it arrives
             h.processElement(anomaly(), T0);
             assertThat(h.extractOutputValues()).as("stack unknown yet: not covered").isEmpty();
 
@@ -79,9 +80,27 @@ class CoverageHarnessTest {
         }
     }
 
+    /**
+     * A stack event reaching the operator after a later anomaly of the resource (over another channel) still gives it
+     * its application: inputs wait for the watermark and are applied in event-time order.
+     */
+    @Test
+    void inputsAreAppliedInEventTimeOrderWhateverOrderTheyArriveIn() throws Exception {
+        try (var h = resolve(settings(0, CoverageMode.STACKS, List.of("checkout-prod"), null, List.of()))) {
+            h.processElement(anomaly(), T0 + 60_000);
+            h.processElement(event("CloudFormation AWS::Lambda::Function UPDATE_COMPLETE", Map.of(), "checkout-prod"), T0);
+            assertThat(h.extractOutputValues()).as("held until the watermark").isEmpty();
+            h.watermark(T0 + 60_000);
+            assertThat(h.extractOutputValues()).extracting(InsightInput::getApplication, i -> i.getEvent() != null)
+                    .containsExactly(tuple("checkout-prod", true), tuple("checkout-prod", false));
+            assertThat(h.numEventTimeTimers()).isZero();
+        }
+    }
+
     @Test
     void apiListingsAreMembershipToo() throws Exception {
         try (var h = resolve(settings(0, CoverageMode.TAGS, List.of(), "devops-guru-app", List.of("checkout")))) {
+            h.watermark(T0);
             h.processElement(CoverageItems.membership(Memberships.listing(FN, null, Map.of("devops-guru-app", "checkout"), true, 0, "GetResources")), T0);
             h.processElement(anomaly(), T0);
             assertThat(h.extractOutputValues()).extracting(InsightInput::getApplication).containsExactly("checkout");
