@@ -11,10 +11,12 @@ import java.util.TreeMap;
 /**
  * What a replay read and what became of it. {@code read = accepted metrics + accepted events + ignored + dead-lettered}.
  * {@code uncheckedMetrics}: accepted datapoints too old for the de-duplication to check ({@code dedup.window}).
+ * {@code lateMetrics}, {@code lateEvents}: accepted datapoints and change events that arrived behind the event-time
+ * watermark (the datapoints are in late-points, not scored; the change events were applied when event time learned of them).
  */
 public record ReplaySummary(long records, long read, long metrics, long events, Map<String, Long> ignored,
                             Map<String, Long> deadLetters, long eventTimeReached, double seconds, Map<String, Long> anomalies,
-                            long uncheckedMetrics) {
+                            long uncheckedMetrics, long lateMetrics, long lateEvents) {
     /** Counters of the anomaly step ({@code anomaly.opened.reactive}, {@code anomaly.latePoints}, ...). */
     static final String ANOMALY_PREFIX = "anomaly.";
 
@@ -23,7 +25,7 @@ public record ReplaySummary(long records, long read, long metrics, long events, 
         Map<String, Long> ignored = new TreeMap<>();
         Map<String, Long> dead = new TreeMap<>();
         Map<String, Long> anomalies = new TreeMap<>();
-        long records = 0, read = 0, metrics = 0, events = 0, unchecked = 0, eventTime = Long.MIN_VALUE;
+        long records = 0, read = 0, metrics = 0, events = 0, unchecked = 0, lateMetrics = 0, lateEvents = 0, eventTime = Long.MIN_VALUE;
         for (Map.Entry<String, Object> e : accumulators.entrySet()) {
             String k = e.getKey();
             if (k.equals(ParseRecords.EVENT_TIME_REACHED)) {
@@ -38,11 +40,13 @@ public record ReplaySummary(long records, long read, long metrics, long events, 
             else if (name.equals(IoCounters.ACCEPTED_METRICS)) metrics = v;
             else if (name.equals(IoCounters.ACCEPTED_EVENTS)) events = v;
             else if (name.equals(IoCounters.DEDUP_UNCHECKED)) unchecked = v;
+            else if (name.equals(IoCounters.LATE_METRICS)) lateMetrics = v;
+            else if (name.equals(IoCounters.LATE_EVENTS)) lateEvents = v;
             else if (name.startsWith(IoCounters.IGNORED)) ignored.put(name.substring(IoCounters.IGNORED.length()), v);
             else if (name.startsWith(IoCounters.DEAD_LETTER)) dead.put(name.substring(IoCounters.DEAD_LETTER.length()), v);
             else if (name.startsWith(ANOMALY_PREFIX)) anomalies.put(name.substring(ANOMALY_PREFIX.length()), v);
         }
-        return new ReplaySummary(records, read, metrics, events, ignored, dead, eventTime, seconds, anomalies, unchecked);
+        return new ReplaySummary(records, read, metrics, events, ignored, dead, eventTime, seconds, anomalies, unchecked, lateMetrics, lateEvents);
     }
 
     public long ignoredTotal() {
@@ -65,6 +69,10 @@ public record ReplaySummary(long records, long read, long metrics, long events, 
             b.append(String.format("                (%,d of the datapoints were older than dedup.window behind their series: not checked for repeats)%n",
                     uncheckedMetrics));
         }
+        if (lateMetrics > 0 || lateEvents > 0) {
+            b.append(String.format("                (%,d datapoints arrived behind the watermark: in late-points, not scored; %,d change events did: applied when event time learned of them)%n",
+                    lateMetrics, lateEvents));
+        }
         b.append(String.format("  ignored       %,d %s%n", ignoredTotal(), ignored.isEmpty() ? "" : ignored));
         b.append(String.format("  dead-lettered %,d %s%n", deadLettered(), deadLetters.isEmpty() ? "" : deadLetters));
         b.append(String.format("  %s: read %,d = %,d + %,d + %,d + %,d", balanced() ? "balanced" : "UNBALANCED",
@@ -81,6 +89,8 @@ public record ReplaySummary(long records, long read, long metrics, long events, 
         o.put("acceptedMetrics", metrics);
         o.put("acceptedEvents", events);
         o.put("uncheckedMetrics", uncheckedMetrics);
+        o.put("lateMetrics", lateMetrics);
+        o.put("lateEvents", lateEvents);
         ignored.forEach(o.putObject("ignored")::put);
         deadLetters.forEach(o.putObject("deadLetters")::put);
         anomalies.forEach(o.putObject("anomalies")::put);

@@ -21,6 +21,7 @@ import io.augur.schema.Anomaly;
 import io.augur.schema.BurstMatch;
 import io.augur.schema.ChangeEvent;
 import io.augur.schema.ExhaustionForecast;
+import io.augur.schema.MetricDatapoint;
 import io.augur.schema.ReactivePoint;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -53,7 +54,7 @@ public final class AnomalyStep {
     public static final String PROACTIVE_LIFECYCLE_UID = "anomaly-proactive-lifecycle";
     public static final String DEPLOYMENT_HOLD_UID = "anomaly-deployment-hold";
     /** What the step produces: anomaly revisions, and the datapoints that came too late for the patterns. */
-    public record Result(DataStream<Anomaly> anomalies, DataStream<ScoredDatapoint> latePoints) {}
+    public record Result(DataStream<Anomaly> anomalies, DataStream<MetricDatapoint> latePoints) {}
 
     private AnomalyStep() {}
 
@@ -74,9 +75,10 @@ public final class AnomalyStep {
                 .uid(BURST_CANDIDATES_UID).name("Burst candidates");
         KeyedStream<ScoredDatapoint, String> candidatesBySeries = DataStreamUtils.reinterpretAsKeyedStream(candidates, ScoredDatapoint::getSeriesKey);
         SingleOutputStreamOperator<BurstMatch> bursts = ReactivePattern.apply(candidatesBySeries, s, severities).uid(REACTIVE_PATTERN_UID).name("CEP reactive bursts");
-        DataStream<ScoredDatapoint> late = candidates.getSideOutput(ReactivePattern.LATE_POINTS)
+        // lateness is decided before scoring (AugurTopology.lateness): these are only what idleness let through
+        DataStream<MetricDatapoint> late = candidates.getSideOutput(ReactivePattern.LATE_POINTS)
                 .union(bursts.getSideOutput(ReactivePattern.LATE_POINTS))
-                .process(new CountLatePoints()).returns(new AvroTypeInfo<>(ScoredDatapoint.class))
+                .process(new CountLatePoints()).returns(new AvroTypeInfo<>(MetricDatapoint.class))
                 .uid("anomaly-late-points").name("Count late datapoints");
         // the lifecycle gets every datapoint compact from the candidates filter (a side output: forward edge, same keys)
         KeyedStream<ReactivePoint, String> lifecyclePoints = DataStreamUtils.reinterpretAsKeyedStream(

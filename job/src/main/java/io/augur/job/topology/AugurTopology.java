@@ -7,6 +7,8 @@ import io.augur.job.source.ReplaySources;
 import io.augur.job.tables.InsightTables;
 import io.augur.ops.flink.dedup.DedupChangeEvents;
 import io.augur.ops.detect.DetectorSettings;
+import io.augur.ops.flink.LateChangeEvents;
+import io.augur.ops.flink.LateDatapoints;
 import io.augur.ops.flink.dedup.DedupDatapoints;
 import io.augur.ops.flink.detect.ScoreDatapoints;
 import io.augur.ops.flink.parse.ParseRecords;
@@ -52,8 +54,8 @@ import static io.augur.ops.flink.SideOutputs.CHANGE_EVENTS;
 import static io.augur.ops.flink.SideOutputs.DEAD_LETTERS;
 
 /**
- * Augur's dataflow. Sources (Kinesis or replay files) → parse (dead letters aside) → event-time watermarks →
- * de-duplication keyed by series / event id → outputs. Every operator that holds state, and every source and sink,
+ * Augur's dataflow. Sources (Kinesis or replay files) → parse (dead letters aside) → event-time watermarks → lateness
+ * (decided once: {@link #lateness}) → de-duplication keyed by series / event id → outputs. Every operator that holds state, and every source and sink,
  * has a fixed uid: savepoints map state by uid, so these names never change.
  */
 public final class AugurTopology {
@@ -69,7 +71,7 @@ public final class AugurTopology {
     /** The streams the topology produces; later stages (baselines, patterns, insights) attach here. */
     public record Streams(DataStream<MetricDatapoint> metrics, DataStream<ChangeEvent> events, DataStream<DeadLetter> deadLetters,
                           DataStream<ScoredDatapoint> scores, DataStream<ScoredDatapoint> anomalousPoints,
-                          DataStream<Anomaly> anomalies, DataStream<ScoredDatapoint> latePoints, CoverageStreams coverage) {}
+                          DataStream<Anomaly> anomalies, DataStream<MetricDatapoint> latePoints, CoverageStreams coverage) {}
 
     /**
      * Coverage, shared by the datapoint filter and insight correlation: the settings (the configuration's, then control
@@ -119,6 +121,9 @@ public final class AugurTopology {
         DataStream<ChangeEvent> events = parsed.getSideOutput(CHANGE_EVENTS)
                 .assignTimestampsAndWatermarks(EventTimeWatermarks.<ChangeEvent>strategy(ooo, idle, bounded, (e, t) -> e.getTime()))
                 .uid("event-watermarks").name("Change-event event time");
+        Lateness lateness = lateness(metrics, events);
+        metrics = lateness.metrics();
+        events = lateness.events();
 
         SingleOutputStreamOperator<MetricDatapoint> uniqueMetrics = metrics
                 .keyBy(MetricDatapoint::getSeriesId)
@@ -141,7 +146,27 @@ public final class AugurTopology {
                 .uid(SCORE_DATAPOINTS_UID).name("Score datapoints against baselines");
         AnomalyStep.Result anomalies = anomalies(scores, uniqueEvents, cfg);
         return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS),
-                anomalies.anomalies(), anomalies.latePoints(), coverage);
+                anomalies.anomalies(), lateness.latePoints().union(anomalies.latePoints()), coverage);
+    }
+
+    /** On-time datapoints and change events (late change events re-timestamped), and the late datapoints. */
+    public record Lateness(DataStream<MetricDatapoint> metrics, DataStream<ChangeEvent> events, DataStream<MetricDatapoint> latePoints) {}
+
+    /**
+     * Step: lateness decided once, right behind the watermark assigners (chained to them: same parallelism, forward).
+     * A record ahead of its own channel's watermark there is ahead of every later operator's watermark, so no event-time
+     * operator behind judges lateness again (their checks only count what idleness lets through). Late datapoints go to
+     * the late-points output, unscored ({@link LateDatapoints}); late change events are kept, re-timestamped to just
+     * ahead of the watermark ({@link LateChangeEvents}).
+     */
+    static Lateness lateness(DataStream<MetricDatapoint> metrics, DataStream<ChangeEvent> events) {
+        SingleOutputStreamOperator<MetricDatapoint> onTime = metrics.process(new LateDatapoints())
+                .returns(new AvroTypeInfo<>(MetricDatapoint.class)).uid("late-datapoints").name("Late datapoints");
+        SingleOutputStreamOperator<ChangeEvent> onTimeEvents = events.process(new LateChangeEvents())
+                .returns(new AvroTypeInfo<>(ChangeEvent.class)).uid("late-change-events").name("Late change events");
+        if (metrics.getParallelism() > 0) onTime.setParallelism(metrics.getParallelism());
+        if (events.getParallelism() > 0) onTimeEvents.setParallelism(events.getParallelism());
+        return new Lateness(onTime, onTimeEvents, onTime.getSideOutput(LateDatapoints.LATE));
     }
 
     /** Step: scored datapoints (and change events, for deployments) to DevOps Guru anomalies. See {@link AnomalyStep}. */
@@ -289,6 +314,6 @@ public final class AugurTopology {
         outputs.write(s.deadLetters(), "dead-letter", RecordJson::deadLetter);
         outputs.write(s.anomalousPoints(), "anomalous-points", RecordJson::scored);
         outputs.write(s.anomalies(), "anomalies", RecordJson::anomaly);
-        outputs.write(s.latePoints(), "late-points", RecordJson::scored);
+        outputs.write(s.latePoints(), "late-points", RecordJson::metric);
     }
 }

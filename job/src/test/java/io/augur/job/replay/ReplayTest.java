@@ -114,6 +114,51 @@ class ReplayTest {
     }
 
     @Test
+    void lateRecordsAreDecidedAtTheirSourceAndNotLost(@TempDir Path tmp) throws Exception {
+        long t0 = java.time.Instant.parse("2025-01-01T10:00:00Z").toEpochMilli();
+        List<String> metrics = new java.util.ArrayList<>();
+        for (int m = 0; m <= 20; m++) metrics.add(datapoint("orders-api", t0 + m * 60_000L, 100 + m));
+        metrics.add(datapoint("orders-worker", t0 + 5 * 60_000L, 7)); // after minute 20 on the same channel: 15 minutes late
+        Path metricsFile = Files.write(tmp.resolve("metrics.ndjson"), metrics);
+        String sample = Files.readAllLines(Replay.extractSamples().resolve("events.ndjson")).get(0);
+        Path eventsFile = Files.write(tmp.resolve("events.ndjson"), List.of(
+                event(sample, "e-on-time", "2025-01-01T10:20:00Z"), event(sample, "e-late", "2025-01-01T10:01:00Z")));
+        AugurConfig cfg = AugurConfig.defaults().with(AugurConfig.REPLAY_METRICS.name(), metricsFile.toString())
+                .with(AugurConfig.REPLAY_EVENTS.name(), eventsFile.toString());
+        ReplaySummary summary = new Replay(cfg, tmp.resolve("out"), 1, null).run();
+
+        assertThat(summary.metrics()).isEqualTo(22);
+        assertThat(summary.lateMetrics()).isEqualTo(1);
+        assertThat(summary.lateEvents()).isEqualTo(1);
+        assertThat(summary.balanced()).isTrue();
+        List<String> late = Files.readAllLines(tmp.resolve("out/late-points.ndjson"));
+        assertThat(late).hasSize(1);
+        assertThat(read(late.get(0)).get("seriesId").asText()).contains("orders-worker");
+        assertThat(read(late.get(0)).get("timestamp").asLong()).isEqualTo(t0 + 5 * 60_000L);
+        assertThat(Files.readAllLines(tmp.resolve("out/metrics.ndjson"))).as("on-time datapoints, de-duplicated and scored").hasSize(21)
+                .noneMatch(l -> l.contains("orders-worker"));
+        List<String> events = Files.readAllLines(tmp.resolve("out/change-events.ndjson"));
+        assertThat(events).as("a late change event is kept, with its own time").hasSize(2);
+        assertThat(events.stream().map(l -> read(l).get("Time").asText()).sorted())
+                .containsExactly("2025-01-01T10:01:00Z", "2025-01-01T10:20:00Z");
+        assertThat(summary.describe()).contains("1 datapoints arrived behind the watermark");
+    }
+
+    private static String datapoint(String function, long ts, double v) {
+        return "{\"metric_stream_name\":\"s\",\"account_id\":\"123456789012\",\"region\":\"us-east-1\",\"namespace\":\"AWS/Lambda\","
+                + "\"metric_name\":\"Duration\",\"dimensions\":{\"FunctionName\":\"" + function + "\"},\"timestamp\":" + ts
+                + ",\"value\":{\"max\":" + v + ",\"min\":" + v + ",\"sum\":" + v + ",\"count\":1},\"unit\":\"Milliseconds\"}";
+    }
+
+    /** The sample's first change event (a Lambda configuration change) with another id and time. */
+    private static String event(String sample, String id, String time) {
+        com.fasterxml.jackson.databind.node.ObjectNode e = (com.fasterxml.jackson.databind.node.ObjectNode) read(sample);
+        e.put("id", id).put("time", time);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) e.get("detail")).put("eventTime", time).put("eventID", id).put("requestID", id);
+        return e.toString();
+    }
+
+    @Test
     void aBadConfigurationKeyIsAnErrorNotAFailure(@TempDir Path tmp) {
         assertThat(AugurCli.execute("replay", "--set", "watermark.idlenes=1m", "--out", tmp.toString())).isEqualTo(2);
     }

@@ -21,6 +21,7 @@ class TopologyUidTest {
     /** Changing this list breaks savepoint compatibility: see the upgrade runbook before you do. */
     static final Set<String> KINESIS_UIDS = Set.of(
             "kinesis-metrics-source", "kinesis-events-source", "parse-records", "metric-watermarks", "event-watermarks",
+            "late-datapoints", "late-change-events",
             "dedup-datapoints", "dedup-change-events", "score-datapoints",
             "render-metrics", "files-metrics", "render-change-events", "files-change-events", "render-dead-letter", "files-dead-letter",
             "render-anomalous-points", "files-anomalous-points",

@@ -13,7 +13,9 @@ import java.util.Map;
  * Counts that are both a Flink metric (for dashboards: group {@code augur}) and an accumulator (so a replay can print
  * its totals). Names: {@code read}, {@code accepted.metrics}, {@code accepted.events}, {@code ignored.<RULE>},
  * {@code deadLetter.<REASON>}, and {@code dedup.unchecked} (accepted datapoints the de-duplication could not check: older
- * than {@code dedup.window} behind their series' newest; they are also in {@code accepted.metrics}).
+ * than {@code dedup.window} behind their series' newest; they are also in {@code accepted.metrics}), {@code late.metrics} and
+ * {@code late.events} (accepted datapoints and change events that arrived behind their channel's watermark: see
+ * {@link LateDatapoints}, {@link LateChangeEvents}; also in the accepted counts).
  */
 public final class IoCounters {
     public static final String ACC_PREFIX = "augur.";
@@ -24,6 +26,8 @@ public final class IoCounters {
     public static final String IGNORED = "ignored.";
     public static final String DEAD_LETTER = "deadLetter.";
     public static final String DEDUP_UNCHECKED = "dedup.unchecked";
+    public static final String LATE_METRICS = LateDatapoints.COUNTER;
+    public static final String LATE_EVENTS = LateChangeEvents.COUNTER;
     private final RuntimeContext ctx;
     private final MetricGroup group;
     private final Map<String, Counter> metrics = new HashMap<>();

@@ -96,6 +96,7 @@ public class DeploymentHold extends KeyedCoProcessFunction<String, Anomaly, Chan
         }
         long t = a.getUpdateTime();
         if (t <= ctx.timerService().currentWatermark()) {
+            counters.inc("anomaly.hold.behindWatermark", 1);
             decide(a, ctx, out);
             return;
         }
@@ -111,15 +112,18 @@ public class DeploymentHold extends KeyedCoProcessFunction<String, Anomaly, Chan
         String name = e.getName();
         String state = name.substring(name.lastIndexOf(' ') + 1);
         String deployment = e.getDeploymentId() != null ? e.getDeploymentId() : e.getId();
+        // A change event that came late was re-timestamped to when event time learned of it (LateChangeEvents): it
+        // takes effect from then, so what it changes does not depend on which anomalies happened to be decided first.
+        long time = ctx.timestamp() == null ? e.getTime() : Math.max(e.getTime(), ctx.timestamp());
         switch (state) {
             case "START" -> {
-                starts.put(deployment, e.getTime());
-                ctx.timerService().registerEventTimeTimer(e.getTime() + maxHold);
+                starts.put(deployment, time);
+                ctx.timerService().registerEventTimeTimer(time + maxHold);
             }
             case "SUCCESS", "FAILURE", "STOP" -> {
-                ends.put(deployment, e.getTime());
-                ctx.timerService().registerEventTimeTimer(e.getTime());
-                ctx.timerService().registerEventTimeTimer(e.getTime() + maxHold);
+                ends.put(deployment, time);
+                ctx.timerService().registerEventTimeTimer(time);
+                ctx.timerService().registerEventTimeTimer(time + maxHold);
             }
             default -> { }
         }

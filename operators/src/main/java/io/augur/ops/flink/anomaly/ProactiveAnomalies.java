@@ -80,14 +80,20 @@ public class ProactiveAnomalies extends KeyedCoProcessFunction<String, Exhaustio
 
     @Override
     public void processElement1(ExhaustionForecast f, Context ctx, Collector<Anomaly> out) throws Exception {
-        if (f.getTime() <= ctx.timerService().currentWatermark()) return;
+        if (f.getTime() <= ctx.timerService().currentWatermark()) {
+            counters.inc("anomaly.proactive.lateInputs", 1);
+            return;
+        }
         forecasts.put(f.getTime(), f);
         ctx.timerService().registerEventTimeTimer(f.getTime());
     }
 
     @Override
     public void processElement2(ExhaustionForecast m, Context ctx, Collector<Anomaly> out) throws Exception {
-        if (m.getTime() <= ctx.timerService().currentWatermark()) return;
+        if (m.getTime() <= ctx.timerService().currentWatermark()) {
+            counters.inc("anomaly.proactive.lateInputs", 1);
+            return;
+        }
         matches.put(m.getTime(), m);
         ctx.timerService().registerEventTimeTimer(m.getTime());
     }

@@ -88,6 +88,7 @@ public class CorrelateInsights extends KeyedProcessFunction<String, InsightInput
             ctx.timerService().registerEventTimeTimer(t);
             return;
         }
+        if (t != null) counters.inc("insights.lateInputs", 1); // lateness is decided at the sources: only a channel back from idleness brings one
         InsightState st = state.value();
         if (st == null) st = InsightCorrelator.newState(in);
         apply(st, in, Math.max(t == null ? Long.MIN_VALUE : t, watermark), out);

@@ -58,6 +58,7 @@ public class ResolveApplications extends CoverageFunction<InsightInput> {
     public void processElement(CoverageItem item, ReadOnlyContext ctx, Collector<InsightInput> out) throws Exception {
         Long t = ctx.timestamp();
         if (t == null || t <= ctx.timerService().currentWatermark()) {
+            if (t != null) counters.inc("coverage.lateInputs", 1); // lateness is decided at the sources: only a channel back from idleness brings one
             apply(item, ctx, out); // no event time (an API listing), or behind the watermark already: now
             return;
         }

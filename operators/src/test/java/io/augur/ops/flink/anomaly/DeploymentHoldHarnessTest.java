@@ -38,7 +38,7 @@ class DeploymentHoldHarnessTest {
     }
 
     /** A CodeDeploy deployment state change as the parser normalizes it, expanded to the function by the configured targets. */
-    private static List<ChangeEvent> deployment(String id, String state, int minute) {
+    static List<ChangeEvent> deployment(String id, String state, int minute) {
         ChangeEvent e = ChangeEvent.newBuilder().setId("codedeploy:" + id + ":" + state).setTime(t(minute)).setEventSource("codedeploy.amazonaws.com")
                 .setName("CodeDeploy deployment " + state).setDataSource(EventDataSource.AWS_CODE_DEPLOY).setEventClass(EventClass.DEPLOYMENT)
                 .setResources(List.of(Resource.newBuilder().setType("AWS::CodeDeploy::DeploymentGroup").setName("orders/orders-prod").setArn(GROUP_ARN).build()))
@@ -57,7 +57,7 @@ class DeploymentHoldHarnessTest {
         return out;
     }
 
-    private static Anomaly opened(int start, int open) {
+    static Anomaly opened(int start, int open) {
         return Anomalies.open(Points.DURATION_KEY, Points.datapoint("AWS/Lambda", "Duration", "Milliseconds", t(start), 300), "Average",
                 AnomalyKind.REACTIVE, t(start), t(open), 60).setSeverity(Severity.MEDIUM).build();
     }
