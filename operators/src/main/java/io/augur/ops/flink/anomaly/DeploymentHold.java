@@ -1,5 +1,6 @@
 package io.augur.ops.flink.anomaly;
 
+import io.augur.ops.flink.EventTimeHold;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.StateTtl;
 import io.augur.schema.Anomaly;
@@ -37,7 +38,7 @@ public class DeploymentHold extends KeyedCoProcessFunction<String, Anomaly, Chan
     private final long maxHold;
     private final Duration ttl;
     private transient MapState<String, Long> starts, ends;
-    private transient MapState<Long, List<Anomaly>> pending;
+    private transient EventTimeHold<Anomaly> pending;
     private transient MapState<String, List<Anomaly>> held;
     /** Anomalies released after a hold and not closed yet: their opening time as reported, for their later revisions. */
     private transient MapState<String, Long> retimed;
@@ -82,7 +83,7 @@ public class DeploymentHold extends KeyedCoProcessFunction<String, Anomaly, Chan
     public void open(Configuration parameters) {
         starts = getRuntimeContext().getMapState(startsDescriptor(ttl));
         ends = getRuntimeContext().getMapState(endsDescriptor(ttl));
-        pending = getRuntimeContext().getMapState(pendingDescriptor(ttl));
+        pending = EventTimeHold.list(getRuntimeContext().getMapState(pendingDescriptor(ttl)), null); // arrival order
         held = getRuntimeContext().getMapState(heldDescriptor(ttl));
         retimed = getRuntimeContext().getMapState(retimedDescriptor(ttl));
         counters = new IoCounters(getRuntimeContext());
@@ -100,11 +101,7 @@ public class DeploymentHold extends KeyedCoProcessFunction<String, Anomaly, Chan
             decide(a, ctx, out);
             return;
         }
-        List<Anomaly> at = pending.get(t);
-        at = at == null ? new ArrayList<>() : new ArrayList<>(at);
-        at.add(a);
-        pending.put(t, at);
-        ctx.timerService().registerEventTimeTimer(t);
+        pending.hold(t, a, ctx.timerService());
     }
 
     @Override
@@ -132,11 +129,7 @@ public class DeploymentHold extends KeyedCoProcessFunction<String, Anomaly, Chan
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
         release(t, out);
-        List<Anomaly> due = pending.get(t);
-        if (due != null) {
-            pending.remove(t);
-            for (Anomaly a : due) decide(a, ctx, out);
-        }
+        for (Anomaly a : pending.take(t)) decide(a, ctx, out);
         // deployments long over are forgotten
         for (String d : new ArrayList<>(keys(starts))) {
             Long end = ends.get(d);

@@ -3,6 +3,7 @@ package io.augur.ops.flink.anomaly;
 import io.augur.ops.anomaly.Anomalies;
 import io.augur.ops.anomaly.AnomalySettings;
 import io.augur.ops.anomaly.MaintenanceWindows;
+import io.augur.ops.flink.EventTimeHold;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.StateTtl;
 import io.augur.schema.Anomaly;
@@ -12,7 +13,6 @@ import io.augur.schema.ExhaustionForecast;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.ProactiveAnomalyState;
 import io.augur.schema.Severity;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -42,7 +42,7 @@ public class ProactiveAnomalies extends KeyedCoProcessFunction<String, Exhaustio
     private final AnomalySettings settings;
     private final MaintenanceWindows maintenance;
     private transient ValueState<ProactiveAnomalyState> state;
-    private transient MapState<Long, ExhaustionForecast> forecasts, matches;
+    private transient EventTimeHold<ExhaustionForecast> forecasts, matches;
     private transient IoCounters counters;
 
     public ProactiveAnomalies(AnomalySettings settings, MaintenanceWindows maintenance) {
@@ -73,8 +73,8 @@ public class ProactiveAnomalies extends KeyedCoProcessFunction<String, Exhaustio
     @Override
     public void open(Configuration parameters) {
         state = getRuntimeContext().getState(descriptor(settings));
-        forecasts = getRuntimeContext().getMapState(forecastsDescriptor(settings));
-        matches = getRuntimeContext().getMapState(matchesDescriptor(settings));
+        forecasts = EventTimeHold.latest(getRuntimeContext().getMapState(forecastsDescriptor(settings)));
+        matches = EventTimeHold.latest(getRuntimeContext().getMapState(matchesDescriptor(settings)));
         counters = new IoCounters(getRuntimeContext());
     }
 
@@ -84,8 +84,7 @@ public class ProactiveAnomalies extends KeyedCoProcessFunction<String, Exhaustio
             counters.inc("anomaly.proactive.lateInputs", 1);
             return;
         }
-        forecasts.put(f.getTime(), f);
-        ctx.timerService().registerEventTimeTimer(f.getTime());
+        forecasts.hold(f.getTime(), f, ctx.timerService());
     }
 
     @Override
@@ -94,22 +93,23 @@ public class ProactiveAnomalies extends KeyedCoProcessFunction<String, Exhaustio
             counters.inc("anomaly.proactive.lateInputs", 1);
             return;
         }
-        matches.put(m.getTime(), m);
-        ctx.timerService().registerEventTimeTimer(m.getTime());
+        matches.hold(m.getTime(), m, ctx.timerService());
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<Anomaly> out) throws Exception {
         ProactiveAnomalyState st = state.value();
         if (st == null) st = ProactiveAnomalyState.newBuilder().build();
-        ExhaustionForecast m = matches.get(t), f = forecasts.get(t);
-        if (m != null) matches.remove(t);
-        if (f != null) forecasts.remove(t);
+        ExhaustionForecast m = only(matches.take(t)), f = only(forecasts.take(t));
         if (m != null && st.getOpen() == null) open(st, m, t, ctx, out);
         if (f != null && st.getOpen() != null && t > st.getOpen().getOpenTime()) apply(st, f, t, ctx, out);
         if (st.getOpen() != null && st.getStaleTimer() == t) close(st, t, ctx, out, "anomaly.closed.proactive.stale");
         if (st.getOpen() == null) state.clear();
         else state.update(st);
+    }
+
+    private static ExhaustionForecast only(java.util.List<ExhaustionForecast> held) {
+        return held.isEmpty() ? null : held.get(0);
     }
 
     private void open(ProactiveAnomalyState st, ExhaustionForecast m, long t, OnTimerContext ctx, Collector<Anomaly> out) {

@@ -1,11 +1,11 @@
 package io.augur.ops.flink.insight;
 
+import io.augur.ops.flink.EventTimeHold;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.insight.InsightCorrelator;
 import io.augur.schema.InsightInput;
 import io.augur.schema.InsightNotification;
 import io.augur.schema.InsightState;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -18,7 +18,6 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -44,7 +43,7 @@ public class CorrelateInsights extends KeyedProcessFunction<String, InsightInput
 
     private final InsightCorrelator correlator;
     private transient ValueState<InsightState> state;
-    private transient MapState<Long, List<InsightInput>> pending;
+    private transient EventTimeHold<InsightInput> pending;
     private transient IoCounters counters;
 
     public CorrelateInsights(InsightCorrelator correlator) {
@@ -72,7 +71,7 @@ public class CorrelateInsights extends KeyedProcessFunction<String, InsightInput
     @Override
     public void open(Configuration parameters) {
         state = getRuntimeContext().getState(descriptor());
-        pending = getRuntimeContext().getMapState(pendingDescriptor());
+        pending = EventTimeHold.list(getRuntimeContext().getMapState(pendingDescriptor()), SAME_TIME_ORDER);
         counters = new IoCounters(getRuntimeContext());
     }
 
@@ -81,11 +80,7 @@ public class CorrelateInsights extends KeyedProcessFunction<String, InsightInput
         Long t = ctx.timestamp();
         long watermark = ctx.timerService().currentWatermark();
         if (t != null && t > watermark) {
-            List<InsightInput> at = pending.get(t);
-            at = at == null ? new ArrayList<>() : new ArrayList<>(at);
-            at.add(in);
-            pending.put(t, at);
-            ctx.timerService().registerEventTimeTimer(t);
+            pending.hold(t, in, ctx.timerService());
             return;
         }
         if (t != null) counters.inc("insights.lateInputs", 1); // lateness is decided at the sources: only a channel back from idleness brings one
@@ -98,15 +93,9 @@ public class CorrelateInsights extends KeyedProcessFunction<String, InsightInput
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<InsightNotification> out) throws Exception {
         InsightState st = state.value();
-        List<InsightInput> due = pending.get(timestamp);
-        if (due != null) {
-            pending.remove(timestamp);
-            List<InsightInput> ordered = new ArrayList<>(due);
-            ordered.sort(SAME_TIME_ORDER);
-            for (InsightInput in : ordered) {
-                if (st == null) st = InsightCorrelator.newState(in);
-                apply(st, in, timestamp, out);
-            }
+        for (InsightInput in : pending.take(timestamp)) {
+            if (st == null) st = InsightCorrelator.newState(in);
+            apply(st, in, timestamp, out);
         }
         if (st == null) return;
         // the end of a bounded input, once every held input has been applied
@@ -139,7 +128,7 @@ public class CorrelateInsights extends KeyedProcessFunction<String, InsightInput
         Long registered = st.getNextTimer();
         Long next = InsightCorrelator.isEmpty(st) || endOfInput ? null : correlator.nextWakeUp(st);
         // a timer at a held input's timestamp stays: it is that input's too
-        if (registered != null && !registered.equals(next) && !pending.contains(registered)) timers.deleteEventTimeTimer(registered);
+        if (registered != null && !registered.equals(next) && !pending.holdsAt(registered)) timers.deleteEventTimeTimer(registered);
         if (next != null && !next.equals(registered)) timers.registerEventTimeTimer(next);
         st.setNextTimer(next);
         if (InsightCorrelator.isEmpty(st)) state.clear();

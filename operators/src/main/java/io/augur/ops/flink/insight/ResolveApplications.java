@@ -1,11 +1,11 @@
 package io.augur.ops.flink.insight;
 
 import io.augur.ops.coverage.Coverage;
+import io.augur.ops.flink.EventTimeHold;
 import io.augur.schema.CoverageItem;
 import io.augur.schema.CoverageSettings;
 import io.augur.schema.InsightInput;
 import io.augur.schema.ResourceMembership;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
@@ -14,7 +14,6 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -37,7 +36,7 @@ public class ResolveApplications extends CoverageFunction<InsightInput> {
             .thenComparing(i -> i.getEvent() != null ? i.getEvent().getId() : i.getAnomaly() != null ? i.getAnomaly().getId() : "")
             .thenComparingInt(i -> i.getAnomaly() != null ? i.getAnomaly().getRevision() : 0);
 
-    private transient MapState<Long, List<CoverageItem>> pending;
+    private transient EventTimeHold<CoverageItem> pending;
 
     public ResolveApplications(CoverageSettings initial, Duration membershipTtl) {
         super(initial, membershipTtl);
@@ -51,7 +50,7 @@ public class ResolveApplications extends CoverageFunction<InsightInput> {
     @Override
     public void open(Configuration parameters) {
         super.open(parameters);
-        pending = getRuntimeContext().getMapState(pendingDescriptor());
+        pending = EventTimeHold.list(getRuntimeContext().getMapState(pendingDescriptor()), SAME_TIME_ORDER);
     }
 
     @Override
@@ -62,21 +61,12 @@ public class ResolveApplications extends CoverageFunction<InsightInput> {
             apply(item, ctx, out); // no event time (an API listing), or behind the watermark already: now
             return;
         }
-        List<CoverageItem> at = pending.get(t);
-        at = at == null ? new ArrayList<>() : new ArrayList<>(at);
-        at.add(item);
-        pending.put(t, at);
-        ctx.timerService().registerEventTimeTimer(t);
+        pending.hold(t, item, ctx.timerService());
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<InsightInput> out) throws Exception {
-        List<CoverageItem> due = pending.get(t);
-        if (due == null) return;
-        pending.remove(t);
-        List<CoverageItem> ordered = new ArrayList<>(due);
-        ordered.sort(SAME_TIME_ORDER);
-        for (CoverageItem item : ordered) apply(item, ctx, out);
+        for (CoverageItem item : pending.take(t)) apply(item, ctx, out);
     }
 
     @Override
