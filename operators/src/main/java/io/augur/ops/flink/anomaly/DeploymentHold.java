@@ -95,9 +95,14 @@ public class DeploymentHold extends KeyedCoProcessFunction<String, Anomaly, Chan
             out.collect(a);
             return;
         }
+        // Held until the watermark passes both its update time and its record timestamp. The reactive lifecycle
+        // applies a quiet series' datapoints in batches, so a revision can be dated before the timer that emitted it
+        // (its timestamp): deciding it at once would make it depend on which deployment events had reached this
+        // operator by then; held to its timestamp, every change event up to it has been applied, whatever the timing.
         long t = a.getUpdateTime();
-        if (t <= ctx.timerService().currentWatermark()) {
-            counters.inc("anomaly.hold.behindWatermark", 1);
+        if (t <= ctx.timerService().currentWatermark()) counters.inc("anomaly.hold.behindWatermark", 1);
+        if (ctx.timestamp() != null) t = Math.max(t, ctx.timestamp());
+        if (t <= ctx.timerService().currentWatermark()) { // only after an idle input: nothing later can change it
             decide(a, ctx, out);
             return;
         }

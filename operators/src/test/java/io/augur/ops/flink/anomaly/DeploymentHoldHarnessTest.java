@@ -124,4 +124,21 @@ class DeploymentHoldHarnessTest {
             assertThat(h.extractOutputValues()).containsExactly(proactive, before, after);
         }
     }
+
+    @Test
+    void aRevisionDatedBeforeTheTimerThatEmittedItWaitsForItsTimestamp() throws Exception {
+        try (var h = harness()) {
+            h.processBothWatermarks(new Watermark(t(15)));
+            // the lifecycle applied a quiet series' datapoints in a batch: opened at 13, emitted by its timer at 22
+            Anomaly a = opened(10, 13);
+            h.processElement1(a, t(22));
+            assertThat(h.extractOutputValues()).as("not decided while event time is before its timestamp").isEmpty();
+            // a deployment that had started at 12 becomes known before event time reaches 22 (an idle input woke up)
+            for (ChangeEvent e : deployment("d-4", "START", 12)) h.processElement2(e, t(12));
+            for (ChangeEvent e : deployment("d-4", "SUCCESS", 25)) h.processElement2(e, t(25));
+            h.processBothWatermarks(new Watermark(t(100)));
+            assertThat(h.extractOutputValues()).extracting(Anomaly::getRevision, Anomaly::getOpenTime)
+                    .as("held by the deployment it was decided with").containsExactly(tuple(0, t(25)));
+        }
+    }
 }
