@@ -38,10 +38,12 @@ import java.util.List;
  *   <li><b>Score</b>: a logistic function of the rarity around the critical rarity (1 for a new extreme). After an
  *       alert (in a direction the series cares about) further scores are damped for the refractory period, linearly in
  *       the time since it.</li>
- *   <li><b>Adaptation</b>: the slow level and the daily profile do not learn from a departure (a datapoint beyond 3
- *       robust deviations of the baseline): a surge or an outage leaves them where they were. A departure that stays on
- *       one side for 40 minutes (and 6 intervals) is a new level: the slow level moves to it at once, keeping the daily
- *       shape. The fast level snaps to a sustained one-sided departure after 3 datapoints.</li>
+ *   <li><b>Adaptation</b>: the slow level, the daily profile and their spreads do not learn from a departure
+ *       (a datapoint beyond 3 robust deviations of the baseline, from the third day): a surge or an outage leaves them
+ *       nearly where they were. The slow level follows a departure gradually, at a rate that grows with its age (about
+ *       40 % of the gap after an hour, 80 % after two, the daily shape kept), so a lasting new level is learned within
+ *       hours and no single time decides whether the baseline has moved. The fast level snaps to a sustained one-sided
+ *       departure after 3 datapoints.</li>
  *   <li><b>First days</b>: the slow level is the mean of all values until a day has been seen; the first day's profile
  *       bins are provisional and replaced by their visit on the second day; the profile is used from the third day.</li>
  * </ul>
@@ -99,9 +101,19 @@ public final class BaselineDetector implements Serializable {
      * range relaxes towards the slow level over about this many days, and counts once it has seen a day.
      */
     private static final double RANGE_TOLERANCE = 0.1, RANGE_DAYS = 30;
-    /** A departure from the baseline becomes its new level once it has lasted this long (and this many intervals). */
-    private static final long SHIFT_MS = 40 * 60_000L;
-    private static final double SHIFT_INTERVALS = 6;
+    /**
+     * Departures. A departure starts at a value beyond {@link #HUBER} robust deviations of the baseline (the slow level
+     * and, once it counts, the daily profile), from the series' third day (when the profile counts), and lasts while the
+     * values stay on its side beyond {@code DEPARTURE_HOLD} deviations. The profile and the spreads (around the slow level
+     * and of the profile's residual) do not learn from it; the slow level follows it gradually, at a rate that grows with the departure's age {@code t}:
+     * the fraction {@code min(1, t/T)/T} of the remaining gap per unit time, {@code T} = this time (and at least this many
+     * intervals). So it has covered {@code 1-exp(-t²/2T²)} of a steady gap: 12 % after {@code T/2}, 39 % after {@code T},
+     * 78 % after {@code 2T}, 92 % after {@code 3T}. No single time decides whether the baseline has moved.
+     */
+    private static final long ADOPT_MS = 60 * 60_000L;
+    private static final double ADOPT_INTERVALS = 6;
+    private static final double DEPARTURE_HOLD = 1;
+    private static final double DEPARTURE_DAYS = 2;
 
     private final DetectorSettings settings;
     /** The signed rarity of each evidence statistic at the latest call (diagnostics in tests; not thread-safe). */
@@ -392,35 +404,45 @@ public final class BaselineDetector implements Serializable {
         double rSlow = value - slow;
         s.setAbsDev(s.getAbsDev() + alpha(steps, Math.min(TAU_ABS, n)) * (Math.abs(rSlow) - s.getAbsDev()));
         double hubSlow = HUBER * MAD_TO_SD * slowDev;
-        s.setSlowDev(s.getSlowDev() + aScale * (Math.min(Math.abs(rSlow), hubSlow) - s.getSlowDev()));
-        // A departure from the baseline (the slow level and the daily profile) does not teach it: a surge, an outage or
-        // a stretch of spikes leaves it where it was. A departure that lasts SHIFT_MS on one side is a new level: the
-        // baseline moves to the current value at once (the daily shape kept), so the level is learned as fast after
-        // an hour-long surge as after its end, and nothing of the surge remains.
-        int depDir = Math.abs(zBase) > HUBER ? (int) Math.signum(zBase) : 0;
+        // A departure from the baseline (the slow level and the daily profile) does not teach it the usual way: neither
+        // the profile nor the spreads learn from it (a spread that grew during a surge would hide the return from it), and the slow level follows it gradually, the
+        // faster the longer it lasts (ADOPT_MS): a short surge, an outage or a stretch of spikes leaves it nearly where it
+        // was, a lasting new level is adopted within a few multiples of ADOPT_MS (the daily shape kept), and no single
+        // wall-clock time decides whether the baseline has moved before a given datapoint. (Session 4 moved it at once
+        // after 40 minutes: NAB's score then depended on that time alone, 61-72 between 28 and 60 minutes.)
+        // Departures count from the third day, when the daily profile counts: before it has seen two days, a departure
+        // from the slow level is as likely to be the daily shape the profile is still learning (adopting it would teach
+        // the profile that every phase of a daily square wave is "at the level").
+        int depDir = 0;
+        if (age >= DEPARTURE_DAYS * DAY_MS) {
+            int prevDir = s.getShiftDirection();
+            if (Math.abs(zBase) > HUBER) depDir = (int) Math.signum(zBase);
+            else if (prevDir != 0 && Math.signum(zBase) == prevDir && Math.abs(zBase) > DEPARTURE_HOLD) depDir = prevDir;
+        }
         long shiftSince = depDir == 0 ? 0 : depDir != s.getShiftDirection() || s.getShiftSince() == 0 ? timestampMillis : s.getShiftSince();
         boolean departing = depDir != 0;
         double newSlow;
-        boolean adopted = departing && timestampMillis - shiftSince >= Math.max(SHIFT_MS, SHIFT_INTERVALS * interval);
-        if (adopted) {
-            newSlow = slow + (value - (dailyProven ? dailyExpected : slow));
-            departing = false;
-            shiftSince = 0;
-            depDir = 0;
-        } else if (departing) {
-            newSlow = slow;
+        boolean adopting = false;
+        if (departing) {
+            // adopt gradually: the rate grows with the departure's age (no single time decides)
+            double adoptMs = Math.max(ADOPT_MS, ADOPT_INTERVALS * interval);
+            double ramp = Math.min(1, (timestampMillis - shiftSince) / adoptMs);
+            double a = 1 - Math.exp(-steps * interval * ramp / adoptMs);
+            newSlow = slow + a * (value - (dailyProven ? dailyExpected : slow));
+            adopting = a > 0;
         } else {
             newSlow = slow + aSlow * clamp(rSlow, -hubSlow, hubSlow);
         }
+        if (!departing) s.setSlowDev(s.getSlowDev() + aScale * (Math.min(Math.abs(rSlow), hubSlow) - s.getSlowDev()));
         s.setShiftSince(shiftSince);
         s.setShiftDirection(depDir);
-        if (!adopted) { // a new level is not a trend
+        if (!adopting) { // a new level is not a trend
             double slope = (newSlow - s.getSlowLevel()) / Math.max(steps, 1e-3);
             s.setTrend(0.99 * (s.getTrend() + alpha(steps, 20 / alpha(steps, tauSlow)) * (slope - s.getTrend())));
         }
         s.setSlowLevel(newSlow);
 
-        if (!Double.isNaN(rDaily)) {
+        if (!Double.isNaN(rDaily) && !departing) { // nor does the spread of the profile's residual
             double hubD = HUBER * MAD_TO_SD * dailyScale;
             s.setDailyScale(s.getDailyScale() + aScale * (Math.min(Math.abs(rDaily), hubD) - s.getDailyScale()));
         }

@@ -141,52 +141,92 @@ class BaselineDetectorTest {
     }
 
     @Test
-    void aTransientSurgeLeavesTheBaselineWhereItWas() {
+    void aTransientSurgeLeavesTheBaselineNearlyWhereItWas() {
         SeriesBaseline st = detector.newState();
         Random r = new Random(12);
         long minute = 60_000L;
         int i = 0;
         for (; i < 2 * 1440 + 8 * 60; i++) detector.score(st, T0 + i * minute, dailyTraffic(i) * (1 + 0.005 * r.nextGaussian()));
         double slowBefore = st.getSlowLevel();
-        // a 35-minute surge to three times the traffic at 08:00 on day 3
+        // a 35-minute surge to three times the traffic at 08:00 on day 3 (20,000 above it): the baseline follows a
+        // departure at a rate that grows with its age, so after 35 minutes it has moved about 1-exp(-35^2/(2*60^2)) = 16 %
         for (int k = 0; k < 35; k++, i++) detector.score(st, T0 + i * minute, 3 * dailyTraffic(i));
-        assertThat(st.getSlowLevel()).as("slow level after the surge").isCloseTo(slowBefore, org.assertj.core.data.Offset.offset(100.0));
-        double maxError = 0, maxScore = 0;
+        assertThat(st.getSlowLevel() - slowBefore).as("slow level after the surge").isBetween(1_000.0, 4_000.0);
+        double maxError = 0, maxScore = 0, maxSoon = 0;
         for (; i < 3 * 1440 + 60; i++) {
             double truth = dailyTraffic(i);
             Score s = detector.score(st, T0 + i * minute, truth * (1 + 0.005 * r.nextGaussian()));
+            int after = i - (2 * 1440 + 8 * 60 + 35);
+            maxScore = Math.max(maxScore, s.anomalyScore()); // no alert for the return
+            // the return is a departure back, followed the same way; the spreads learned nothing from either, so the
+            // return is not hidden by a spread the surge inflated
+            if (after >= 180 && after < 240) maxSoon = Math.max(maxSoon, Math.abs(s.expected() - truth) / truth);
             if (i >= 3 * 1440) { // 00:00 to 01:00 on day 4, 16 hours later
                 maxError = Math.max(maxError, Math.abs(s.expected() - truth) / truth);
-                maxScore = Math.max(maxScore, s.anomalyScore());
             }
         }
-        assertThat(maxError).as("relative error of the expected value, 00:00-01:00 on day 4").isLessThan(0.05);
+        assertThat(maxSoon).as("relative error of the expected value 3 to 4 hours after the surge").isLessThan(0.02);
+        // (the same series without the surge has a 5.0 % error there: the profile's trough, in its first day of use)
+        assertThat(maxError).as("relative error of the expected value, 00:00-01:00 on day 4").isLessThan(0.06);
         assertThat(maxScore).isLessThan(DetectorSettings.SHIPPED_THRESHOLD);
     }
 
     @Test
-    void aDepartureThatLasts40MinutesIsTheNewLevel() {
+    void aLastingDepartureIsAdoptedGraduallyAsTheNewLevel() {
         SeriesBaseline st = detector.newState();
         Random r = new Random(13);
         long minute = 60_000L;
         int i = 0;
-        for (; i < 1440; i++) detector.score(st, T0 + i * minute, 100 + r.nextGaussian());
+        for (; i < 2 * 1440; i++) detector.score(st, T0 + i * minute, 100 + r.nextGaussian());
         assertThat(st.getSlowLevel()).isBetween(99.5, 100.5);
         int start = i;
-        for (; i < start + 40; i++) detector.score(st, T0 + i * minute, 150 + r.nextGaussian());
-        assertThat(st.getShiftDirection()).isEqualTo(1);
-        assertThat(st.getShiftSince()).isEqualTo(T0 + start * minute);
-        assertThat(st.getSlowLevel()).as("not learned during the first 39 minutes").isBetween(99.5, 100.5);
-        detector.score(st, T0 + i++ * minute, 150 + r.nextGaussian()); // 40 minutes after the first
-        assertThat(st.getSlowLevel()).as("the new level, at once").isBetween(146.0, 154.0);
-        assertThat(st.getShiftSince()).isZero();
+        double prev = st.getSlowLevel(), largestStep = 0;
+        double[] at = new double[181];
+        for (int k = 0; k <= 180; k++, i++) {
+            detector.score(st, T0 + i * minute, 150 + r.nextGaussian());
+            if (k < 60) assertThat(st.getShiftDirection()).isEqualTo(1);
+            if (k < 60) assertThat(st.getShiftSince()).isEqualTo(T0 + start * minute);
+            largestStep = Math.max(largestStep, st.getSlowLevel() - prev);
+            prev = st.getSlowLevel();
+            at[k] = st.getSlowLevel();
+        }
+        // the fraction 1-exp(-t^2/(2T^2)) of the 50 with T = 60 minutes: no single minute decides
+        assertThat(at[10]).as("after 10 minutes").isBetween(100.0, 101.5);
+        assertThat(at[60]).as("after an hour, about 40 %").isBetween(115.0, 125.0);
+        assertThat(at[120]).as("after two hours, about 80 %").isBetween(135.0, 145.0);
+        assertThat(at[180]).as("after three hours, about 92 %").isBetween(143.0, 151.0);
+        assertThat(largestStep).as("largest move in one minute").isLessThan(2.5);
         double late = 0;
         for (int k = 0; k < 1440; k++, i++) {
             Score s = detector.score(st, T0 + i * minute, 150 + r.nextGaussian());
             if (k >= 1000) late = Math.max(late, s.anomalyScore()); // past the refractory period
         }
+        assertThat(st.getSlowLevel()).isBetween(149.0, 151.0);
         assertThat(late).isLessThan(DetectorSettings.SHIPPED_THRESHOLD);
         assertThat(st.getTrend()).as("a new level is not a trend").isBetween(-0.01, 0.01);
+    }
+
+    @Test
+    void aDailySquareWaveIsLearnedAsADailyShapeNotAsDeparturesFromTheLevel() {
+        // 12 hours at 20, 12 hours at 80, from the first datapoint: before the profile counts (two days), every phase
+        // change departs from the slow level; adopting those departures would keep the baseline on the current phase,
+        // and the profile would learn that each phase is "at the level"
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(15);
+        double maxScore = 0, maxError = 0;
+        for (int i = 0; i < 5 * 288; i++) {
+            double truth = (i % 288) < 144 ? 20 : 80;
+            Score s = detector.score(st, T0 + i * FIVE_MIN, truth + r.nextGaussian());
+            if (i >= 3 * 288) {
+                maxScore = Math.max(maxScore, s.anomalyScore());
+                int fromEdge = Math.min(i % 144, 144 - i % 144);
+                if (fromEdge > 6) maxError = Math.max(maxError, Math.abs(s.expected() - truth));
+            }
+        }
+        assertThat(st.getDaily().get(6)).as("the night bin, relative to the slow level").isLessThan(-20f);
+        assertThat(st.getDaily().get(30)).as("the day bin").isGreaterThan(20f);
+        assertThat(maxError).as("expected value on days 4 and 5, away from the edges").isLessThan(8.0);
+        assertThat(maxScore).isLessThan(DetectorSettings.SHIPPED_THRESHOLD);
     }
 
     @Test
