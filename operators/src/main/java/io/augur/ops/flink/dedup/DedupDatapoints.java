@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Keyed by series id: drops datapoints already accepted (at-least-once delivery), sending them to the dead-letter
+ * Keyed by series (in the topology by series id|stat, like scoring, so that it chains to it; the statistic is a
+ * function of the series): drops datapoints already accepted (at-least-once delivery), sending them to the dead-letter
  * output as DUPLICATE. State: which timestamps of the series were accepted within the look-back window
  * ({@link SeenWindow}, stored as {@link SeriesSeen}; v1 state is migrated on first access), expired when a series is
  * silent for the TTL. A datapoint older than the window cannot be checked: it is accepted and counted as
