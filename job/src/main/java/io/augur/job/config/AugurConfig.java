@@ -64,6 +64,10 @@ public final class AugurConfig {
             "Which deviations of a namespace or metric are anomalies, e.g. detector.direction.AWS/SQS/NumberOfMessagesSent=both. Defaults by metric name: errors, faults, throttles, latency, duration, age, queues rise; free storage or memory, credits, available and healthy counts drop; anything else both.");
     public static final ConfigKey DETECTOR_STATE_TTL = key("detector.state-ttl", "7d", "duration", "A series silent this long loses its learned baseline.");
 
+    // ---- throughput (issue 9, session 5) ----
+    public static final ConfigKey DETECTOR_RECENT_BASELINES = key("detector.recent-baselines", "20000", "integer",
+            "Series per task whose baseline is also kept deserialized in memory (written through to the state, which stays the truth), so that the next datapoint of a series does not read it back from RocksDB: about 3 KB of heap each; 0 = none.");
+
     // ---- insights (issue 6): coverage, correlation, notifications ----
     public static final ConfigKey COVERAGE_MODE = key("insights.coverage.mode", "account", "one of account|stacks|tags", "What Augur analyses (DevOps Guru's coverage): every resource of the accounts, the resources of CloudFormation stacks, or resources with a devops-guru-* tag.");
     public static final ConfigKey COVERAGE_ACCOUNTS = key("insights.coverage.accounts", "", "account ids, comma-separated", "Accounts analysed; empty = any account.");

@@ -34,8 +34,11 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
 
     private final DetectorSettings settings;
     private final Duration ttl;
+    private final int recentBaselines;
     private transient BaselineDetector detector;
     private transient ValueState<SeriesBaseline> baseline;
+    /** Baselines just written, deserialized (a read of the state is an Avro deserialization on RocksDB). */
+    private transient RecentValues<SeriesBaseline> recent;
     private transient IoCounters counters;
 
     /**
@@ -44,9 +47,22 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
      * @param ttl      a series silent this long loses its baseline
      */
     public ScoreDatapoints(DetectorSettings settings, Duration ttl) {
+        this(settings, ttl, DEFAULT_RECENT_BASELINES);
+    }
+
+    /**
+     * @param recentBaselines how many series' baselines each task keeps deserialized next to the keyed state (written
+     *                        through: the state stays the truth), so that a series' next datapoint does not read its
+     *                        baseline back; 0: none
+     */
+    public ScoreDatapoints(DetectorSettings settings, Duration ttl, int recentBaselines) {
         this.settings = settings;
         this.ttl = ttl;
+        this.recentBaselines = recentBaselines;
     }
+
+    /** The default of {@code detector.recent-baselines}: series per task whose baseline is kept deserialized. */
+    public static final int DEFAULT_RECENT_BASELINES = 20_000;
 
     /** The key: series id and the statistic Augur learns for it. */
     public static KeySelector<MetricDatapoint, String> seriesStatKey() {
@@ -61,6 +77,7 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     public void open(Configuration parameters) {
         detector = new BaselineDetector(settings);
         baseline = getRuntimeContext().getState(descriptor(ttl));
+        recent = new RecentValues<>(recentBaselines, ttl.toMillis());
         counters = new IoCounters(getRuntimeContext());
     }
 
@@ -72,16 +89,20 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
             counters.inc("detector.noValue", 1); // e.g. Average of a datapoint with SampleCount 0
             return;
         }
-        SeriesBaseline state = baseline.value();
+        String key = ctx.getCurrentKey();
+        long now = System.currentTimeMillis(); // the state TTL's clock
+        SeriesBaseline state = recent.get(key, now);
+        if (state == null) state = baseline.value();
         if (state == null) state = detector.newState();
         double threshold = settings.threshold(m.getNamespace(), m.getMetricName());
         DetectorSettings.DirectionFilter direction = settings.direction(m.getNamespace(), m.getMetricName());
         Score s = detector.score(state, m.getTimestamp(), value, threshold, direction);
         baseline.update(state);
+        recent.written(key, state, now);
 
         boolean anomalous = s.warm() && s.anomalyScore() >= threshold && direction.accepts(s.direction());
         ScoredDatapoint scored = ScoredDatapoint.newBuilder()
-                .setSeriesKey(ctx.getCurrentKey()).setStat(stat).setValue(value)
+                .setSeriesKey(key).setStat(stat).setValue(value)
                 .setScore(s.anomalyScore()).setDirection(s.direction())
                 .setExpected(s.expected()).setLower(s.lower()).setUpper(s.upper())
                 .setWarm(s.warm()).setAnomalous(anomalous).setDatapoint(m)
