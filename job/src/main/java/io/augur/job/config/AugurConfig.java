@@ -66,7 +66,9 @@ public final class AugurConfig {
 
     // ---- throughput (issue 9, session 5) ----
     public static final ConfigKey DETECTOR_RECENT_BASELINES = key("detector.recent-baselines", "20000", "integer",
-            "Series per task whose baseline is also kept deserialized in memory (written through to the state, which stays the truth), so that the next datapoint of a series does not read it back from RocksDB: about 3 KB of heap each; 0 = none.");
+            "Series per task whose baseline is kept deserialized in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint (a series' next datapoint neither reads nor writes it in RocksDB); more series than that are read and written per datapoint. About 3 KB of heap each; 0 = none.");
+    public static final ConfigKey DEDUP_RECENT_SERIES = key("dedup.recent-series", "50000", "integer",
+            "Series per task whose de-duplication window is kept in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint. A few hundred bytes of heap each; 0 = none.");
 
     // ---- insights (issue 6): coverage, correlation, notifications ----
     public static final ConfigKey COVERAGE_MODE = key("insights.coverage.mode", "account", "one of account|stacks|tags", "What Augur analyses (DevOps Guru's coverage): every resource of the accounts, the resources of CloudFormation stacks, or resources with a devops-guru-* tag.");

@@ -126,7 +126,8 @@ public final class AugurTopology {
         // coverage filter in between the scores need no second shuffle: de-duplication chains to scoring (issue 9).
         SingleOutputStreamOperator<MetricDatapoint> uniqueMetrics = metrics
                 .keyBy(ScoreDatapoints.seriesStatKey())
-                .process(new DedupDatapoints(cfg.getDuration(AugurConfig.DEDUP_WINDOW), cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL), payloadChars))
+                .transform("De-duplicate datapoints", new AvroTypeInfo<>(MetricDatapoint.class), new DedupDatapoints.Operator(new DedupDatapoints(
+                        cfg.getDuration(AugurConfig.DEDUP_WINDOW), cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL), payloadChars, cfg.getInt(AugurConfig.DEDUP_RECENT_SERIES))))
                 .uid(DEDUP_DATAPOINTS_UID).name("De-duplicate datapoints");
         SingleOutputStreamOperator<ChangeEvent> uniqueEvents = events
                 .keyBy(ChangeEvent::getId)
@@ -142,7 +143,9 @@ public final class AugurTopology {
                 ? coveredDatapoints(uniqueMetrics, coverage, cfg).keyBy(ScoreDatapoints.seriesStatKey())
                 : DataStreamUtils.reinterpretAsKeyedStream(uniqueMetrics, ScoreDatapoints.seriesStatKey());
         SingleOutputStreamOperator<ScoredDatapoint> scores = toScore
-                .process(new ScoreDatapoints(detectorSettings(cfg), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL), cfg.getInt(AugurConfig.DETECTOR_RECENT_BASELINES)))
+                // the job's operator writes the baselines it holds in memory back to the keyed state before each snapshot (issue 9)
+                .transform("Score datapoints against baselines", new AvroTypeInfo<>(ScoredDatapoint.class), new ScoreDatapoints.Operator(
+                        new ScoreDatapoints(detectorSettings(cfg), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL), cfg.getInt(AugurConfig.DETECTOR_RECENT_BASELINES))))
                 .uid(SCORE_DATAPOINTS_UID).name("Score datapoints against baselines");
         AnomalyStep.Result anomalies = anomalies(scores, uniqueEvents, cfg);
         return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS),

@@ -5,6 +5,7 @@ import io.augur.ops.detect.DetectorSettings;
 import io.augur.ops.detect.Score;
 import io.augur.ops.detect.Statistics;
 import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.RecentValues;
 import io.augur.ops.flink.StateTtl;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.ScoredDatapoint;
@@ -15,6 +16,8 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -39,6 +42,8 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     private transient ValueState<SeriesBaseline> baseline;
     /** Baselines just written, deserialized (a read of the state is an Avro deserialization on RocksDB). */
     private transient RecentValues<SeriesBaseline> recent;
+    /** Run by {@link Operator}: baselines are written to the keyed state before each snapshot, not per datapoint. */
+    private transient boolean writeBack;
     private transient IoCounters counters;
 
     /**
@@ -97,8 +102,12 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         double threshold = settings.threshold(m.getNamespace(), m.getMetricName());
         DetectorSettings.DirectionFilter direction = settings.direction(m.getNamespace(), m.getMetricName());
         Score s = detector.score(state, m.getTimestamp(), value, threshold, direction);
-        baseline.update(state);
-        recent.written(key, state, now);
+        if (writeBack) {
+            if (!recent.put(key, state, now, true)) baseline.update(state);
+        } else {
+            baseline.update(state);
+            recent.put(key, state, now, false);
+        }
 
         boolean anomalous = s.warm() && s.anomalyScore() >= threshold && direction.accepts(s.direction());
         ScoredDatapoint scored = ScoredDatapoint.newBuilder()
@@ -112,6 +121,43 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         if (anomalous) {
             counters.inc("detector.anomalous", 1);
             ctx.output(ANOMALOUS_POINTS, scored);
+        }
+    }
+
+    /** Writes the baselines held back ({@link RecentValues}) to the keyed state under their keys. */
+    void flush(AbstractStreamOperator<?> op) throws Exception {
+        if (recent == null || recent.dirty() == 0) return;
+        Object current = op.getCurrentKey();
+        recent.flush((key, value) -> {
+            op.setCurrentKey(key);
+            baseline.update(value);
+        });
+        if (current != null) op.setCurrentKey(current);
+    }
+
+    /**
+     * The operator to run this function with in the job: the baselines of the series a task holds in memory
+     * ({@code detector.recent-baselines}) are written to the keyed state before every checkpoint and savepoint instead of
+     * after every datapoint (a snapshot holds exactly what writing each would have held; a failure restores the last
+     * one). Under a plain {@link KeyedProcessOperator} (tests) every baseline is written at once.
+     */
+    public static final class Operator extends KeyedProcessOperator<String, MetricDatapoint, ScoredDatapoint> {
+        private static final long serialVersionUID = 1L;
+
+        public Operator(ScoreDatapoints function) {
+            super(function);
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            ((ScoreDatapoints) userFunction).writeBack = true;
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            super.prepareSnapshotPreBarrier(checkpointId);
+            ((ScoreDatapoints) userFunction).flush(this);
         }
     }
 }
