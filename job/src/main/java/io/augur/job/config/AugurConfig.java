@@ -67,8 +67,6 @@ public final class AugurConfig {
     // ---- throughput (issue 9, session 5) ----
     public static final ConfigKey DETECTOR_RECENT_BASELINES = key("detector.recent-baselines", "20000", "integer",
             "Series per task whose baseline is kept deserialized in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint (a series' next datapoint neither reads nor writes it in RocksDB); more series than that are read and written per datapoint. About 3 KB of heap each; 0 = none.");
-    public static final ConfigKey ANOMALY_RECENT_SERIES = key("anomaly.reactive.recent-series", "20000", "integer",
-            "Series per task whose datapoints held by the burst-candidates filter (until the watermark) are kept in memory and written to the keyed state before each checkpoint and savepoint instead of on arrival. About 2-3 KB of heap each; 0 = none.");
     public static final ConfigKey DEDUP_RECENT_SERIES = key("dedup.recent-series", "50000", "integer",
             "Series per task whose de-duplication window is kept in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint. A few hundred bytes of heap each; 0 = none.");
 

@@ -70,9 +70,7 @@ public final class AnomalyStep {
         KeyedStream<ScoredDatapoint, String> bySeries = DataStreamUtils.reinterpretAsKeyedStream(scores, ScoredDatapoint::getSeriesKey);
         // only datapoints that can take part in a burst go into CEP's buffers (same matches, far less state churn)
         SingleOutputStreamOperator<ScoredDatapoint> candidates = bySeries
-                // the job's operator keeps series' held datapoints in memory, written to the keyed state before each snapshot (issue 9)
-                .transform("Burst candidates", new AvroTypeInfo<>(ScoredDatapoint.class),
-                        new BurstCandidates.Operator(new BurstCandidates(s, severities, cfg.getInt(AugurConfig.ANOMALY_RECENT_SERIES))))
+                .process(new BurstCandidates(s, severities), new AvroTypeInfo<>(ScoredDatapoint.class))
                 .uid(BURST_CANDIDATES_UID).name("Burst candidates");
         KeyedStream<ScoredDatapoint, String> candidatesBySeries = DataStreamUtils.reinterpretAsKeyedStream(candidates, ScoredDatapoint::getSeriesKey);
         SingleOutputStreamOperator<BurstMatch> bursts = ReactivePattern.apply(candidatesBySeries, s, severities).uid(REACTIVE_PATTERN_UID).name("CEP reactive bursts");

@@ -17,14 +17,11 @@ import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,25 +51,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     public static final OutputTag<ReactivePoint> LIFECYCLE_POINTS = new OutputTag<>("lifecycle-points", new AvroTypeInfo<>(ReactivePoint.class));
     private final AnomalySettings settings;
     private final SeverityCatalog catalog;
-    private final int recentSeries;
     private transient ValueState<List<Long>> onsets;
     private transient ListState<ScoredDatapoint> held;
-    /**
-     * Run by {@link Operator}: the held datapoints of up to {@code recentSeries} series per task are kept in memory (the
-     * complete list per series) and written to the keyed state before each checkpoint and savepoint, not serialized
-     * on arrival and deserialized on every timer; null under a plain operator (tests), where the state is used directly.
-     */
-    private transient Map<String, Held> memory;
-
-    /** A series' held datapoints in memory; dirty: the keyed state does not hold this list yet. */
-    private static final class Held {
-        List<ScoredDatapoint> list;
-        boolean dirty;
-
-        Held(List<ScoredDatapoint> list) {
-            this.list = list;
-        }
-    }
 
     /** Onset candidates' timestamps of the series (newest burst windows). */
     public static ValueStateDescriptor<List<Long>> onsetsDescriptor(AnomalySettings s) {
@@ -90,17 +70,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     }
 
     public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog) {
-        this(settings, catalog, DEFAULT_RECENT_SERIES);
-    }
-
-    /** Series per task whose held datapoints the job's {@link Operator} keeps in memory. */
-    public static final int DEFAULT_RECENT_SERIES = 20_000;
-
-    /** @param recentSeries series per task whose held datapoints the job's {@link Operator} keeps in memory; 0: none */
-    public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog, int recentSeries) {
         this.settings = settings;
         this.catalog = catalog;
-        this.recentSeries = recentSeries;
     }
 
     @Override
@@ -121,7 +92,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         long window = settings.burstWindow().toMillis();
         List<Long> known = onsets.value();
         if (ReactivePattern.isOnset(p, settings.minRelativeChange(), catalog)) {
-            release(ctx.getCurrentKey(), ts, window, watermark, out);
+            release(ts, window, watermark, out);
             List<Long> next = new ArrayList<>();
             if (known != null) for (Long o : known) if (o + window > watermark) next.add(o);
             next.add(ts);
@@ -137,79 +108,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
                 }
             }
         }
-        Held m = inMemory(ctx.getCurrentKey(), true);
-        if (m != null) {
-            m.list.add(thin(p));
-            m.dirty = true;
-        } else {
-            held.add(thin(p));
-        }
+        held.add(thin(p));
         ctx.timerService().registerEventTimeTimer(cleanupTime(ts, window));
-    }
-
-    /** The series' held datapoints in memory, loaded from the state when {@code load} and there is room; else null. */
-    private Held inMemory(String key, boolean load) throws Exception {
-        if (memory == null) return null;
-        Held m = memory.get(key);
-        if (m != null || !load || memory.size() >= recentSeries) return m;
-        List<ScoredDatapoint> list = new ArrayList<>();
-        Iterable<ScoredDatapoint> stored = held.get();
-        if (stored != null) for (ScoredDatapoint h : stored) list.add(h);
-        m = new Held(list);
-        memory.put(key, m);
-        return m;
-    }
-
-    /** The series' held datapoints are now {@code rest}. */
-    private void replaceHeld(Held m, List<ScoredDatapoint> rest) throws Exception {
-        if (m == null) {
-            if (rest.isEmpty()) held.clear();
-            else held.update(rest);
-        } else {
-            m.list = rest;
-            m.dirty = true;
-        }
-    }
-
-    /** Writes the held datapoints kept in memory to the keyed state under their keys. */
-    void flush(AbstractStreamOperator<?> op) throws Exception {
-        if (memory == null || memory.isEmpty()) return;
-        Object current = op.getCurrentKey();
-        for (Map.Entry<String, Held> e : memory.entrySet()) {
-            Held m = e.getValue();
-            if (!m.dirty) continue;
-            op.setCurrentKey(e.getKey());
-            if (m.list.isEmpty()) held.clear();
-            else held.update(m.list);
-            m.dirty = false;
-        }
-        if (current != null) op.setCurrentKey(current);
-    }
-
-    /**
-     * The operator to run this function with in the job: held datapoints of the series a task keeps in memory are
-     * written to the keyed state before every checkpoint and savepoint (a snapshot holds exactly the lists the state
-     * would have held). Under a plain {@link KeyedProcessOperator} (tests) the state is used directly.
-     */
-    public static final class Operator extends KeyedProcessOperator<String, ScoredDatapoint, ScoredDatapoint> {
-        private static final long serialVersionUID = 1L;
-
-        public Operator(BurstCandidates function) {
-            super(function);
-        }
-
-        @Override
-        public void open() throws Exception {
-            super.open();
-            BurstCandidates f = (BurstCandidates) userFunction;
-            if (f.recentSeries > 0) f.memory = new HashMap<>();
-        }
-
-        @Override
-        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-            super.prepareSnapshotPreBarrier(checkpointId);
-            ((BurstCandidates) userFunction).flush(this);
-        }
     }
 
     private static final Resource NO_RESOURCE = new Resource("", "", "");
@@ -229,9 +129,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     }
 
     /** Held datapoints the onset at {@code onset} covers go to CEP now (arrival order); the others stay. */
-    private void release(String key, long onset, long window, long watermark, Collector<ScoredDatapoint> out) throws Exception {
-        Held m = inMemory(key, false);
-        Iterable<ScoredDatapoint> all = m != null ? m.list : held.get();
+    private void release(long onset, long window, long watermark, Collector<ScoredDatapoint> out) throws Exception {
+        Iterable<ScoredDatapoint> all = held.get();
         if (all == null) return;
         List<ScoredDatapoint> rest = new ArrayList<>();
         boolean changed = false;
@@ -246,22 +145,17 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
                 rest.add(h);
             }
         }
-        if (changed) replaceHeld(m, rest);
+        if (changed) held.update(rest);
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<ScoredDatapoint> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         List<ScoredDatapoint> rest = new ArrayList<>();
-        String key = ctx.getCurrentKey();
-        Held m = inMemory(key, false);
-        Iterable<ScoredDatapoint> all = m != null ? m.list : held.get();
+        Iterable<ScoredDatapoint> all = held.get();
         if (all != null) for (ScoredDatapoint h : all) if (h.getDatapoint().getTimestamp() > watermark) rest.add(h);
-        if (m != null && rest.isEmpty()) {
-            memory.remove(key); // nothing held: the memory of a silent series is not kept
-            m = null;
-        }
-        replaceHeld(m, rest);
+        if (rest.isEmpty()) held.clear();
+        else held.update(rest);
         List<Long> known = onsets.value();
         if (known != null) {
             long window = settings.burstWindow().toMillis();

@@ -140,65 +140,6 @@ class BurstCandidatesHarnessTest {
         return out.size();
     }
 
-    @Test
-    void theJobsOperatorKeepsHeldDatapointsInMemoryWithTheSameOutputAndSnapshots() throws Exception {
-        // the same disordered input, watermarks and snapshot/restore points through the plain shell and the job's operator
-        for (int seed = 0; seed < 10; seed++) {
-            List<ScoredDatapoint> points = new ArrayList<>();
-            for (int rep = 0; rep < 3; rep++) {
-                int o = rep * 120;
-                for (int m = 0; m < 20; m++) points.add(duration(o + m, 100, 100, 0.1));
-                points.add(duration(o + 20, 300, 100, 0.9));
-                for (int m = 21; m <= 40; m++) points.add(duration(o + m, m % 3 == 0 ? 100 : 300, 300, 0.05));
-                for (int m = 46; m <= 119; m++) points.add(duration(o + m, m % 4 == 0 ? 260 : 100, 100, m % 7 == 0 ? 0.9 : 0.2));
-            }
-            Random shuffle = new Random(seed);
-            for (int i = 0; i + 8 <= points.size(); i += 8) Collections.shuffle(points.subList(i, i + 8), shuffle);
-            List<List<Object>> runs = new ArrayList<>();
-            for (boolean inMemory : new boolean[] {false, true}) {
-                Random r = new Random(seed);
-                List<Object> out = new ArrayList<>();
-                KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, ScoredDatapoint> h = filter(inMemory, null);
-                long max = Long.MIN_VALUE;
-                for (int i = 0; i < points.size(); i++) {
-                    ScoredDatapoint p = points.get(i);
-                    send(h, p);
-                    max = Math.max(max, p.getDatapoint().getTimestamp());
-                    if (r.nextInt(3) == 0) h.processWatermark(new Watermark(max - 4 * Points.MIN));
-                    if (r.nextInt(40) == 0) { // snapshot and restore into a new operator
-                        h.prepareSnapshotPreBarrier(i);
-                        var snapshot = h.snapshot(i, i);
-                        out.add(h.numKeyedStateEntries());
-                        collect(h, out);
-                        h.close();
-                        h = filter(inMemory, snapshot);
-                    }
-                }
-                h.processWatermark(new Watermark(Long.MAX_VALUE));
-                collect(h, out);
-                h.close();
-                runs.add(out);
-            }
-            assertThat(runs.get(1)).as("seed " + seed).isEqualTo(runs.get(0));
-        }
-    }
-
-    private static void collect(KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, ScoredDatapoint> h, List<Object> out) {
-        for (StreamRecord<? extends ScoredDatapoint> r : h.extractOutputStreamRecords()) out.add(r.getTimestamp() + ":" + r.getValue());
-        var late = h.getSideOutput(ReactivePattern.LATE_POINTS);
-        if (late != null) for (StreamRecord<ScoredDatapoint> r : late) out.add("late " + r.getTimestamp());
-    }
-
-    private static KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, ScoredDatapoint> filter(
-            boolean inMemory, org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore) throws Exception {
-        BurstCandidates f = new BurstCandidates(S, SeverityCatalog.builtIn());
-        KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, ScoredDatapoint> h = new KeyedOneInputStreamOperatorTestHarness<>(
-                inMemory ? new BurstCandidates.Operator(f) : new KeyedProcessOperator<>(f), ScoredDatapoint::getSeriesKey, Types.STRING);
-        if (restore != null) h.initializeState(restore);
-        h.open();
-        return h;
-    }
-
     private static List<List<Long>> matches(KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, BurstMatch> cep) {
         List<List<Long>> out = new ArrayList<>();
         for (BurstMatch m : cep.extractOutputValues()) out.add(m.getPoints().stream().map(p -> p.getDatapoint().getTimestamp()).toList());
