@@ -71,7 +71,13 @@ public final class PipelineBench {
     static volatile double offeredRate;
     static final Latencies LATENCIES = new Latencies(1 << 21);
 
-    public record Settings(int parallelism, String stateBackend, Path workDir, double checkpointAt, int latencySeconds) {}
+    /** @param overrides configuration keys of the full pipeline set on top of its defaults ({@code --set}) */
+    public record Settings(int parallelism, String stateBackend, Path workDir, double checkpointAt, int latencySeconds,
+                           java.util.Map<String, String> overrides) {
+        public Settings(int parallelism, String stateBackend, Path workDir, double checkpointAt, int latencySeconds) {
+            this(parallelism, stateBackend, workDir, checkpointAt, latencySeconds, java.util.Map.of());
+        }
+    }
 
     /**
      * One pipeline's run at full speed: wall time from the first record to the end of the job, and the CPU time the
@@ -297,7 +303,7 @@ public final class PipelineBench {
 
     /** The configuration of the full pipeline: production defaults, no files, notifications to EventBridge only. */
     AugurConfig config(String endpoint) {
-        return AugurConfig.defaults()
+        AugurConfig c = AugurConfig.defaults()
                 .with(AugurConfig.STATE_BACKEND.name(), settings.stateBackend())
                 .with(AugurConfig.TABLES_SINK.name(), "none")
                 .with(AugurConfig.NOTIFY_SINKS.name(), "eventbridge")
@@ -305,6 +311,8 @@ public final class PipelineBench {
                 .with(AugurConfig.NOTIFY_CREDENTIALS.name(), "BASIC")
                 .with(AugurConfig.NOTIFY_ACCESS_KEY.name(), "bench")
                 .with(AugurConfig.NOTIFY_SECRET_KEY.name(), "bench");
+        for (java.util.Map.Entry<String, String> e : settings.overrides().entrySet()) c = c.with(e.getKey(), e.getValue());
+        return c;
     }
 
     private MiniCluster cluster(AugurConfig cfg, Path checkpoints) throws Exception {

@@ -113,6 +113,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--out", defaultValue = "bench-pipeline.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
         Path out;
 
+        @Option(names = {"-s", "--set"}, description = "Override one configuration key of the full pipeline, e.g. --set detector.recent-baselines=0 (repeatable).")
+        java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+
         @Override
         public Integer call() throws Exception {
             if (quick) {
@@ -130,7 +133,7 @@ public final class BenchCommand implements Runnable {
             double loadBefore = os.getSystemLoadAverage();
             System.out.printf("augur bench pipeline: %d cores, heap %,d MB, %s, parallelism %d, %s state; load average %.2f%n",
                     os.getAvailableProcessors(), Runtime.getRuntime().maxMemory() >> 20, Runtime.version(), parallelism, stateBackend, loadBefore);
-            PipelineBench bench = new PipelineBench(new PipelineBench.Settings(parallelism, stateBackend, work, 0.6, latencySeconds));
+            PipelineBench bench = new PipelineBench(new PipelineBench.Settings(parallelism, stateBackend, work, 0.6, latencySeconds, overrides));
             List<PipelineBench.ScaleResult> results = new ArrayList<>();
             List<Double> loads = new ArrayList<>();
             double lastSecondsPerDatapoint = 0;

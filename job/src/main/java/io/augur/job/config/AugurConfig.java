@@ -64,6 +64,12 @@ public final class AugurConfig {
             "Which deviations of a namespace or metric are anomalies, e.g. detector.direction.AWS/SQS/NumberOfMessagesSent=both. Defaults by metric name: errors, faults, throttles, latency, duration, age, queues rise; free storage or memory, credits, available and healthy counts drop; anything else both.");
     public static final ConfigKey DETECTOR_STATE_TTL = key("detector.state-ttl", "7d", "duration", "A series silent this long loses its learned baseline.");
 
+    // ---- throughput (issue 9, session 5) ----
+    public static final ConfigKey DETECTOR_RECENT_BASELINES = key("detector.recent-baselines", "20000", "integer",
+            "Series per task whose baseline is kept deserialized in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint (a series' next datapoint neither reads nor writes it in RocksDB); more series than that are read and written per datapoint. About 3 KB of heap each; 0 = none.");
+    public static final ConfigKey DEDUP_RECENT_SERIES = key("dedup.recent-series", "50000", "integer",
+            "Series per task whose de-duplication window is kept in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint. A few hundred bytes of heap each; 0 = none.");
+
     // ---- insights (issue 6): coverage, correlation, notifications ----
     public static final ConfigKey COVERAGE_MODE = key("insights.coverage.mode", "account", "one of account|stacks|tags", "What Augur analyses (DevOps Guru's coverage): every resource of the accounts, the resources of CloudFormation stacks, or resources with a devops-guru-* tag.");
     public static final ConfigKey COVERAGE_ACCOUNTS = key("insights.coverage.accounts", "", "account ids, comma-separated", "Accounts analysed; empty = any account.");

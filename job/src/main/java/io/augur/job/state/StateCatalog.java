@@ -71,7 +71,6 @@ public final class StateCatalog {
     public static List<KeyedOperator> keyed(AugurConfig cfg) {
         AnomalySettings s = AnomalyStep.settings(cfg);
         Duration membershipTtl = cfg.getDuration(AugurConfig.COVERAGE_MEMBERSHIP_TTL);
-        ResourceOfKey series = key -> arn(ResourceIdentities.fromSeriesKey(key, false));
         ResourceOfKey seriesStat = key -> arn(ResourceIdentities.fromSeriesKey(key, true));
         ResourceOfKey resourceArn = key -> key;
         Facet openReactive = v -> ((SeriesAnomalyState) v).getOpen() != null ? 1 : 0;
@@ -80,8 +79,10 @@ public final class StateCatalog {
         Facet recentEvents = v -> ((InsightState) v).getRecentEvents().size();
 
         List<KeyedOperator> out = new ArrayList<>();
-        out.add(new KeyedOperator(AugurTopology.DEDUP_DATAPOINTS_UID, "De-duplicate datapoints", "series id",
-                specs(DedupDatapoints.descriptor(cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL))), series, null));
+        // keyed by series id|stat since the session-5 round (issue 9); savepoints from before hold series-id keys, which expire
+        ResourceOfKey dedupKey = key -> arn(ResourceIdentities.fromSeriesKey(key, endsWithStat(key)));
+        out.add(new KeyedOperator(AugurTopology.DEDUP_DATAPOINTS_UID, "De-duplicate datapoints", "series id|stat (series id before)",
+                specs(DedupDatapoints.descriptor(cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL))), dedupKey, null));
         out.add(new KeyedOperator(AugurTopology.DEDUP_CHANGE_EVENTS_UID, "De-duplicate change events", "change event id",
                 specs(DedupChangeEvents.descriptor(cfg.getDuration(AugurConfig.DEDUP_EVENT_TTL))), null,
                 "keyed by event id, not by resource; expires after dedup.event-ttl"));
@@ -108,6 +109,12 @@ public final class StateCatalog {
                         Map.of("open insights", openInsights, "recent change events", recentEvents)), null,
                 "keyed by application, not by resource: insights close by themselves once their anomalies close"));
         return out;
+    }
+
+    /** Whether a de-duplication key ends with a statistic (series id|stat) rather than the dimensions (a series id). */
+    static boolean endsWithStat(String key) {
+        String last = key.substring(key.lastIndexOf('|') + 1);
+        return !last.isEmpty() && last.indexOf('=') < 0;
     }
 
     /** The CEP operators: their state is Flink CEP's own (NFA states, shared buffer of partial matches). */

@@ -21,6 +21,8 @@ import io.augur.schema.RawRecord;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -125,9 +127,12 @@ public final class AugurTopology {
         metrics = lateness.metrics();
         events = lateness.events();
 
+        // De-duplication is keyed like scoring (series id|stat: the statistic is a function of the series), so without the
+        // coverage filter in between the scores need no second shuffle: de-duplication chains to scoring (issue 9).
         SingleOutputStreamOperator<MetricDatapoint> uniqueMetrics = metrics
-                .keyBy(MetricDatapoint::getSeriesId)
-                .process(new DedupDatapoints(cfg.getDuration(AugurConfig.DEDUP_WINDOW), cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL), payloadChars))
+                .keyBy(ScoreDatapoints.seriesStatKey())
+                .transform("De-duplicate datapoints", new AvroTypeInfo<>(MetricDatapoint.class), new DedupDatapoints.Operator(new DedupDatapoints(
+                        cfg.getDuration(AugurConfig.DEDUP_WINDOW), cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL), payloadChars, cfg.getInt(AugurConfig.DEDUP_RECENT_SERIES))))
                 .uid(DEDUP_DATAPOINTS_UID).name("De-duplicate datapoints");
         SingleOutputStreamOperator<ChangeEvent> uniqueEvents = events
                 .keyBy(ChangeEvent::getId)
@@ -139,10 +144,13 @@ public final class AugurTopology {
                 .union(uniqueMetrics.getSideOutput(DEAD_LETTERS), uniqueEvents.getSideOutput(DEAD_LETTERS));
         if (coverage.deadLetters() != null) deadLetters = deadLetters.union(coverage.deadLetters());
 
-        DataStream<MetricDatapoint> toScore = filtersDatapoints(cfg, coverage.initial()) ? coveredDatapoints(uniqueMetrics, coverage, cfg) : uniqueMetrics;
+        KeyedStream<MetricDatapoint, String> toScore = filtersDatapoints(cfg, coverage.initial())
+                ? coveredDatapoints(uniqueMetrics, coverage, cfg).keyBy(ScoreDatapoints.seriesStatKey())
+                : DataStreamUtils.reinterpretAsKeyedStream(uniqueMetrics, ScoreDatapoints.seriesStatKey());
         SingleOutputStreamOperator<ScoredDatapoint> scores = toScore
-                .keyBy(ScoreDatapoints.seriesStatKey())
-                .process(new ScoreDatapoints(detectorSettings(cfg), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL)))
+                // the job's operator writes the baselines it holds in memory back to the keyed state before each snapshot (issue 9)
+                .transform("Score datapoints against baselines", new AvroTypeInfo<>(ScoredDatapoint.class), new ScoreDatapoints.Operator(
+                        new ScoreDatapoints(detectorSettings(cfg), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL), cfg.getInt(AugurConfig.DETECTOR_RECENT_BASELINES))))
                 .uid(SCORE_DATAPOINTS_UID).name("Score datapoints against baselines");
         AnomalyStep.Result anomalies = anomalies(scores, uniqueEvents, cfg);
         return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS),

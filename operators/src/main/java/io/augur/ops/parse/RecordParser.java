@@ -10,6 +10,7 @@ import io.augur.ops.deadletter.BadInputException;
 import io.augur.ops.deadletter.DeadLetterReason;
 import io.augur.ops.parse.events.ChangeEventParser;
 import io.augur.ops.parse.otel.OtelMetricParser;
+import io.augur.schema.MetricDatapoint;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -98,6 +99,12 @@ public final class RecordParser {
     }
 
     private void parseObject(byte[] content, int from, int to, ParseResult out) {
+        // the common case, a well-formed metric-stream object, without a tree; anything else takes the tree path below
+        MetricDatapoint fast = MetricStreamJsonFastPath.tryParse(MAPPER.getFactory(), content, from, to);
+        if (fast != null) {
+            out.metrics.add(fast);
+            return;
+        }
         byte[] raw = Arrays.copyOfRange(content, from, to);
         JsonNode node;
         try {

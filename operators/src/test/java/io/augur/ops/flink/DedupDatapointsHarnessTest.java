@@ -142,6 +142,47 @@ class DedupDatapointsHarnessTest {
         return a == null ? 0 : ((org.apache.flink.api.common.accumulators.LongCounter) a).getLocalValue();
     }
 
+    @Test
+    void theJobsOperatorWritesWindowsBackBeforeEachSnapshotWithTheSameVerdicts() throws Exception {
+        List<MetricDatapoint> points = Fixtures.parse(Fixtures.bytes("metrics/metric-stream-json.ndjson")).metrics;
+        List<List<Object>> runs = new ArrayList<>();
+        for (boolean writeBack : new boolean[] {false, true}) {
+            List<Object> out = new ArrayList<>();
+            OperatorSubtaskState snapshot;
+            try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, MetricDatapoint> h = harness(writeBack)) {
+                h.open();
+                for (int i = 0; i < 3; i++) for (MetricDatapoint m : points) h.processElement(shifted(m, i), m.getTimestamp());
+                h.processElement(points.get(0), points.get(0).getTimestamp()); // a repeat
+                assertThat(h.numKeyedStateEntries()).isEqualTo(writeBack ? 0 : points.size()); // held back until the snapshot
+                h.prepareSnapshotPreBarrier(1); // as a task does before every checkpoint and savepoint
+                snapshot = h.snapshot(1, 1);
+                assertThat(h.numKeyedStateEntries()).isEqualTo(points.size());
+                out.addAll(h.extractOutputValues());
+                out.addAll(h.getSideOutput(SideOutputs.DEAD_LETTERS).stream().map(r -> r.getValue().getDetail()).collect(Collectors.toList()));
+            }
+            try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, MetricDatapoint> h = harness(writeBack)) {
+                h.initializeState(snapshot);
+                h.open();
+                for (int i = 2; i < 5; i++) for (MetricDatapoint m : points) h.processElement(shifted(m, i), m.getTimestamp()); // minute 2 repeats
+                out.addAll(h.extractOutputValues());
+                out.addAll(h.getSideOutput(SideOutputs.DEAD_LETTERS).stream().map(r -> r.getValue().getDetail()).collect(Collectors.toList()));
+            }
+            runs.add(out);
+        }
+        assertThat(runs.get(1)).isEqualTo(runs.get(0));
+        assertThat(runs.get(1)).hasSize(points.size() * 5 + 1 + points.size());
+    }
+
+    private static MetricDatapoint shifted(MetricDatapoint m, int minutes) {
+        return MetricDatapoint.newBuilder(m).setTimestamp(m.getTimestamp() + minutes * 60_000L).build();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, MetricDatapoint> harness(boolean writeBack) throws Exception {
+        DedupDatapoints f = new DedupDatapoints(WINDOW, TTL, 4096, 1000);
+        return new KeyedOneInputStreamOperatorTestHarness<>(writeBack ? new DedupDatapoints.Operator(f) : new KeyedProcessOperator<>(f),
+                MetricDatapoint::getSeriesId, Types.STRING);
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, MetricDatapoint> harness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new DedupDatapoints(WINDOW, TTL, 256)), MetricDatapoint::getSeriesId, Types.STRING);

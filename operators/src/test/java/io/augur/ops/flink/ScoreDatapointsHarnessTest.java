@@ -90,6 +90,48 @@ class ScoreDatapointsHarnessTest {
         }
     }
 
+    @Test
+    void theJobsOperatorWritesBaselinesBackBeforeEachSnapshotWithTheSameScoresAndState() throws Exception {
+        // the same input through the write-through shell and the job's write-back operator, with a snapshot and restore
+        // in the middle: identical scores, and the snapshot holds every baseline
+        List<ScoredDatapoint> through = new java.util.ArrayList<>();
+        List<ScoredDatapoint> back = new java.util.ArrayList<>();
+        for (boolean writeBack : new boolean[] {false, true}) {
+            List<ScoredDatapoint> out = writeBack ? back : through;
+            Random rnd = new Random(4);
+            OperatorSubtaskState snapshot;
+            try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> h = harness(writeBack)) {
+                h.open();
+                for (int i = 0; i < 200; i++) {
+                    h.processElement(errors(i, 10 + rnd.nextGaussian()), T0 + i * 60_000L);
+                    h.processElement(errors(i, 20 + rnd.nextGaussian(), "g"), T0 + i * 60_000L);
+                }
+                assertThat(h.numKeyedStateEntries()).isEqualTo(writeBack ? 0 : 2); // held back until the snapshot
+                h.prepareSnapshotPreBarrier(1); // as a task does before every checkpoint and savepoint
+                snapshot = h.snapshot(1, 1);
+                assertThat(h.numKeyedStateEntries()).isEqualTo(2);
+                out.addAll(h.extractOutputValues());
+            }
+            try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> h = harness(writeBack)) {
+                h.initializeState(snapshot);
+                h.open();
+                for (int i = 200; i < 300; i++) {
+                    h.processElement(errors(i, 10 + rnd.nextGaussian()), T0 + i * 60_000L);
+                    h.processElement(errors(i, i == 290 ? 90 : 20 + rnd.nextGaussian(), "g"), T0 + i * 60_000L);
+                }
+                out.addAll(h.extractOutputValues());
+            }
+        }
+        assertThat(back).hasSize(600).isEqualTo(through);
+        assertThat(back).filteredOn(ScoredDatapoint::getAnomalous).isNotEmpty();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> harness(boolean writeBack) throws Exception {
+        ScoreDatapoints f = new ScoreDatapoints(DetectorSettings.defaults(), Duration.ofDays(7));
+        return new KeyedOneInputStreamOperatorTestHarness<>(writeBack ? new ScoreDatapoints.Operator(f) : new KeyedProcessOperator<>(f),
+                ScoreDatapoints.seriesStatKey(), Types.STRING);
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> harness(DetectorSettings s) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ScoreDatapoints(s, Duration.ofDays(7))),
                 ScoreDatapoints.seriesStatKey(), Types.STRING);
@@ -102,9 +144,13 @@ class ScoreDatapointsHarnessTest {
     }
 
     private static MetricDatapoint errors(int minute, double sum) {
+        return errors(minute, sum, "f");
+    }
+
+    private static MetricDatapoint errors(int minute, double sum, String function) {
         return MetricDatapoint.newBuilder()
-                .setSeriesId("123456789012|us-east-1|AWS/Lambda|Errors|FunctionName=f").setAccountId("123456789012").setRegion("us-east-1")
-                .setNamespace("AWS/Lambda").setMetricName("Errors").setDimensions(Map.of("FunctionName", "f"))
+                .setSeriesId("123456789012|us-east-1|AWS/Lambda|Errors|FunctionName=" + function).setAccountId("123456789012").setRegion("us-east-1")
+                .setNamespace("AWS/Lambda").setMetricName("Errors").setDimensions(Map.of("FunctionName", function))
                 .setTimestamp(T0 + minute * 60_000L).setMin(0).setMax(Math.max(0, sum)).setSum(Math.max(0, sum)).setCount(60).setUnit("Count")
                 .setResource(Resource.newBuilder().setType("AWS::Lambda::Function").setName("f").setArn("arn:aws:lambda:us-east-1:123456789012:function:f").build())
                 .build();

@@ -4,6 +4,7 @@ import io.augur.ops.deadletter.DeadLetterReason;
 import io.augur.ops.deadletter.DeadLetters;
 import io.augur.ops.dedup.SeenWindow;
 import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.RecentValues;
 import io.augur.ops.flink.SideOutputs;
 import io.augur.ops.flink.StateTtl;
 import io.augur.ops.format.RecordJson;
@@ -14,13 +15,16 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Keyed by series id: drops datapoints already accepted (at-least-once delivery), sending them to the dead-letter
+ * Keyed by series (in the topology by series id|stat, like scoring, so that it chains to it; the statistic is a
+ * function of the series): drops datapoints already accepted (at-least-once delivery), sending them to the dead-letter
  * output as DUPLICATE. State: which timestamps of the series were accepted within the look-back window
  * ({@link SeenWindow}, stored as {@link SeriesSeen}; v1 state is migrated on first access), expired when a series is
  * silent for the TTL. A datapoint older than the window cannot be checked: it is accepted and counted as
@@ -31,14 +35,25 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     private final Duration window;
     private final Duration ttl;
     private final int deadLetterPayloadChars;
+    private final int recentSeries;
     private transient ValueState<SeriesSeen> seen;
+    /** Windows of series just seen, as objects (a read of the state is an Avro deserialization plus {@link SeenWindow#of}). */
+    private transient RecentValues<SeenWindow> recent;
+    /** Run by {@link Operator}: windows are written to the keyed state before each snapshot, not per datapoint. */
+    private transient boolean writeBack;
     private transient IoCounters counters;
 
     public DedupDatapoints(Duration window, Duration ttl, int deadLetterPayloadChars) {
+        this(window, ttl, deadLetterPayloadChars, 0); // none: tests that drive the state TTL's clock see every expiry
+    }
+
+    /** @param recentSeries series per task whose window is kept in memory next to the keyed state; 0: none */
+    public DedupDatapoints(Duration window, Duration ttl, int deadLetterPayloadChars, int recentSeries) {
         if (window.isNegative() || window.isZero()) throw new IllegalArgumentException("dedup.window must be positive, not " + window);
         this.window = window;
         this.ttl = ttl;
         this.deadLetterPayloadChars = deadLetterPayloadChars;
+        this.recentSeries = recentSeries;
     }
 
     public static ValueStateDescriptor<SeriesSeen> descriptor(Duration ttl) {
@@ -48,14 +63,25 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     @Override
     public void open(Configuration parameters) {
         seen = getRuntimeContext().getState(descriptor(ttl));
+        recent = new RecentValues<>(recentSeries, ttl.toMillis());
         counters = new IoCounters(getRuntimeContext());
     }
 
     @Override
     public void processElement(MetricDatapoint m, Context ctx, Collector<MetricDatapoint> out) throws Exception {
-        SeenWindow w = SeenWindow.of(seen.value(), window.toMillis());
+        String key = ctx.getCurrentKey();
+        long now = System.currentTimeMillis(); // the state TTL's clock
+        SeenWindow w = recent.get(key, now);
+        if (w == null) w = SeenWindow.of(seen.value(), window.toMillis());
         SeenWindow.Verdict v = w.offer(m.getTimestamp());
-        if (v == SeenWindow.Verdict.NEW || w.migrated()) seen.update(w.toRecord());
+        if (v == SeenWindow.Verdict.NEW || w.migrated()) {
+            if (writeBack) {
+                if (!recent.put(key, w, now, true)) seen.update(w.toRecord());
+            } else {
+                seen.update(w.toRecord());
+                recent.put(key, w, now, false);
+            }
+        }
         if (v == SeenWindow.Verdict.NEW) {
             out.collect(m);
         } else if (v == SeenWindow.Verdict.UNCHECKED) {
@@ -67,6 +93,42 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
                     "datapoint already received for series " + m.getSeriesId() + " at " + m.getTimestamp(),
                     "dedup", ctx.timerService().currentProcessingTime(),
                     RecordJson.metric(m).getBytes(StandardCharsets.UTF_8), deadLetterPayloadChars));
+        }
+    }
+
+    /** Writes the windows held back to the keyed state under their keys. */
+    void flush(AbstractStreamOperator<?> op) throws Exception {
+        if (recent == null || recent.dirty() == 0) return;
+        Object current = op.getCurrentKey();
+        recent.flush((key, w) -> {
+            op.setCurrentKey(key);
+            seen.update(w.toRecord());
+        });
+        if (current != null) op.setCurrentKey(current);
+    }
+
+    /**
+     * The operator to run this function with in the job: the windows of the series a task holds in memory are written
+     * to the keyed state before every checkpoint and savepoint instead of after every datapoint. Under a plain
+     * {@link KeyedProcessOperator} (tests) every window is written at once.
+     */
+    public static final class Operator extends KeyedProcessOperator<String, MetricDatapoint, MetricDatapoint> {
+        private static final long serialVersionUID = 1L;
+
+        public Operator(DedupDatapoints function) {
+            super(function);
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            ((DedupDatapoints) userFunction).writeBack = true;
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            super.prepareSnapshotPreBarrier(checkpointId);
+            ((DedupDatapoints) userFunction).flush(this);
         }
     }
 }

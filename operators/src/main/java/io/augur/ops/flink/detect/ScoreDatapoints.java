@@ -5,6 +5,7 @@ import io.augur.ops.detect.DetectorSettings;
 import io.augur.ops.detect.Score;
 import io.augur.ops.detect.Statistics;
 import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.RecentValues;
 import io.augur.ops.flink.StateTtl;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.ScoredDatapoint;
@@ -15,6 +16,8 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -34,8 +37,13 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
 
     private final DetectorSettings settings;
     private final Duration ttl;
+    private final int recentBaselines;
     private transient BaselineDetector detector;
     private transient ValueState<SeriesBaseline> baseline;
+    /** Baselines just written, deserialized (a read of the state is an Avro deserialization on RocksDB). */
+    private transient RecentValues<SeriesBaseline> recent;
+    /** Run by {@link Operator}: baselines are written to the keyed state before each snapshot, not per datapoint. */
+    private transient boolean writeBack;
     private transient IoCounters counters;
 
     /**
@@ -44,9 +52,22 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
      * @param ttl      a series silent this long loses its baseline
      */
     public ScoreDatapoints(DetectorSettings settings, Duration ttl) {
+        this(settings, ttl, DEFAULT_RECENT_BASELINES);
+    }
+
+    /**
+     * @param recentBaselines how many series' baselines each task keeps deserialized next to the keyed state (written
+     *                        through: the state stays the truth), so that a series' next datapoint does not read its
+     *                        baseline back; 0: none
+     */
+    public ScoreDatapoints(DetectorSettings settings, Duration ttl, int recentBaselines) {
         this.settings = settings;
         this.ttl = ttl;
+        this.recentBaselines = recentBaselines;
     }
+
+    /** The default of {@code detector.recent-baselines}: series per task whose baseline is kept deserialized. */
+    public static final int DEFAULT_RECENT_BASELINES = 20_000;
 
     /** The key: series id and the statistic Augur learns for it. */
     public static KeySelector<MetricDatapoint, String> seriesStatKey() {
@@ -61,6 +82,7 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     public void open(Configuration parameters) {
         detector = new BaselineDetector(settings);
         baseline = getRuntimeContext().getState(descriptor(ttl));
+        recent = new RecentValues<>(recentBaselines, ttl.toMillis());
         counters = new IoCounters(getRuntimeContext());
     }
 
@@ -72,16 +94,24 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
             counters.inc("detector.noValue", 1); // e.g. Average of a datapoint with SampleCount 0
             return;
         }
-        SeriesBaseline state = baseline.value();
+        String key = ctx.getCurrentKey();
+        long now = System.currentTimeMillis(); // the state TTL's clock
+        SeriesBaseline state = recent.get(key, now);
+        if (state == null) state = baseline.value();
         if (state == null) state = detector.newState();
         double threshold = settings.threshold(m.getNamespace(), m.getMetricName());
         DetectorSettings.DirectionFilter direction = settings.direction(m.getNamespace(), m.getMetricName());
         Score s = detector.score(state, m.getTimestamp(), value, threshold, direction);
-        baseline.update(state);
+        if (writeBack) {
+            if (!recent.put(key, state, now, true)) baseline.update(state);
+        } else {
+            baseline.update(state);
+            recent.put(key, state, now, false);
+        }
 
         boolean anomalous = s.warm() && s.anomalyScore() >= threshold && direction.accepts(s.direction());
         ScoredDatapoint scored = ScoredDatapoint.newBuilder()
-                .setSeriesKey(ctx.getCurrentKey()).setStat(stat).setValue(value)
+                .setSeriesKey(key).setStat(stat).setValue(value)
                 .setScore(s.anomalyScore()).setDirection(s.direction())
                 .setExpected(s.expected()).setLower(s.lower()).setUpper(s.upper())
                 .setWarm(s.warm()).setAnomalous(anomalous).setDatapoint(m)
@@ -91,6 +121,43 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         if (anomalous) {
             counters.inc("detector.anomalous", 1);
             ctx.output(ANOMALOUS_POINTS, scored);
+        }
+    }
+
+    /** Writes the baselines held back ({@link RecentValues}) to the keyed state under their keys. */
+    void flush(AbstractStreamOperator<?> op) throws Exception {
+        if (recent == null || recent.dirty() == 0) return;
+        Object current = op.getCurrentKey();
+        recent.flush((key, value) -> {
+            op.setCurrentKey(key);
+            baseline.update(value);
+        });
+        if (current != null) op.setCurrentKey(current);
+    }
+
+    /**
+     * The operator to run this function with in the job: the baselines of the series a task holds in memory
+     * ({@code detector.recent-baselines}) are written to the keyed state before every checkpoint and savepoint instead of
+     * after every datapoint (a snapshot holds exactly what writing each would have held; a failure restores the last
+     * one). Under a plain {@link KeyedProcessOperator} (tests) every baseline is written at once.
+     */
+    public static final class Operator extends KeyedProcessOperator<String, MetricDatapoint, ScoredDatapoint> {
+        private static final long serialVersionUID = 1L;
+
+        public Operator(ScoreDatapoints function) {
+            super(function);
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            ((ScoreDatapoints) userFunction).writeBack = true;
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            super.prepareSnapshotPreBarrier(checkpointId);
+            ((ScoreDatapoints) userFunction).flush(this);
         }
     }
 }

@@ -1,0 +1,123 @@
+package io.augur.ops.flink;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The deserialized values of recently written keys of one keyed state, kept next to it so that the next datapoint of a
+ * series neither deserializes the value it just wrote nor (written back) serializes it again at once: on RocksDB every
+ * read is an Avro deserialization and every write a serialization (for a baseline, the largest single costs per
+ * datapoint). Not part of any snapshot: empty after a (re)start, when the keyed state is read again.
+ *
+ * <p>A value is either <b>clean</b> (the keyed state holds it too) or <b>dirty</b> (written back: only here until
+ * {@link #flush}, which the operator calls before every checkpoint and savepoint, so a snapshot always holds every
+ * value; a failure restores the last checkpoint, which the keyed state had anyway).
+ *
+ * <p>Expiry follows the state's TTL (time since the last write, processing time): a dirty value expires exactly when
+ * the state would have expired it had it been written; a clean one is given back to the state a margin earlier, so
+ * that nothing the state would no longer return is returned from here. At most {@code capacity} keys: when full, new
+ * keys are not admitted (no eviction churn when a task has more series than that: their values go to the state as
+ * before), and clean keys not written for {@link #IDLE_MS} are swept out at most once per that time.
+ * Not thread-safe: one per task.
+ */
+public final class RecentValues<V> {
+    /** Keys not written for this long leave a full cache (a series reporting every 1 or 5 minutes is written far more often). */
+    static final long IDLE_MS = 15 * 60_000;
+    /** Clock difference allowed between this and the state backend's TTL clock, for clean values. */
+    static final long TTL_MARGIN_MS = 60_000;
+
+    private final int capacity;
+    private final long ttlMs;
+    private final Map<String, Entry<V>> entries = new HashMap<>();
+    private int dirty;
+    private long nextSweep = Long.MIN_VALUE;
+
+    private static final class Entry<V> {
+        V value;
+        long writtenAt;
+        boolean dirty;
+
+        Entry(V value, long writtenAt, boolean dirty) {
+            this.value = value;
+            this.writtenAt = writtenAt;
+            this.dirty = dirty;
+        }
+    }
+
+    public RecentValues(int capacity, long ttlMs) {
+        this.capacity = capacity;
+        this.ttlMs = ttlMs;
+    }
+
+    /** The value last written for {@code key}, or null: not known here (read the state). */
+    public V get(String key, long now) {
+        Entry<V> e = entries.get(key);
+        if (e == null) return null;
+        long age = now - e.writtenAt;
+        if (e.dirty) {
+            if (age < ttlMs) return e.value; // also when the clock went back: this is the newest value
+            dirty--;                          // expired: the state's older value has expired too
+        } else if (age >= 0 && age < ttlMs - TTL_MARGIN_MS) {
+            return e.value;
+        }
+        entries.remove(key);
+        return null;
+    }
+
+    /**
+     * {@code value} is the new value of {@code key}; {@code writeBack}: it is not written to the state (yet).
+     * @return whether it is held here: false for a write-back value means the caller must write it to the state now
+     */
+    public boolean put(String key, V value, long now, boolean writeBack) {
+        if (capacity <= 0) return false;
+        Entry<V> e = entries.get(key);
+        if (e != null) {
+            if (writeBack && !e.dirty) dirty++;
+            else if (!writeBack && e.dirty) dirty--;
+            e.value = value;
+            e.writtenAt = now;
+            e.dirty = writeBack;
+            return true;
+        }
+        if (entries.size() >= capacity) {
+            if (now < nextSweep) return false;
+            nextSweep = now + IDLE_MS;
+            for (Iterator<Entry<V>> it = entries.values().iterator(); it.hasNext(); ) {
+                Entry<V> x = it.next();
+                if (!x.dirty && now - x.writtenAt >= IDLE_MS) it.remove();
+            }
+            if (entries.size() >= capacity) return false;
+        }
+        entries.put(key, new Entry<>(value, now, writeBack));
+        if (writeBack) dirty++;
+        return true;
+    }
+
+    /** Writes every dirty value with {@code writer} (key, value); they are clean afterwards. */
+    public void flush(Writer<V> writer) throws Exception {
+        if (dirty == 0) return;
+        for (Map.Entry<String, Entry<V>> e : entries.entrySet()) {
+            Entry<V> x = e.getValue();
+            if (x.dirty) {
+                writer.write(e.getKey(), x.value);
+                x.dirty = false;
+            }
+        }
+        dirty = 0;
+    }
+
+    /** Writes one value to the keyed state. */
+    @FunctionalInterface
+    public interface Writer<V> {
+        void write(String key, V value) throws Exception;
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    public int dirty() {
+        return dirty;
+    }
+}

@@ -1,0 +1,69 @@
+package io.augur.ops.flink;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RecentValuesTest {
+    private static final long DAY = 86_400_000L;
+
+    @Test
+    void answersWithTheValueLastWrittenUntilTheTtlLessTheMargin() {
+        RecentValues<String> r = new RecentValues<>(10, DAY);
+        assertThat(r.get("a", 0)).isNull();
+        r.put("a", "v1", 0, false);
+        r.put("a", "v2", 1_000, false);
+        assertThat(r.get("a", 2_000)).isEqualTo("v2");
+        assertThat(r.get("a", 1_000 + DAY - RecentValues.TTL_MARGIN_MS - 1)).isEqualTo("v2");
+        assertThat(r.get("a", 1_000 + DAY - RecentValues.TTL_MARGIN_MS)).isNull(); // the state may have expired it: read the state
+        assertThat(r.size()).isZero();
+        r.put("b", "x", 5_000, false);
+        assertThat(r.get("b", 4_000)).isNull(); // the clock went back: do not trust it
+    }
+
+    @Test
+    void aFullCacheAdmitsNoNewKeysUntilIdleOnesAreSweptOut() {
+        RecentValues<String> r = new RecentValues<>(2, DAY);
+        r.put("a", "1", 0, false);
+        r.put("b", "2", 0, false);
+        r.put("c", "3", 1_000, false);
+        assertThat(r.get("c", 1_000)).isNull();
+        assertThat(r.get("a", 1_000)).isEqualTo("1");
+        long later = 1_000 + RecentValues.IDLE_MS;                 // the next sweep (one per IDLE_MS)
+        r.put("a", "1'", later - 1, false);                           // a stays busy, b goes idle
+        r.put("d", "4", later - 1, false);                            // full, and too early to sweep again
+        assertThat(r.get("d", later - 1)).isNull();
+        r.put("c", "3", later, false);                                // the sweep drops b, c gets its place
+        assertThat(r.get("b", later)).isNull();
+        assertThat(r.get("c", later)).isEqualTo("3");
+        assertThat(r.get("a", later)).isEqualTo("1'");
+    }
+
+    @Test
+    void capacityZeroKeepsNothing() {
+        RecentValues<String> r = new RecentValues<>(0, DAY);
+        r.put("a", "1", 0, false);
+        assertThat(r.get("a", 0)).isNull();
+    }
+
+    @Test
+    void dirtyValuesStayUntilFlushedAndExpireExactlyWithTheTtl() throws Exception {
+        RecentValues<String> r = new RecentValues<>(2, DAY);
+        assertThat(r.put("a", "1", 0, true)).isTrue();
+        assertThat(r.put("b", "2", 0, true)).isTrue();
+        assertThat(r.put("c", "3", RecentValues.IDLE_MS * 2, true)).isFalse(); // full of dirty values: the caller writes it
+        assertThat(r.get("a", DAY - 1)).isEqualTo("1");                         // no margin: the state holds an older value
+        assertThat(r.get("b", -5)).isEqualTo("2");                              // the clock went back: still the newest value
+        java.util.Map<String, String> flushed = new java.util.TreeMap<>();
+        r.flush(flushed::put);
+        assertThat(flushed).containsExactly(java.util.Map.entry("a", "1"), java.util.Map.entry("b", "2"));
+        assertThat(r.dirty()).isZero();
+        flushed.clear();
+        r.flush(flushed::put);
+        assertThat(flushed).isEmpty();
+        r.put("a", "1'", 10, true);
+        assertThat(r.dirty()).isEqualTo(1);
+        assertThat(r.get("a", 10 + DAY)).isNull();                              // expired, as the state would have it
+        assertThat(r.dirty()).isZero();
+    }
+}
