@@ -72,7 +72,7 @@ public final class BaselineDetector implements Serializable {
     private static final double TAU_FAST = 2;
     private static final double TAU_SCALE = 60;
     private static final double TAU_RMS = 500;
-    private static final double HUBER = 3;
+    private static final double HUBER = knob("huber", 3);
     private static final double MIN_LOG_DEV = 0.05;
     private static final double PROVEN = 0.5;  // the daily profile must explain half the variation around the slow level
     /** Half-width of the reported normal band, in robust standard deviations. */
@@ -167,6 +167,8 @@ public final class BaselineDetector implements Serializable {
         s.setShiftSince(0L);
         s.setShiftDirection(0);
         s.setRangeSince(0L);
+        s.setProfileState(PROFILE_OFF);
+        s.setProfileSince(0L);
         ensureTail(s);
         return s;
     }
@@ -277,8 +279,8 @@ public final class BaselineDetector implements Serializable {
         double age = timestampMillis - s.getFirstTimestamp();
         // the profile of the first day is provisional (see the learning below): it counts only once the second day
         // has replaced all of it, and only while it is a shape around the slow level (not a trend the level lags)
-        boolean dailyProven = !Double.isNaN(rDaily) && age >= 2 * DAY_MS && interval <= binMs * 4
-                && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(daily, s.getSlowDev());
+        boolean eligible = !Double.isNaN(rDaily) && interval <= binMs * 4;
+        boolean dailyProven = profileCounts(s, timestampMillis, age, eligible);
 
         double zDaily = Double.isNaN(rDaily) ? Double.NaN : rDaily / (MAD_TO_SD * dailyScale);
         double zPoint = zFlat;
@@ -390,7 +392,7 @@ public final class BaselineDetector implements Serializable {
         // at its nightly low would see its daily mean rise for two days)
         double dayPoints = DAY_MS / Math.max(interval, 1);
         double tauSlow = clamp(dayPoints, 12, 1000);
-        double aSlow = alpha(steps, n < dayPoints ? n : tauSlow);
+        double aSlow = alpha(steps, n < K_MEAN * dayPoints ? n : tauSlow);
         int run = s.getOutlierRun();
         boolean out = Math.abs(zPoint) > HUBER;
         run = !out ? 0 : (zPoint > 0 ? Math.max(run, 0) + 1 : Math.min(run, 0) - 1);
@@ -414,10 +416,11 @@ public final class BaselineDetector implements Serializable {
         // from the slow level is as likely to be the daily shape the profile is still learning (adopting it would teach
         // the profile that every phase of a daily square wave is "at the level").
         int depDir = 0;
+        double zHold = K_HOLDEXP > 0 && dailyProven ? (value - dailyExpected) / (MAD_TO_SD * dailyScale) : zBase;
         if (age >= DEPARTURE_DAYS * DAY_MS) {
             int prevDir = s.getShiftDirection();
             if (Math.abs(zBase) > HUBER) depDir = (int) Math.signum(zBase);
-            else if (prevDir != 0 && Math.signum(zBase) == prevDir && Math.abs(zBase) > DEPARTURE_HOLD) depDir = prevDir;
+            else if (prevDir != 0 && Math.signum(zHold) == prevDir && Math.abs(zHold) > DEPARTURE_HOLD) depDir = prevDir;
         }
         long shiftSince = depDir == 0 ? 0 : depDir != s.getShiftDirection() || s.getShiftSince() == 0 ? timestampMillis : s.getShiftSince();
         boolean departing = depDir != 0;
@@ -430,6 +433,8 @@ public final class BaselineDetector implements Serializable {
             double a = 1 - Math.exp(-steps * interval * ramp / adoptMs);
             newSlow = slow + a * (value - (dailyProven ? dailyExpected : slow));
             adopting = a > 0;
+        } else if (K_HW > 0 && !Double.isNaN(dailyExpected) && (dailyProven || (K_HW > 1 && eligible && age >= DAY_MS && age < 2 * DAY_MS))) {
+            newSlow = slow + aSlow * clamp(value - dailyExpected, -hubSlow, hubSlow);
         } else {
             newSlow = slow + aSlow * clamp(rSlow, -hubSlow, hubSlow);
         }
@@ -458,7 +463,7 @@ public final class BaselineDetector implements Serializable {
         } else {
             beta = 1 - Math.exp(-0.35 * Math.min(1, steps * interval / binMs));
         }
-        if (departing && !Double.isNaN(cur)) {
+        if (departing && !Double.isNaN(cur) && !(K_LEARN > 0 && dailyProven)) {
             // nor does the profile learn from a departure
         } else if (Double.isNaN(cur) || beta >= 1) {
             daily.set(bin, (float) dev);
@@ -518,6 +523,46 @@ public final class BaselineDetector implements Serializable {
             }
         }
         return k == 0 || Math.abs(sum / k) < 0.25 * slowDev;
+    }
+
+    static double knob(String k, double d) {
+        String v = System.getProperty("augur.knob." + k);
+        return v == null ? d : Double.parseDouble(v);
+    }
+    static final double K_HW = knob("hw", 1), K_ON = knob("on", 0.5), K_OFF = knob("off", 2), K_MODE = knob("mode", 1), K_LEARN = knob("learn", 0), K_MEAN = knob("mean", 2), K_HOLDEXP = knob("holdexp", 1);
+
+    private static final int PROFILE_UNKNOWN = 0, PROFILE_OFF = 1, PROFILE_ON = 2;
+
+    /**
+     * Whether the daily profile counts: a slowly changing state. The tests (the profile's residual spread under half the
+     * long-run spread around the slow level, and its bins centred on the slow level within a quarter of it) must hold for
+     * a day, from the series' second day, to switch it on (so at the earliest on the third day), and fail for two days to switch it off.
+     */
+    private static boolean profileCounts(SeriesBaseline s, long t, double age, boolean eligible) {
+        if (K_MODE == 0) {
+            return eligible && age >= 2 * DAY_MS && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(s.getDaily(), s.getSlowDev());
+        }
+        boolean hold = eligible && age >= DAY_MS && s.getDailyScale() < PROVEN * s.getAbsDev() && centred(s.getDaily(), s.getAbsDev());
+        int state = s.getProfileState();
+        if (state == PROFILE_UNKNOWN) { // a baseline from before v5: the per-datapoint decision it was kept with
+            boolean legacy = eligible && age >= 2 * DAY_MS && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(s.getDaily(), s.getSlowDev());
+            state = legacy ? PROFILE_ON : PROFILE_OFF;
+            s.setProfileSince(0L);
+        }
+        boolean on = state == PROFILE_ON;
+        long since = s.getProfileSince();
+        if (hold == on) {
+            since = 0;
+        } else {
+            if (since == 0) since = t;
+            if (t - since >= (on ? K_OFF : K_ON) * DAY_MS && (on || age >= 2 * DAY_MS)) {
+                on = !on;
+                since = 0;
+            }
+        }
+        s.setProfileState(on ? PROFILE_ON : PROFILE_OFF);
+        s.setProfileSince(since);
+        return on && eligible && age >= 2 * DAY_MS;
     }
 
     private static double peakAt(byte[] a, int k) {
