@@ -9,6 +9,7 @@ import io.augur.ops.flink.dedup.DedupChangeEvents;
 import io.augur.ops.detect.DetectorSettings;
 import io.augur.ops.flink.LateChangeEvents;
 import io.augur.ops.flink.LateDatapoints;
+import io.augur.ops.flink.WriteBackOperator;
 import io.augur.ops.flink.dedup.DedupDatapoints;
 import io.augur.ops.flink.detect.ScoreDatapoints;
 import io.augur.ops.flink.parse.ParseRecords;
@@ -131,7 +132,7 @@ public final class AugurTopology {
         // coverage filter in between the scores need no second shuffle: de-duplication chains to scoring (issue 9).
         SingleOutputStreamOperator<MetricDatapoint> uniqueMetrics = metrics
                 .keyBy(ScoreDatapoints.seriesStatKey())
-                .transform("De-duplicate datapoints", new AvroTypeInfo<>(MetricDatapoint.class), new DedupDatapoints.Operator(new DedupDatapoints(
+                .transform("De-duplicate datapoints", new AvroTypeInfo<>(MetricDatapoint.class), new WriteBackOperator<>(new DedupDatapoints(
                         cfg.getDuration(AugurConfig.DEDUP_WINDOW), cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL), payloadChars, cfg.getInt(AugurConfig.DEDUP_RECENT_SERIES))))
                 .uid(DEDUP_DATAPOINTS_UID).name("De-duplicate datapoints");
         SingleOutputStreamOperator<ChangeEvent> uniqueEvents = events
@@ -149,7 +150,7 @@ public final class AugurTopology {
                 : DataStreamUtils.reinterpretAsKeyedStream(uniqueMetrics, ScoreDatapoints.seriesStatKey());
         SingleOutputStreamOperator<ScoredDatapoint> scores = toScore
                 // the job's operator writes the baselines it holds in memory back to the keyed state before each snapshot (issue 9)
-                .transform("Score datapoints against baselines", new AvroTypeInfo<>(ScoredDatapoint.class), new ScoreDatapoints.Operator(
+                .transform("Score datapoints against baselines", new AvroTypeInfo<>(ScoredDatapoint.class), new WriteBackOperator<>(
                         new ScoreDatapoints(detectorSettings(cfg), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL), cfg.getInt(AugurConfig.DETECTOR_RECENT_BASELINES))))
                 .uid(SCORE_DATAPOINTS_UID).name("Score datapoints against baselines");
         AnomalyStep.Result anomalies = anomalies(scores, uniqueEvents, cfg);

@@ -1,5 +1,7 @@
 package io.augur.ops.flink;
 
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -105,6 +107,20 @@ public final class RecentValues<V> {
             }
         }
         dirty = 0;
+    }
+
+    /**
+     * Writes every dirty value to the keyed state of {@code operator}: {@code state} is called with the operator's
+     * current key set to the value's key; the current key is restored afterwards.
+     */
+    public void flush(AbstractStreamOperator<?> operator, Writer<V> state) throws Exception {
+        if (dirty == 0) return;
+        Object current = operator.getCurrentKey();
+        flush((key, value) -> {
+            operator.setCurrentKey(key);
+            state.write(key, value);
+        });
+        if (current != null) operator.setCurrentKey(current);
     }
 
     /** Writes one value to the keyed state. */

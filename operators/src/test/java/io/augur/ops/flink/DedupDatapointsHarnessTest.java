@@ -179,7 +179,7 @@ class DedupDatapointsHarnessTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, MetricDatapoint> harness(boolean writeBack) throws Exception {
         DedupDatapoints f = new DedupDatapoints(WINDOW, TTL, 4096, 1000);
-        return new KeyedOneInputStreamOperatorTestHarness<>(writeBack ? new DedupDatapoints.Operator(f) : new KeyedProcessOperator<>(f),
+        return new KeyedOneInputStreamOperatorTestHarness<>(writeBack ? new WriteBackOperator<>(f) : new KeyedProcessOperator<>(f),
                 MetricDatapoint::getSeriesId, Types.STRING);
     }
 

@@ -128,7 +128,7 @@ class ScoreDatapointsHarnessTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> harness(boolean writeBack) throws Exception {
         ScoreDatapoints f = new ScoreDatapoints(DetectorSettings.defaults(), Duration.ofDays(7));
-        return new KeyedOneInputStreamOperatorTestHarness<>(writeBack ? new ScoreDatapoints.Operator(f) : new KeyedProcessOperator<>(f),
+        return new KeyedOneInputStreamOperatorTestHarness<>(writeBack ? new WriteBackOperator<>(f) : new KeyedProcessOperator<>(f),
                 ScoreDatapoints.seriesStatKey(), Types.STRING);
     }
 

@@ -5,6 +5,7 @@ import io.augur.ops.deadletter.DeadLetters;
 import io.augur.ops.dedup.SeenWindow;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.RecentValues;
+import io.augur.ops.flink.WriteBackOperator;
 import io.augur.ops.flink.SideOutputs;
 import io.augur.ops.flink.StateTtl;
 import io.augur.ops.format.RecordJson;
@@ -16,7 +17,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,7 @@ import java.time.Duration;
  * silent for the TTL. A datapoint older than the window cannot be checked: it is accepted and counted as
  * {@value IoCounters#DEDUP_UNCHECKED}.
  */
-public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoint, MetricDatapoint> {
+public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoint, MetricDatapoint> implements WriteBackOperator.WritesBack {
     public static final String STATE_NAME = "series-seen";
     private final Duration window;
     private final Duration ttl;
@@ -39,7 +39,7 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     private transient ValueState<SeriesSeen> seen;
     /** Windows of series just seen, as objects (a read of the state is an Avro deserialization plus {@link SeenWindow#of}). */
     private transient RecentValues<SeenWindow> recent;
-    /** Run by {@link Operator}: windows are written to the keyed state before each snapshot, not per datapoint. */
+    /** Run by {@link WriteBackOperator}: windows are written to the keyed state before each snapshot, not per datapoint. */
     private transient boolean writeBack;
     private transient IoCounters counters;
 
@@ -96,39 +96,14 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         }
     }
 
-    /** Writes the windows held back to the keyed state under their keys. */
-    void flush(AbstractStreamOperator<?> op) throws Exception {
-        if (recent == null || recent.dirty() == 0) return;
-        Object current = op.getCurrentKey();
-        recent.flush((key, w) -> {
-            op.setCurrentKey(key);
-            seen.update(w.toRecord());
-        });
-        if (current != null) op.setCurrentKey(current);
+    @Override
+    public void holdWrites() {
+        writeBack = true;
     }
 
-    /**
-     * The operator to run this function with in the job: the windows of the series a task holds in memory are written
-     * to the keyed state before every checkpoint and savepoint instead of after every datapoint. Under a plain
-     * {@link KeyedProcessOperator} (tests) every window is written at once.
-     */
-    public static final class Operator extends KeyedProcessOperator<String, MetricDatapoint, MetricDatapoint> {
-        private static final long serialVersionUID = 1L;
-
-        public Operator(DedupDatapoints function) {
-            super(function);
-        }
-
-        @Override
-        public void open() throws Exception {
-            super.open();
-            ((DedupDatapoints) userFunction).writeBack = true;
-        }
-
-        @Override
-        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-            super.prepareSnapshotPreBarrier(checkpointId);
-            ((DedupDatapoints) userFunction).flush(this);
-        }
+    /** Writes the windows held back ({@link RecentValues}) to the keyed state under their keys. */
+    @Override
+    public void flush(AbstractStreamOperator<?> op) throws Exception {
+        if (recent != null) recent.flush(op, (key, value) -> seen.update(value.toRecord()));
     }
 }

@@ -6,6 +6,7 @@ import io.augur.ops.detect.Score;
 import io.augur.ops.detect.Statistics;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.RecentValues;
+import io.augur.ops.flink.WriteBackOperator;
 import io.augur.ops.flink.StateTtl;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.ScoredDatapoint;
@@ -17,7 +18,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -30,7 +30,7 @@ import java.time.Duration;
  * {@link DetectorSettings#direction(String, String)}), also go to {@link #ANOMALOUS_POINTS}. A thin shell around
  * {@link BaselineDetector}.
  */
-public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoint, ScoredDatapoint> {
+public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoint, ScoredDatapoint> implements WriteBackOperator.WritesBack {
     public static final String STATE_NAME = "series-baseline";
     public static final OutputTag<ScoredDatapoint> ANOMALOUS_POINTS =
             new OutputTag<>("anomalous-points", new AvroTypeInfo<>(ScoredDatapoint.class));
@@ -42,7 +42,7 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     private transient ValueState<SeriesBaseline> baseline;
     /** Baselines just written, deserialized (a read of the state is an Avro deserialization on RocksDB). */
     private transient RecentValues<SeriesBaseline> recent;
-    /** Run by {@link Operator}: baselines are written to the keyed state before each snapshot, not per datapoint. */
+    /** Run by {@link WriteBackOperator}: baselines are written to the keyed state before each snapshot, not per datapoint. */
     private transient boolean writeBack;
     private transient IoCounters counters;
 
@@ -124,40 +124,14 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         }
     }
 
-    /** Writes the baselines held back ({@link RecentValues}) to the keyed state under their keys. */
-    void flush(AbstractStreamOperator<?> op) throws Exception {
-        if (recent == null || recent.dirty() == 0) return;
-        Object current = op.getCurrentKey();
-        recent.flush((key, value) -> {
-            op.setCurrentKey(key);
-            baseline.update(value);
-        });
-        if (current != null) op.setCurrentKey(current);
+    @Override
+    public void holdWrites() {
+        writeBack = true;
     }
 
-    /**
-     * The operator to run this function with in the job: the baselines of the series a task holds in memory
-     * ({@code detector.recent-baselines}) are written to the keyed state before every checkpoint and savepoint instead of
-     * after every datapoint (a snapshot holds exactly what writing each would have held; a failure restores the last
-     * one). Under a plain {@link KeyedProcessOperator} (tests) every baseline is written at once.
-     */
-    public static final class Operator extends KeyedProcessOperator<String, MetricDatapoint, ScoredDatapoint> {
-        private static final long serialVersionUID = 1L;
-
-        public Operator(ScoreDatapoints function) {
-            super(function);
-        }
-
-        @Override
-        public void open() throws Exception {
-            super.open();
-            ((ScoreDatapoints) userFunction).writeBack = true;
-        }
-
-        @Override
-        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-            super.prepareSnapshotPreBarrier(checkpointId);
-            ((ScoreDatapoints) userFunction).flush(this);
-        }
+    /** Writes the baselines held back ({@link RecentValues}) to the keyed state under their keys. */
+    @Override
+    public void flush(AbstractStreamOperator<?> op) throws Exception {
+        if (recent != null) recent.flush(op, (key, value) -> baseline.update(value));
     }
 }
