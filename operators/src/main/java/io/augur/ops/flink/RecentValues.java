@@ -34,6 +34,8 @@ public final class RecentValues<V> {
     private final Map<String, Entry<V>> entries = new HashMap<>();
     private int dirty;
     private long nextSweep = Long.MIN_VALUE;
+    /** Whether written values may stay here until {@link #flush} (the operator flushes before every snapshot). */
+    private boolean holdWrites;
 
     private static final class Entry<V> {
         V value;
@@ -65,6 +67,21 @@ public final class RecentValues<V> {
         }
         entries.remove(key);
         return null;
+    }
+
+    /** From now on, {@link #write} may keep values here until {@link #flush} instead of writing them to the state. */
+    public void holdWrites() {
+        holdWrites = true;
+    }
+
+    /**
+     * {@code value} is the new value of {@code key}: kept here until {@link #flush} when writes are held and there is
+     * room, else written to the state with {@code state} now (and kept here clean, when there is room).
+     */
+    public void write(String key, V value, long now, Writer<V> state) throws Exception {
+        if (holdWrites && put(key, value, now, true)) return;
+        state.write(key, value);
+        if (!holdWrites) put(key, value, now, false);
     }
 
     /**

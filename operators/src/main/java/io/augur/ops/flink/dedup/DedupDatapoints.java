@@ -39,8 +39,6 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     private transient ValueState<SeriesSeen> seen;
     /** Windows of series just seen, as objects (a read of the state is an Avro deserialization plus {@link SeenWindow#of}). */
     private transient RecentValues<SeenWindow> recent;
-    /** Run by {@link WriteBackOperator}: windows are written to the keyed state before each snapshot, not per datapoint. */
-    private transient boolean writeBack;
     private transient IoCounters counters;
 
     public DedupDatapoints(Duration window, Duration ttl, int deadLetterPayloadChars) {
@@ -74,14 +72,7 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         SeenWindow w = recent.get(key, now);
         if (w == null) w = SeenWindow.of(seen.value(), window.toMillis());
         SeenWindow.Verdict v = w.offer(m.getTimestamp());
-        if (v == SeenWindow.Verdict.NEW || w.migrated()) {
-            if (writeBack) {
-                if (!recent.put(key, w, now, true)) seen.update(w.toRecord());
-            } else {
-                seen.update(w.toRecord());
-                recent.put(key, w, now, false);
-            }
-        }
+        if (v == SeenWindow.Verdict.NEW || w.migrated()) recent.write(key, w, now, this::store);
         if (v == SeenWindow.Verdict.NEW) {
             out.collect(m);
         } else if (v == SeenWindow.Verdict.UNCHECKED) {
@@ -98,12 +89,16 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
 
     @Override
     public void holdWrites() {
-        writeBack = true;
+        recent.holdWrites();
     }
 
     /** Writes the windows held back ({@link RecentValues}) to the keyed state under their keys. */
     @Override
     public void flush(AbstractStreamOperator<?> op) throws Exception {
-        if (recent != null) recent.flush(op, (key, value) -> seen.update(value.toRecord()));
+        if (recent != null) recent.flush(op, this::store);
+    }
+
+    private void store(String key, SeenWindow w) throws Exception {
+        seen.update(w.toRecord());
     }
 }

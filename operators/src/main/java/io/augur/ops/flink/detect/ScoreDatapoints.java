@@ -42,8 +42,6 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     private transient ValueState<SeriesBaseline> baseline;
     /** Baselines just written, deserialized (a read of the state is an Avro deserialization on RocksDB). */
     private transient RecentValues<SeriesBaseline> recent;
-    /** Run by {@link WriteBackOperator}: baselines are written to the keyed state before each snapshot, not per datapoint. */
-    private transient boolean writeBack;
     private transient IoCounters counters;
 
     /**
@@ -102,12 +100,7 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         double threshold = settings.threshold(m.getNamespace(), m.getMetricName());
         DetectorSettings.DirectionFilter direction = settings.direction(m.getNamespace(), m.getMetricName());
         Score s = detector.score(state, m.getTimestamp(), value, threshold, direction);
-        if (writeBack) {
-            if (!recent.put(key, state, now, true)) baseline.update(state);
-        } else {
-            baseline.update(state);
-            recent.put(key, state, now, false);
-        }
+        recent.write(key, state, now, this::store);
 
         boolean anomalous = s.warm() && s.anomalyScore() >= threshold && direction.accepts(s.direction());
         ScoredDatapoint scored = ScoredDatapoint.newBuilder()
@@ -126,12 +119,16 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
 
     @Override
     public void holdWrites() {
-        writeBack = true;
+        recent.holdWrites();
     }
 
     /** Writes the baselines held back ({@link RecentValues}) to the keyed state under their keys. */
     @Override
     public void flush(AbstractStreamOperator<?> op) throws Exception {
-        if (recent != null) recent.flush(op, (key, value) -> baseline.update(value));
+        if (recent != null) recent.flush(op, this::store);
+    }
+
+    private void store(String key, SeriesBaseline b) throws Exception {
+        baseline.update(b);
     }
 }
