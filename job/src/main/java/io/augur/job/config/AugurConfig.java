@@ -70,6 +70,10 @@ public final class AugurConfig {
     public static final ConfigKey DEDUP_RECENT_SERIES = key("dedup.recent-series", "50000", "integer",
             "Series per task whose de-duplication window is kept in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint. A few hundred bytes of heap each; 0 = none.");
 
+    // ---- throughput (issue 9, session 6): quiet series send the reactive lifecycle nothing ----
+    public static final ConfigKey ANOMALY_RECENT_CONTEXTS = key("anomaly.recent-contexts", "50000", "integer",
+            "Series per task whose reactive-lifecycle context (the burst-candidates filter's recent datapoints and live bounds, which let a quiet series send the lifecycle nothing) is kept in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint. About 2 KB of heap each; 0 = none.");
+
     // ---- insights (issue 6): coverage, correlation, notifications ----
     public static final ConfigKey COVERAGE_MODE = key("insights.coverage.mode", "account", "one of account|stacks|tags", "What Augur analyses (DevOps Guru's coverage): every resource of the accounts, the resources of CloudFormation stacks, or resources with a devops-guru-* tag.");
     public static final ConfigKey COVERAGE_ACCOUNTS = key("insights.coverage.accounts", "", "account ids, comma-separated", "Accounts analysed; empty = any account.");

@@ -8,6 +8,7 @@ import io.augur.ops.anomaly.DeploymentTargets;
 import io.augur.ops.anomaly.LimitCatalog;
 import io.augur.ops.anomaly.MaintenanceWindows;
 import io.augur.ops.anomaly.SeverityCatalog;
+import io.augur.ops.flink.WriteBackOperator;
 import io.augur.ops.flink.anomaly.BurstCandidates;
 import io.augur.ops.flink.anomaly.CountLatePoints;
 import io.augur.ops.flink.anomaly.DeploymentEvents;
@@ -71,7 +72,8 @@ public final class AnomalyStep {
         KeyedStream<ScoredDatapoint, String> bySeries = DataStreamUtils.reinterpretAsKeyedStream(scores, ScoredDatapoint::getSeriesKey);
         // only datapoints that can take part in a burst go into CEP's buffers (same matches, far less state churn)
         SingleOutputStreamOperator<ScoredDatapoint> candidates = bySeries
-                .process(new BurstCandidates(s, severities), new AvroTypeInfo<>(ScoredDatapoint.class))
+                .transform("Burst candidates", new AvroTypeInfo<>(ScoredDatapoint.class),
+                        new WriteBackOperator<>(new BurstCandidates(s, severities, cfg.getInt(AugurConfig.ANOMALY_RECENT_CONTEXTS))))
                 .uid(BURST_CANDIDATES_UID).name("Burst candidates");
         KeyedStream<ScoredDatapoint, String> candidatesBySeries = DataStreamUtils.reinterpretAsKeyedStream(candidates, ScoredDatapoint::getSeriesKey);
         SingleOutputStreamOperator<BurstMatch> bursts = ReactivePattern.apply(candidatesBySeries, s, severities).uid(REACTIVE_PATTERN_UID).name("CEP reactive bursts");

@@ -48,6 +48,12 @@ public final class Deviation {
         return (direction > 0 ? value - e : e - value) >= RETAIN * onsetChange;
     }
 
+    /** How far an onset is from its expected value, in its direction (the reference for {@link #persists}). */
+    public static double onsetChange(double value, double expected) {
+        double e = value >= 0 ? Math.max(expected, 0) : expected;
+        return Math.abs(value - e);
+    }
+
     /** The smallest change that counts at this expected value. */
     public static double floor(double expected, String unit, double minRelativeChange) {
         double f = minRelativeChange * Math.abs(expected);

@@ -1,9 +1,13 @@
 package io.augur.ops.flink.anomaly;
 
 import io.augur.ops.anomaly.AnomalySettings;
+import io.augur.ops.anomaly.LifecycleContext;
 import io.augur.ops.anomaly.SeverityCatalog;
+import io.augur.ops.flink.RecentValues;
 import io.augur.ops.flink.StateTtl;
+import io.augur.ops.flink.WriteBackOperator;
 import io.augur.schema.MetricDatapoint;
+import io.augur.schema.ReactiveContext;
 import io.augur.schema.ReactivePoint;
 import io.augur.schema.Resource;
 import io.augur.schema.ScoredDatapoint;
@@ -16,6 +20,10 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
@@ -41,18 +49,47 @@ import java.util.Map;
  * Held datapoints are appended to a list state (a RocksDB merge, no read), thin ({@link #thin}: without the series'
  * identity, which a datapoint that can only confirm a burst does not need); onset candidates and coarse cleanup timers
  * (one per {@code burstWindow} of event time) read it.
+ *
+ * <p><b>The lifecycle's input</b> ({@link #LIFECYCLE_POINTS}): a quiet series sends the reactive lifecycle nothing.
+ * Per series a {@link LifecycleContext} (one value, kept in memory ({@link RecentValues}) and written to the keyed
+ * state before each snapshot) holds the series' recent datapoints and the live bounds of its onset candidates; a
+ * datapoint is forwarded while a bound is live (an anomaly could be open or opening), and when an onset makes the
+ * series live the datapoints held back go first, marked as context. Late datapoints are forwarded as before. State
+ * restored from before this ({@link #legacyRestore}: no marker in the operator state) has no context for any series
+ * while the lifecycle may hold open anomalies: series without one are then forwarded as before, for good.
  */
-public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoint, ScoredDatapoint> {
+public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoint, ScoredDatapoint>
+        implements WriteBackOperator.WritesBack, CheckpointedFunction {
     /**
-     * Every scored datapoint (late ones included: the lifecycle judges lateness by its own watermark) as the reactive
-     * lifecycle gets it ({@link ReactiveAnomalies#point}): compact, so the whole datapoint is not serialized to it, and
-     * no further copy of it in the chain behind the scoring operator.
+     * The scored datapoints the reactive lifecycle needs (late ones included: the lifecycle judges lateness by its own
+     * watermark), as it gets them ({@link ReactiveAnomalies#point}): compact, so the whole datapoint is not serialized to
+     * it, and no further copy of it in the chain behind the scoring operator. A quiet series' datapoints are held back
+     * ({@link LifecycleContext}) and shipped as context ({@code ReactivePoint.context}) only when an onset makes it live.
      */
     public static final OutputTag<ReactivePoint> LIFECYCLE_POINTS = new OutputTag<>("lifecycle-points", new AvroTypeInfo<>(ReactivePoint.class));
     private final AnomalySettings settings;
     private final SeverityCatalog catalog;
     private transient ValueState<List<Long>> onsets;
     private transient ListState<ScoredDatapoint> held;
+    /** The default of {@code anomaly.recent-contexts}. */
+    public static final int DEFAULT_RECENT_CONTEXTS = 50_000;
+    private final int recentContexts;
+    private transient ValueState<ReactiveContext> context;
+    private transient RecentValues<LifecycleContext> contexts;
+    /** Operator state: written by every snapshot; its absence in restored state means state from before contexts. */
+    private transient ListState<Boolean> marker;
+    /** Restored from state without contexts (or from a job that was): series without a context are forwarded as before. */
+    private transient boolean legacyRestore;
+
+    /** The lifecycle context of the series ({@link LifecycleContext}; cleared by TTL). */
+    public static ValueStateDescriptor<ReactiveContext> contextDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>("reactive-context", new AvroTypeInfo<>(ReactiveContext.class)), s.stateTtl());
+    }
+
+    /** The operator-state marker (union list: every subtask sees every value after rescaling): true = contexts known. */
+    public static ListStateDescriptor<Boolean> markerDescriptor() {
+        return new ListStateDescriptor<>("reactive-context-marker", Types.BOOLEAN);
+    }
 
     /** Onset candidates' timestamps of the series (newest burst windows). */
     public static ValueStateDescriptor<List<Long>> onsetsDescriptor(AnomalySettings s) {
@@ -66,25 +103,63 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
 
     /** Every keyed state of the operator (for savepoint tools: {@code augur state}). */
     public static List<StateDescriptor<?, ?>> stateDescriptors(AnomalySettings s) {
-        return List.of(onsetsDescriptor(s), heldDescriptor());
+        return List.of(onsetsDescriptor(s), heldDescriptor(), contextDescriptor(s));
     }
 
     public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog) {
+        this(settings, catalog, DEFAULT_RECENT_CONTEXTS);
+    }
+
+    /** {@code recentContexts}: series per task whose lifecycle context is kept in memory ({@link RecentValues}). */
+    public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog, int recentContexts) {
         this.settings = settings;
         this.catalog = catalog;
+        this.recentContexts = recentContexts;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext c) throws Exception {
+        marker = c.getOperatorStateStore().getUnionListState(markerDescriptor());
+        boolean known = false, legacy = false;
+        for (Boolean b : marker.get()) {
+            known = true;
+            if (!b) legacy = true;
+        }
+        legacyRestore = c.isRestored() && (!known || legacy);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext c) throws Exception {
+        marker.update(List.of(!legacyRestore));
+    }
+
+    @Override
+    public void holdWrites() {
+        contexts.holdWrites();
+    }
+
+    @Override
+    public void flush(AbstractStreamOperator<?> op) throws Exception {
+        if (contexts != null) contexts.flush(op, this::storeContext);
+    }
+
+    private void storeContext(String key, LifecycleContext c) throws Exception {
+        context.update(c.toRecord());
     }
 
     @Override
     public void open(Configuration parameters) {
         onsets = getRuntimeContext().getState(onsetsDescriptor(settings));
         held = getRuntimeContext().getListState(heldDescriptor());
+        context = getRuntimeContext().getState(contextDescriptor(settings));
+        contexts = new RecentValues<>(recentContexts, settings.stateTtl().toMillis());
     }
 
     @Override
     public void processElement(ScoredDatapoint p, Context ctx, Collector<ScoredDatapoint> out) throws Exception {
-        ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
         long ts = ctx.timestamp();
         long watermark = ctx.timerService().currentWatermark();
+        toLifecycle(p, ts, watermark, ctx);
         if (ts <= watermark) {
             ctx.output(ReactivePattern.LATE_POINTS, p);
             return;
@@ -110,6 +185,38 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         }
         held.add(thin(p));
         ctx.timerService().registerEventTimeTimer(cleanupTime(ts, window));
+    }
+
+    /**
+     * Sends the lifecycle what it needs of {@code p} ({@link LifecycleContext}): forwarded when late or while a bound of
+     * the series is live, after the datapoints held back (as context); otherwise held back.
+     */
+    private void toLifecycle(ScoredDatapoint p, long ts, long watermark, Context ctx) throws Exception {
+        String key = ctx.getCurrentKey();
+        long now = System.currentTimeMillis(); // the state TTL's clock
+        LifecycleContext c = contexts.get(key, now);
+        if (c == null) {
+            ReactiveContext stored = context.value();
+            if (stored != null) c = LifecycleContext.from(stored);
+            else if (legacyRestore) c = LifecycleContext.legacy();
+            else c = new LifecycleContext();
+        }
+        if (c.isLegacy()) {
+            ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
+            contexts.write(key, c, now, this::storeContext);
+            return;
+        }
+        long window = settings.burstWindow().toMillis();
+        c.prune(watermark, settings.contextPoints());
+        c.pruneBounds(watermark, settings.quiet().toMillis() + settings.flapWindow().toMillis());
+        if (ReactivePattern.isOnset(p, settings.minRelativeChange(), catalog)) c.addOnset(p, window);
+        c.extend(p, settings.minRelativeChange());
+        boolean late = ts <= watermark;
+        boolean forward = late || c.live();
+        if (c.live()) for (ReactivePoint x : c.takeUnsent(key)) ctx.output(LIFECYCLE_POINTS, x);
+        if (forward) ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
+        if (!late) c.add(p, forward);
+        contexts.write(key, c, now, this::storeContext);
     }
 
     private static final Resource NO_RESOURCE = new Resource("", "", "");

@@ -54,6 +54,11 @@ import java.util.List;
  *       after that; a burst within it merges into the same anomaly (flapping suppression).</li>
  * </ul>
  * After the close the anomaly's state and timer are gone; only the recent datapoints of the series stay (with TTL).
+ *
+ * <p>A quiet series' datapoints do not come here ({@link BurstCandidates#LIFECYCLE_POINTS}): the candidates filter
+ * holds them back and ships them as context datapoints when an onset makes the series live; one at or behind the
+ * watermark joins the recent datapoints at once, one ahead of it is handled as any datapoint. A series that never had
+ * an onset candidate keeps no state here.
  */
 public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePoint, BurstMatch, Anomaly> {
     public static final String STATE_NAME = "reactive-anomaly";
@@ -133,7 +138,16 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
     @Override
     public void processElement1(ReactivePoint p, Context ctx, Collector<Anomaly> out) throws Exception {
         long ts = p.getTimestamp();
-        if (ts <= ctx.timerService().currentWatermark()) return; // late: CEP's side output counts it
+        if (ts <= ctx.timerService().currentWatermark()) {
+            // a context datapoint (held back by the candidates filter while the series was quiet) joins the recent ones:
+            // its own timer would have done nothing else (no anomaly could be open or confirming at its time)
+            if (p.getContext()) {
+                SeriesAnomalyState st = current(state.value());
+                Anomalies.insert(st.getRecent(), value(compact(p)), settings.contextPoints());
+                state.update(st);
+            }
+            return; // late: CEP's side output counts it
+        }
         PendingPoint c = compact(p);
         pending.add(c);
         // an extreme datapoint can open an anomaly by itself; with an anomaly open or a match pending every datapoint counts

@@ -86,8 +86,7 @@ public final class ReactivePattern {
 
     /** How far the onset is from its expected value, in its direction. */
     public static double onsetChange(ScoredDatapoint onset) {
-        double e = onset.getValue() >= 0 ? Math.max(onset.getExpected(), 0) : onset.getExpected();
-        return Math.abs(onset.getValue() - e);
+        return Deviation.onsetChange(onset.getValue(), onset.getExpected());
     }
 
     static final class Onset extends SimpleCondition<ScoredDatapoint> {

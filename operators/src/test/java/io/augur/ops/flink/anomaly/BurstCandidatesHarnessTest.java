@@ -76,12 +76,17 @@ class BurstCandidatesHarnessTest {
             h.processWatermark(new Watermark(t(30)));
             send(h, duration(30, 100, 100, 0.1));
             assertThat(h.getSideOutput(ReactivePattern.LATE_POINTS)).extracting(r -> r.getTimestamp()).containsExactly(t(30));
-            assertThat(h.getSideOutput(BurstCandidates.LIFECYCLE_POINTS)).as("every datapoint, late ones too, compact, to the lifecycle")
-                    .extracting(r -> r.getValue().getTimestamp())
-                    .containsExactly(t(19), t(21), t(20), t(20), t(22), t(20 + after), t(30));
+            assertThat(h.getSideOutput(BurstCandidates.LIFECYCLE_POINTS)).as("to the lifecycle, compact: nothing while the series "
+                            + "was quiet, then those held back as context (by timestamp), the onset, everything while it is live, late ones")
+                    .extracting(r -> r.getValue().getTimestamp(), r -> r.getValue().getContext())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(t(19), true), org.assertj.core.groups.Tuple.tuple(t(20), true),
+                            org.assertj.core.groups.Tuple.tuple(t(21), true), org.assertj.core.groups.Tuple.tuple(t(20), false),
+                            org.assertj.core.groups.Tuple.tuple(t(22), false), org.assertj.core.groups.Tuple.tuple(t(20 + after), false),
+                            org.assertj.core.groups.Tuple.tuple(t(30), false));
 
             h.processWatermark(new Watermark(t(200)));
-            assertThat(h.numKeyedStateEntries()).as("held datapoints and onsets are gone behind the watermark").isZero();
+            assertThat(h.numKeyedStateEntries()).as("held datapoints and onsets are gone behind the watermark; the lifecycle context stays (TTL)")
+                    .isEqualTo(1);
             assertThat(h.numEventTimeTimers()).isZero();
         }
     }

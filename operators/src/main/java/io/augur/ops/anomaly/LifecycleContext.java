@@ -1,0 +1,210 @@
+package io.augur.ops.anomaly;
+
+import io.augur.schema.LiveBound;
+import io.augur.schema.ReactiveContext;
+import io.augur.schema.ReactivePoint;
+import io.augur.schema.ScoredDatapoint;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the burst-candidates filter keeps of one series for the reactive lifecycle, so that a quiet series sends the
+ * lifecycle nothing (mutable, kept in memory; {@link ReactiveContext} is its state record).
+ *
+ * <p><b>Context buffer</b>: the series' datapoints (value, band, score) sorted by timestamp, each marked sent or not:
+ * every one ahead of the filter's watermark and the newest {@code keep} at or behind it. The lifecycle reads its recent
+ * datapoints only at an event time {@code t} at or after an onset candidate, and reads the newest {@code keep} with
+ * timestamp at most {@code t}; an onset that reaches the lifecycle is ahead of the filter's watermark when it arrives
+ * (a late one is forwarded anyway), so nothing pruned here can be among them.
+ *
+ * <p><b>Live bounds</b>: per onset candidate, its reference band and a {@code reach}: onset + burst window (its match
+ * or the extreme datapoint's confirmation completes by then), extended by every datapoint that persists against the
+ * band (an open anomaly goes on while they do) and by later onsets' + burst window (a burst in the flap window merges).
+ * The anomaly it can open closes at the latest at reach + quiet + flap window; the bound is live while the watermark
+ * is before that. Whatever arrives while any bound is live is forwarded, so every datapoint an open anomaly or a read
+ * of the recent datapoints can need reaches the lifecycle: a missing one would be ahead of the watermark and within
+ * quiet + flap window of a reach already known, i.e. inside a live bound.
+ */
+public final class LifecycleContext {
+    private long[] ts;
+    private double[] values, expected, lower, upper, scores;
+    private boolean[] sent;
+    private int n;
+    private final List<LiveBound> bounds;
+    private final boolean legacy;
+
+    public LifecycleContext() {
+        this(8, new ArrayList<>(), false);
+    }
+
+    private LifecycleContext(int capacity, List<LiveBound> bounds, boolean legacy) {
+        ts = new long[capacity];
+        values = new double[capacity];
+        expected = new double[capacity];
+        lower = new double[capacity];
+        upper = new double[capacity];
+        scores = new double[capacity];
+        sent = new boolean[capacity];
+        this.bounds = bounds;
+        this.legacy = legacy;
+    }
+
+    /** A series of state restored from before: everything is forwarded as before, nothing kept. */
+    public static LifecycleContext legacy() {
+        return new LifecycleContext(0, new ArrayList<>(), true);
+    }
+
+    public boolean isLegacy() {
+        return legacy;
+    }
+
+    public static LifecycleContext from(ReactiveContext r) {
+        int n = r.getTimestamps().size();
+        LifecycleContext c = new LifecycleContext(Math.max(n, r.getLegacy() ? 0 : 8), new ArrayList<>(), r.getLegacy());
+        for (int i = 0; i < n; i++) {
+            c.ts[i] = r.getTimestamps().get(i);
+            c.values[i] = r.getValues().get(i);
+            c.expected[i] = r.getExpected().get(i);
+            c.lower[i] = r.getLower().get(i);
+            c.upper[i] = r.getUpper().get(i);
+            c.scores[i] = r.getScores().get(i);
+            c.sent[i] = r.getSent().get(i);
+        }
+        c.n = n;
+        for (LiveBound b : r.getBounds()) c.bounds.add(LiveBound.newBuilder(b).build());
+        return c;
+    }
+
+    public ReactiveContext toRecord() {
+        List<Long> t = new ArrayList<>(n);
+        List<Double> v = new ArrayList<>(n), e = new ArrayList<>(n), lo = new ArrayList<>(n), up = new ArrayList<>(n), s = new ArrayList<>(n);
+        List<Boolean> se = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            t.add(ts[i]);
+            v.add(values[i]);
+            e.add(expected[i]);
+            lo.add(lower[i]);
+            up.add(upper[i]);
+            s.add(scores[i]);
+            se.add(sent[i]);
+        }
+        List<LiveBound> bs = new ArrayList<>(bounds.size());
+        for (LiveBound b : bounds) bs.add(LiveBound.newBuilder(b).build());
+        return ReactiveContext.newBuilder().setTimestamps(t).setValues(v).setExpected(e).setLower(lo).setUpper(up).setScores(s)
+                .setSent(se).setBounds(bs).setLegacy(legacy).build();
+    }
+
+    /** Drops the bounds no longer live at {@code watermark} ({@code tail}: quiet + flap window). */
+    public void pruneBounds(long watermark, long tail) {
+        bounds.removeIf(b -> b.getReach() + tail <= watermark);
+    }
+
+    /** Whether an anomaly of the series could be open or opening: datapoints go to the lifecycle. */
+    public boolean live() {
+        return !bounds.isEmpty();
+    }
+
+    /** An onset candidate: its own bound, and every live one reaches at least its burst window (a merge). */
+    public void addOnset(ScoredDatapoint p, long window) {
+        long t = p.getDatapoint().getTimestamp();
+        for (LiveBound b : bounds) b.setReach(Math.max(b.getReach(), t + window));
+        String unit = p.getDatapoint().getUnit();
+        bounds.add(LiveBound.newBuilder().setOnset(t).setExpected(p.getExpected()).setLower(p.getLower()).setUpper(p.getUpper())
+                .setDirection(p.getDirection()).setUnit(unit == null ? "" : unit).setChange(Deviation.onsetChange(p.getValue(), p.getExpected()))
+                .setReach(t + window).build());
+    }
+
+    /** A datapoint that persists against a live bound's band extends its reach (an open anomaly goes on). */
+    public void extend(ScoredDatapoint p, double minRelativeChange) {
+        long t = p.getDatapoint().getTimestamp();
+        String unit = p.getDatapoint().getUnit();
+        for (LiveBound b : bounds) {
+            if (t <= b.getReach()) continue;
+            if (Deviation.persists(p.getValue(), b.getExpected(), b.getLower(), b.getUpper(), b.getDirection(), unit, minRelativeChange, b.getChange())
+                    || Deviation.persists(p.getValue(), b.getExpected(), b.getLower(), b.getUpper(), b.getDirection(), b.getUnit(), minRelativeChange, b.getChange())) {
+                b.setReach(t);
+            }
+        }
+    }
+
+    /** Adds a datapoint ahead of the watermark ({@code sent}: forwarded to the lifecycle now). */
+    public void add(ScoredDatapoint p, boolean wasSent) {
+        long t = p.getDatapoint().getTimestamp();
+        int i = n;
+        while (i > 0 && ts[i - 1] > t) i--;
+        if (i > 0 && ts[i - 1] == t) { // the same timestamp again (de-duplication lets none through): the later one counts
+            set(i - 1, p, wasSent || sent[i - 1]);
+            return;
+        }
+        if (n == ts.length) grow();
+        if (i < n) shift(i, i + 1, n - i);
+        n++;
+        set(i, p, wasSent);
+    }
+
+    private void set(int i, ScoredDatapoint p, boolean wasSent) {
+        ts[i] = p.getDatapoint().getTimestamp();
+        values[i] = p.getValue();
+        expected[i] = p.getExpected();
+        lower[i] = p.getLower();
+        upper[i] = p.getUpper();
+        scores[i] = p.getScore();
+        sent[i] = wasSent;
+    }
+
+    /** Keeps every datapoint ahead of {@code watermark} and the newest {@code keep} at or behind it. */
+    public void prune(long watermark, int keep) {
+        int behind = 0;
+        while (behind < n && ts[behind] <= watermark) behind++;
+        int drop = behind - keep;
+        if (drop <= 0) return;
+        shift(drop, 0, n - drop);
+        n -= drop;
+    }
+
+    /**
+     * The datapoints not yet sent, in timestamp order, as context datapoints for the lifecycle; sent from now on.
+     */
+    public List<ReactivePoint> takeUnsent(String seriesKey) {
+        List<ReactivePoint> out = null;
+        for (int i = 0; i < n; i++) {
+            if (sent[i]) continue;
+            if (out == null) out = new ArrayList<>();
+            out.add(ReactivePoint.newBuilder().setSeriesKey(seriesKey).setTimestamp(ts[i]).setValue(values[i]).setExpected(expected[i])
+                    .setLower(lower[i]).setUpper(upper[i]).setScore(scores[i]).setExtreme(null).setContext(true).build());
+            sent[i] = true;
+        }
+        return out == null ? List.of() : out;
+    }
+
+    public int size() {
+        return n;
+    }
+
+    public List<LiveBound> bounds() {
+        return bounds;
+    }
+
+    private void grow() {
+        int c = Math.max(8, ts.length * 2);
+        ts = Arrays.copyOf(ts, c);
+        values = Arrays.copyOf(values, c);
+        expected = Arrays.copyOf(expected, c);
+        lower = Arrays.copyOf(lower, c);
+        upper = Arrays.copyOf(upper, c);
+        scores = Arrays.copyOf(scores, c);
+        sent = Arrays.copyOf(sent, c);
+    }
+
+    private void shift(int from, int to, int len) {
+        System.arraycopy(ts, from, ts, to, len);
+        System.arraycopy(values, from, values, to, len);
+        System.arraycopy(expected, from, expected, to, len);
+        System.arraycopy(lower, from, lower, to, len);
+        System.arraycopy(upper, from, upper, to, len);
+        System.arraycopy(scores, from, scores, to, len);
+        System.arraycopy(sent, from, sent, to, len);
+    }
+}
