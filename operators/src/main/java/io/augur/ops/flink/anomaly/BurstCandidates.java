@@ -3,6 +3,7 @@ package io.augur.ops.flink.anomaly;
 import io.augur.ops.anomaly.AnomalySettings;
 import io.augur.ops.anomaly.LifecycleContext;
 import io.augur.ops.anomaly.SeverityCatalog;
+import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.RecentValues;
 import io.augur.ops.flink.StateTtl;
 import io.augur.ops.flink.WriteBackOperator;
@@ -76,6 +77,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     private final int recentContexts;
     private transient ValueState<ReactiveContext> context;
     private transient RecentValues<LifecycleContext> contexts;
+    private transient IoCounters counters;
     /** Operator state: written by every snapshot; its absence in restored state means state from before contexts. */
     private transient ListState<Boolean> marker;
     /** Restored from state without contexts (or from a job that was): series without a context are forwarded as before. */
@@ -153,6 +155,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         held = getRuntimeContext().getListState(heldDescriptor());
         context = getRuntimeContext().getState(contextDescriptor(settings));
         contexts = new RecentValues<>(recentContexts, settings.stateTtl().toMillis());
+        counters = new IoCounters(getRuntimeContext());
     }
 
     @Override
@@ -203,6 +206,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         }
         if (c.isLegacy()) {
             ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
+            counters.inc("anomaly.lifecycle.forwarded", 1);
             contexts.write(key, c, now, this::storeContext);
             return;
         }
@@ -213,8 +217,13 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         c.extend(p, settings.minRelativeChange());
         boolean late = ts <= watermark;
         boolean forward = late || c.live();
-        if (c.live()) for (ReactivePoint x : c.takeUnsent(key)) ctx.output(LIFECYCLE_POINTS, x);
+        if (c.live()) {
+            List<ReactivePoint> shipped = c.takeUnsent(key);
+            for (ReactivePoint x : shipped) ctx.output(LIFECYCLE_POINTS, x);
+            counters.inc("anomaly.lifecycle.context", shipped.size());
+        }
         if (forward) ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
+        counters.inc(forward ? "anomaly.lifecycle.forwarded" : "anomaly.lifecycle.heldBack", 1);
         if (!late) c.add(p, forward);
         contexts.write(key, c, now, this::storeContext);
     }
