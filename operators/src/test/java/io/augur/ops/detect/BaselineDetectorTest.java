@@ -230,6 +230,55 @@ class BaselineDetectorTest {
     }
 
     @Test
+    void whetherTheDailyProfileCountsIsAStateThatChangesSlowlyNotADecisionPerDatapoint() {
+        // NAB's art_daily shape: 15 quiet hours at 20 +- 1, 9 busy hours at 72-84. The spread over the last hours is
+        // small in the quiet phase and large in the busy one; a profile that counted only while its bins averaged under
+        // a quarter of that spread (v4) stopped counting in the quiet phase, and a busy phase that does not come was
+        // then measured from the fast level (at the quiet value) instead of from the profile
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(16);
+        int notCounting = 0;
+        double missedPeak = 0, quietBefore = 0;
+        for (int i = 0; i < 8 * 288; i++) {
+            int slot = i % 288;
+            boolean busy = slot >= 9 * 12 && slot < 18 * 12 && i < 7 * 288; // day 8 has no busy phase
+            double value = busy ? (slot / 24 % 2 == 0 ? 73 : 82) + 1.5 * r.nextGaussian() : 20 + r.nextGaussian();
+            Score s = detector.score(st, T0 + i * FIVE_MIN, value);
+            if (i >= 4 * 288 && st.getProfileState() != 2) notCounting++;
+            if (i >= 7 * 288 && slot >= 9 * 12 && slot < 18 * 12) missedPeak = Math.max(missedPeak, s.anomalyScore());
+            if (i >= 6 * 288 && i < 7 * 288 && !busy) quietBefore = Math.max(quietBefore, s.anomalyScore());
+            if (i == 7 * 288 + 10 * 12) assertThat(s.expected()).as("expected at 10:00 on day 8").isGreaterThan(60.0);
+        }
+        assertThat(notCounting).as("datapoints of days 5 to 8 at which the profile does not count").isZero();
+        assertThat(quietBefore).as("the usual quiet phase on day 7").isLessThan(DetectorSettings.SHIPPED_THRESHOLD);
+        assertThat(missedPeak).as("the busy phase that does not come").isGreaterThan(DetectorSettings.SHIPPED_THRESHOLD);
+    }
+
+    @Test
+    void aBaselineFromBeforeVersion5DecidesWhetherItsProfileCountsAtTheNextDatapoint() {
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(17);
+        int i = 0;
+        for (; i < 6 * 288 + 12 * 12; i++) detector.score(st, T0 + i * FIVE_MIN, artDaily(i, r));
+        assertThat(st.getProfileState()).isEqualTo(2);
+        st.setProfileState(0); // what a v4 savepoint restores: the v5 fields at their schema defaults
+        st.setProfileSince(0L);
+        // 12:00 in the busy phase, where v4's per-datapoint test (against the 60-interval spread) lets the profile count
+        Score s = detector.score(st, T0 + i * FIVE_MIN, artDaily(i, r));
+        assertThat(st.getProfileState()).as("decided by v4's test: the profile counts").isEqualTo(2);
+        assertThat(s.expected()).isBetween(70.0, 86.0);
+        for (int k = 0; k < 288; k++, i++) detector.score(st, T0 + i * FIVE_MIN, artDaily(i, r));
+        assertThat(st.getProfileState()).as("and stays").isEqualTo(2);
+    }
+
+    /** NAB's art_daily shape, 5-minute data: 15 quiet hours at 20 +- 1, 9 busy hours at 73 or 82 +- 1.5. */
+    private static double artDaily(int i, Random r) {
+        int slot = i % 288;
+        boolean busy = slot >= 9 * 12 && slot < 18 * 12;
+        return busy ? (slot / 24 % 2 == 0 ? 73 : 82) + 1.5 * r.nextGaussian() : 20 + r.nextGaussian();
+    }
+
+    @Test
     void aSteadyDeclineIsNotMistakenForADailyPatternWhenTheProfileStartsToCount() {
         SeriesBaseline st = detector.newState();
         Random r = new Random(14);
