@@ -126,6 +126,8 @@ public final class BaselineDetector implements Serializable {
     final transient double[] lastEvidence = new double[EVIDENCE];
     /** The same before the time-of-day cap (diagnostics in tests). */
     final transient double[] lastRawEvidence = new double[EVIDENCE];
+    /** Diagnostics: rarity, zBase, profile counts, departure direction. */
+    public final transient double[] diag = new double[6];
 
     public BaselineDetector(DetectorSettings settings) {
         this.settings = settings;
@@ -389,6 +391,9 @@ public final class BaselineDetector implements Serializable {
         // correlation model is needed): one statistic alone at p counts as p times the number of statistics, like a
         // Bonferroni correction, and statistics that agree count up to that many times more
         double rarity = -Math.log10(Math.max(active / invSum, 1e-300));
+        diag[0] = rarity;
+        diag[1] = zBase;
+        diag[2] = dailyProven ? 1 : 0;
 
         // ---- learn
         double aFast = alpha(steps, TAU_FAST);
@@ -439,6 +444,7 @@ public final class BaselineDetector implements Serializable {
             double adoptMs = Math.max(ADOPT_MS, ADOPT_INTERVALS * interval);
             double ramp = Math.min(1, (timestampMillis - shiftSince) / adoptMs);
             double a = 1 - Math.exp(-steps * interval * ramp / adoptMs);
+            if (K_NA > 0 && dailyProven && age < K_NA * DAY_MS) a = 0;
             newSlow = slow + a * (value - (dailyProven ? dailyExpected : slow));
             adopting = a > 0;
         } else if (dailyProven) {
@@ -451,6 +457,7 @@ public final class BaselineDetector implements Serializable {
         if (!departing) s.setSlowDev(s.getSlowDev() + aScale * (Math.min(Math.abs(rSlow), hubSlow) - s.getSlowDev()));
         s.setShiftSince(shiftSince);
         s.setShiftDirection(depDir);
+        diag[3] = depDir;
         if (!adopting) { // a new level is not a trend
             double slope = (newSlow - s.getSlowLevel()) / Math.max(steps, 1e-3);
             s.setTrend(0.99 * (s.getTrend() + alpha(steps, 20 / alpha(steps, tauSlow)) * (slope - s.getTrend())));
@@ -473,8 +480,16 @@ public final class BaselineDetector implements Serializable {
         } else {
             beta = 1 - Math.exp(-0.35 * Math.min(1, steps * interval / binMs));
         }
+        boolean unusualForProfile = K_PL > 0 && K_PL < 3 && (K_PL > 1 || age < 2 * DAY_MS) && !Double.isNaN(cur)
+                && (rarity >= K_PLR * settings.criticalRarity());
+        if (K_PL == 3 && age >= DAY_MS && age < 2 * DAY_MS && !Double.isNaN(cur)) {
+            // the second day's visit must recur the first day's shape
+            unusualForProfile = Math.abs(dev - cur) > K_PLR * HUBER * MAD_TO_SD * Math.max(s.getAbsDev(), eps);
+        }
         if (departing && !Double.isNaN(cur)) {
             // nor does the profile learn from a departure
+        } else if (unusualForProfile) {
+            // nor from evidence that is rare
         } else if (Double.isNaN(cur) || beta >= 1) {
             daily.set(bin, (float) dev);
         } else {
@@ -549,7 +564,8 @@ public final class BaselineDetector implements Serializable {
      * switch it on (at the earliest on the third day), and fail for two days to switch it off.
      */
     private static boolean profileCounts(SeriesBaseline s, long t, double age, boolean eligible) {
-        boolean hold = eligible && age >= DAY_MS && s.getDailyScale() < PROVEN * s.getAbsDev() && centred(s.getDaily(), s.getAbsDev());
+        double provenDev = K_PV == 1 ? s.getSlowDev() : K_PV == 2 ? Math.min(s.getAbsDev(), K_PVF * s.getSlowDev()) : s.getAbsDev();
+        boolean hold = eligible && age >= DAY_MS && s.getDailyScale() < PROVEN * provenDev && centred(s.getDaily(), s.getAbsDev());
         int state = s.getProfileState();
         if (state == PROFILE_UNKNOWN) { // a baseline from before v5: the per-datapoint decision it was kept with
             boolean legacy = eligible && age >= 2 * DAY_MS && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(s.getDaily(), s.getSlowDev());
@@ -571,6 +587,12 @@ public final class BaselineDetector implements Serializable {
         s.setProfileSince(since);
         return on && eligible && age >= 2 * DAY_MS;
     }
+
+    static double knob(String k, double d) {
+        String v = System.getProperty("augur.knob." + k);
+        return v == null ? d : Double.parseDouble(v);
+    }
+    static final double K_PL = knob("pl", 0), K_NA = knob("na", 3), K_PV = knob("pv", 1), K_PVF = knob("pvf", 3), K_PLR = knob("plr", 1);
 
     private static double peakAt(byte[] a, int k) {
         return (a[k] & 0xff) / TOD_QUANT;
