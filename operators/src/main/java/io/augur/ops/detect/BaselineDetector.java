@@ -48,8 +48,10 @@ import java.util.List;
  *       day's profile bins are measured from a level that does not swing with the daily shape); the first day's profile
  *       bins are provisional and replaced by their visit on the second day; the profile can count from the third day.</li>
  *   <li><b>Whether the profile counts</b> is a slowly changing state (on after its tests have held for half a day, off
- *       after they have failed for two), judged against the long-run spread; once it counts, the slow level learns from
- *       what the profile does not explain (Holt-Winters), and a departure is held against the profile's expected value.</li>
+ *       after they have failed for two); once it counts, the slow level learns from what the profile does not explain
+ *       (Holt-Winters), and a departure is held against the profile's expected value. In the first day departures count
+ *       (the profile's bins then hold one day's visit, which may have been an incident) the slow level does not follow a
+ *       departure from the profile.</li>
  * </ul>
  * Decays use elapsed time in units of the series' typical sampling interval, so gaps and irregular intervals weigh
  * correctly; a datapoint with the same (or an earlier) timestamp counts as one interval (by position). Non-finite values
@@ -120,14 +122,20 @@ public final class BaselineDetector implements Serializable {
     private static final double ADOPT_INTERVALS = 6;
     private static final double DEPARTURE_HOLD = 1;
     private static final double DEPARTURE_DAYS = 2;
+    /**
+     * In the first day departures count ({@code DEPARTURE_DAYS} to {@code DEPARTURE_DAYS} + this), a departure from a
+     * counting daily profile is not followed by the slow level: the profile's bins then hold a single day's visit (the
+     * first day's are provisional, the second day's visit replaces them), so a departure from them is as likely the
+     * profile's error (an incident on day 2, learned into its bins) as a new level. The departure still counts (the
+     * profile and the spreads do not learn from it), and from the next day it is followed at the rate its age gives.
+     */
+    private static final double SINGLE_VISIT_DAYS = 1;
 
     private final DetectorSettings settings;
     /** The signed rarity of each evidence statistic at the latest call (diagnostics in tests; not thread-safe). */
     final transient double[] lastEvidence = new double[EVIDENCE];
     /** The same before the time-of-day cap (diagnostics in tests). */
     final transient double[] lastRawEvidence = new double[EVIDENCE];
-    /** Diagnostics: rarity, zBase, profile counts, departure direction. */
-    public final transient double[] diag = new double[6];
 
     public BaselineDetector(DetectorSettings settings) {
         this.settings = settings;
@@ -391,9 +399,6 @@ public final class BaselineDetector implements Serializable {
         // correlation model is needed): one statistic alone at p counts as p times the number of statistics, like a
         // Bonferroni correction, and statistics that agree count up to that many times more
         double rarity = -Math.log10(Math.max(active / invSum, 1e-300));
-        diag[0] = rarity;
-        diag[1] = zBase;
-        diag[2] = dailyProven ? 1 : 0;
 
         // ---- learn
         double aFast = alpha(steps, TAU_FAST);
@@ -444,7 +449,9 @@ public final class BaselineDetector implements Serializable {
             double adoptMs = Math.max(ADOPT_MS, ADOPT_INTERVALS * interval);
             double ramp = Math.min(1, (timestampMillis - shiftSince) / adoptMs);
             double a = 1 - Math.exp(-steps * interval * ramp / adoptMs);
-            if (K_NA > 0 && dailyProven && age < K_NA * DAY_MS) a = 0;
+            // in the first day departures count, a departure from the profile (its bins hold one day's visit, which may
+            // have been an incident) is not followed: the profile may be wrong, not the level
+            if (dailyProven && age < (DEPARTURE_DAYS + SINGLE_VISIT_DAYS) * DAY_MS) a = 0;
             newSlow = slow + a * (value - (dailyProven ? dailyExpected : slow));
             adopting = a > 0;
         } else if (dailyProven) {
@@ -457,7 +464,7 @@ public final class BaselineDetector implements Serializable {
         if (!departing) s.setSlowDev(s.getSlowDev() + aScale * (Math.min(Math.abs(rSlow), hubSlow) - s.getSlowDev()));
         s.setShiftSince(shiftSince);
         s.setShiftDirection(depDir);
-        diag[3] = depDir;
+
         if (!adopting) { // a new level is not a trend
             double slope = (newSlow - s.getSlowLevel()) / Math.max(steps, 1e-3);
             s.setTrend(0.99 * (s.getTrend() + alpha(steps, 20 / alpha(steps, tauSlow)) * (slope - s.getTrend())));
@@ -480,16 +487,8 @@ public final class BaselineDetector implements Serializable {
         } else {
             beta = 1 - Math.exp(-0.35 * Math.min(1, steps * interval / binMs));
         }
-        boolean unusualForProfile = K_PL > 0 && K_PL < 3 && (K_PL > 1 || age < 2 * DAY_MS) && !Double.isNaN(cur)
-                && (rarity >= K_PLR * settings.criticalRarity());
-        if (K_PL == 3 && age >= DAY_MS && age < 2 * DAY_MS && !Double.isNaN(cur)) {
-            // the second day's visit must recur the first day's shape
-            unusualForProfile = Math.abs(dev - cur) > K_PLR * HUBER * MAD_TO_SD * Math.max(s.getAbsDev(), eps);
-        }
         if (departing && !Double.isNaN(cur)) {
             // nor does the profile learn from a departure
-        } else if (unusualForProfile) {
-            // nor from evidence that is rare
         } else if (Double.isNaN(cur) || beta >= 1) {
             daily.set(bin, (float) dev);
         } else {
@@ -555,17 +554,17 @@ public final class BaselineDetector implements Serializable {
     private static final double PROFILE_ON_DAYS = 0.5, PROFILE_OFF_DAYS = 2;
 
     /**
-     * Whether the daily profile counts: a slowly changing state (v5), not a decision per datapoint. Its tests are judged
-     * against the long-run spread around the slow level ({@code absDev}, about 2000 intervals), not the 60-interval
-     * {@code slowDev}, which is small in a daily series' quiet phase and large in its busy one (v4's per-datapoint test
-     * against it stopped counting the profile in the quiet phase, so whether a NAB window was seen depended on
-     * {@code HUBER}): the profile's residual spread under half of it, and its bins averaging under a quarter of it (a
-     * trend the slow level lags is not a daily shape). They must hold for half a day, from the series' second day, to
-     * switch it on (at the earliest on the third day), and fail for two days to switch it off.
+     * Whether the daily profile counts: a slowly changing state (v5), not a decision per datapoint. Its tests are v4's:
+     * the profile's residual spread under half the spread around the slow level ({@code slowDev}: clipped, 60 intervals),
+     * and its bins averaging under a quarter of a spread (a trend the slow level lags is not a daily shape), here the
+     * long-run one ({@code absDev}, about 2000 intervals). They must hold for half a day, from the series' second day,
+     * to switch it on (at the earliest on the third day), and fail for two days to switch it off. v4 decided per
+     * datapoint, and its centred test against {@code slowDev} (small in a daily series' quiet phase, large in its busy
+     * one) stopped counting the profile in the quiet phase: whether a NAB window was seen then depended on
+     * {@code HUBER}. The hysteresis and the long-run spread for the centred test remove that.
      */
     private static boolean profileCounts(SeriesBaseline s, long t, double age, boolean eligible) {
-        double provenDev = K_PV == 1 ? s.getSlowDev() : K_PV == 2 ? Math.min(s.getAbsDev(), K_PVF * s.getSlowDev()) : s.getAbsDev();
-        boolean hold = eligible && age >= DAY_MS && s.getDailyScale() < PROVEN * provenDev && centred(s.getDaily(), s.getAbsDev());
+        boolean hold = eligible && age >= DAY_MS && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(s.getDaily(), s.getAbsDev());
         int state = s.getProfileState();
         if (state == PROFILE_UNKNOWN) { // a baseline from before v5: the per-datapoint decision it was kept with
             boolean legacy = eligible && age >= 2 * DAY_MS && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(s.getDaily(), s.getSlowDev());
@@ -587,12 +586,6 @@ public final class BaselineDetector implements Serializable {
         s.setProfileSince(since);
         return on && eligible && age >= 2 * DAY_MS;
     }
-
-    static double knob(String k, double d) {
-        String v = System.getProperty("augur.knob." + k);
-        return v == null ? d : Double.parseDouble(v);
-    }
-    static final double K_PL = knob("pl", 0), K_NA = knob("na", 3), K_PV = knob("pv", 1), K_PVF = knob("pvf", 3), K_PLR = knob("plr", 1);
 
     private static double peakAt(byte[] a, int k) {
         return (a[k] & 0xff) / TOD_QUANT;
