@@ -168,7 +168,7 @@ class BaselineDetectorTest {
             }
         }
         assertThat(maxSoon).as("relative error of the expected value 3 to 4 hours after the surge").isLessThan(0.02);
-        // (the same series without the surge has a 5.0 % error there: the profile's trough, in its first day of use)
+        // (the limit leaves room for the error at the profile's trough, which the same series has without a surge)
         assertThat(maxError).as("relative error of the expected value, 00:00-01:00 on day 5").isLessThan(0.06);
         assertThat(maxScore).isLessThan(DetectorSettings.SHIPPED_THRESHOLD);
     }
