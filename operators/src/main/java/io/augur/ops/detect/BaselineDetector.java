@@ -49,9 +49,9 @@ import java.util.List;
  *       bins are provisional and replaced by their visit on the second day; the profile can count from the third day.</li>
  *   <li><b>Whether the profile counts</b> is a slowly changing state (on after its tests have held for half a day, off
  *       after they have failed for two); once it counts, the slow level learns from what the profile does not explain
- *       (Holt-Winters), and a departure is held against the profile's expected value. In the first day departures count
- *       (the profile's bins then hold one day's visit, which may have been an incident) the slow level does not follow a
- *       departure from the profile.</li>
+ *       (Holt-Winters), and a departure is held against the profile's expected value. While the profile's bins hold one
+ *       day's visit (day 3), the slow level does not follow a departure from the profile on the other side of the slow
+ *       level: the bins may hold an incident of day 2.</li>
  * </ul>
  * Decays use elapsed time in units of the series' typical sampling interval, so gaps and irregular intervals weigh
  * correctly; a datapoint with the same (or an earlier) timestamp counts as one interval (by position). Non-finite values
@@ -123,13 +123,13 @@ public final class BaselineDetector implements Serializable {
     private static final double DEPARTURE_HOLD = 1;
     private static final double DEPARTURE_DAYS = 2;
     /**
-     * In the first day departures count ({@code DEPARTURE_DAYS} to {@code DEPARTURE_DAYS} + this), a departure from a
-     * counting daily profile is not followed by the slow level: the profile's bins then hold a single day's visit (the
-     * first day's are provisional, the second day's visit replaces them), so a departure from them is as likely the
-     * profile's error (an incident on day 2, learned into its bins) as a new level. The departure still counts (the
-     * profile and the spreads do not learn from it), and from the next day it is followed at the rate its age gives.
+     * Until the series is this old, the daily profile's bins hold a single day's visit (the first day's are
+     * provisional, the second day's visit replaces them, the profile counts from the third): a departure from the
+     * profile on the other side of the slow level (the value between the slow level and the profile's expectation) is
+     * then the profile's error (an incident on day 2, learned into its bins) more likely than a new level, and the slow
+     * level does not follow it. The departure still counts (the profile and the spreads do not learn from it).
      */
-    private static final double SINGLE_VISIT_DAYS = 1;
+    private static final double SINGLE_VISIT_DAYS = 3;
 
     private final DetectorSettings settings;
     /** The signed rarity of each evidence statistic at the latest call (diagnostics in tests; not thread-safe). */
@@ -449,9 +449,9 @@ public final class BaselineDetector implements Serializable {
             double adoptMs = Math.max(ADOPT_MS, ADOPT_INTERVALS * interval);
             double ramp = Math.min(1, (timestampMillis - shiftSince) / adoptMs);
             double a = 1 - Math.exp(-steps * interval * ramp / adoptMs);
-            // in the first day departures count, a departure from the profile (its bins hold one day's visit, which may
-            // have been an incident) is not followed: the profile may be wrong, not the level
-            if (dailyProven && age < (DEPARTURE_DAYS + SINGLE_VISIT_DAYS) * DAY_MS) a = 0;
+            // while the profile's bins hold one day's visit (which may have been an incident), a departure from it on
+            // the other side of the slow level is the profile's error, not a new level: not followed
+            if (dailyProven && age < SINGLE_VISIT_DAYS * DAY_MS && Math.signum(value - slow) != depDir) a = 0;
             newSlow = slow + a * (value - (dailyProven ? dailyExpected : slow));
             adopting = a > 0;
         } else if (dailyProven) {
