@@ -44,8 +44,14 @@ import java.util.List;
  *       40 % of the gap after an hour, 80 % after two, the daily shape kept), so a lasting new level is learned within
  *       hours and no single time decides whether the baseline has moved. The fast level snaps to a sustained one-sided
  *       departure after 3 datapoints.</li>
- *   <li><b>First days</b>: the slow level is the mean of all values until a day has been seen; the first day's profile
- *       bins are provisional and replaced by their visit on the second day; the profile is used from the third day.</li>
+ *   <li><b>First days</b>: the slow level is the mean of all values until two days have been seen (so that the second
+ *       day's profile bins are measured from a level that does not swing with the daily shape); the first day's profile
+ *       bins are provisional and replaced by their visit on the second day; the profile can count from the third day.</li>
+ *   <li><b>Whether the profile counts</b> is a slowly changing state (on after its tests have held for half a day, off
+ *       after they have failed for two); once it counts, the slow level learns from what the profile does not explain
+ *       (Holt-Winters), and a departure is held against the profile's expected value. While the profile's bins hold one
+ *       day's visit (day 3), the slow level does not follow a departure from the profile on the other side of the slow
+ *       level: the bins may hold an incident of day 2.</li>
  * </ul>
  * Decays use elapsed time in units of the series' typical sampling interval, so gaps and irregular intervals weigh
  * correctly; a datapoint with the same (or an earlier) timestamp counts as one interval (by position). Non-finite values
@@ -75,6 +81,8 @@ public final class BaselineDetector implements Serializable {
     private static final double HUBER = 3;
     private static final double MIN_LOG_DEV = 0.05;
     private static final double PROVEN = 0.5;  // the daily profile must explain half the variation around the slow level
+    /** The slow level is the mean of everything seen until this many days have passed (before the profile can count). */
+    private static final double MEAN_DAYS = 2;
     /** Half-width of the reported normal band, in robust standard deviations. */
     private static final double BAND_Z = 4;
     /** log1p|N(0,1)|: mean and mean absolute deviation. The calibration prior is a well-modelled series. */
@@ -114,6 +122,14 @@ public final class BaselineDetector implements Serializable {
     private static final double ADOPT_INTERVALS = 6;
     private static final double DEPARTURE_HOLD = 1;
     private static final double DEPARTURE_DAYS = 2;
+    /**
+     * Until the series is this old, the daily profile's bins hold a single day's visit (the first day's are
+     * provisional, the second day's visit replaces them, the profile counts from the third): a departure from the
+     * profile on the other side of the slow level (the value between the slow level and the profile's expectation) is
+     * then the profile's error (an incident on day 2, learned into its bins) more likely than a new level, and the slow
+     * level does not follow it. The departure still counts (the profile and the spreads do not learn from it).
+     */
+    private static final double SINGLE_VISIT_DAYS = 3;
 
     private final DetectorSettings settings;
     /** The signed rarity of each evidence statistic at the latest call (diagnostics in tests; not thread-safe). */
@@ -167,6 +183,8 @@ public final class BaselineDetector implements Serializable {
         s.setShiftSince(0L);
         s.setShiftDirection(0);
         s.setRangeSince(0L);
+        s.setProfileState(PROFILE_OFF);
+        s.setProfileSince(0L);
         ensureTail(s);
         return s;
     }
@@ -277,8 +295,8 @@ public final class BaselineDetector implements Serializable {
         double age = timestampMillis - s.getFirstTimestamp();
         // the profile of the first day is provisional (see the learning below): it counts only once the second day
         // has replaced all of it, and only while it is a shape around the slow level (not a trend the level lags)
-        boolean dailyProven = !Double.isNaN(rDaily) && age >= 2 * DAY_MS && interval <= binMs * 4
-                && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(daily, s.getSlowDev());
+        boolean eligible = !Double.isNaN(rDaily) && interval <= binMs * 4;
+        boolean dailyProven = profileCounts(s, timestampMillis, age, eligible);
 
         double zDaily = Double.isNaN(rDaily) ? Double.NaN : rDaily / (MAD_TO_SD * dailyScale);
         double zPoint = zFlat;
@@ -385,12 +403,12 @@ public final class BaselineDetector implements Serializable {
         // ---- learn
         double aFast = alpha(steps, TAU_FAST);
         double aScale = alpha(steps, Math.min(TAU_SCALE, n));
-        // the slow level is the mean of everything seen until the series has seen a day, then an exponential average
+        // the slow level is the mean of everything seen until the series has seen two days, then an exponential average
         // of about a day: an average that started from the first value would carry it for days (a series that starts
         // at its nightly low would see its daily mean rise for two days)
         double dayPoints = DAY_MS / Math.max(interval, 1);
         double tauSlow = clamp(dayPoints, 12, 1000);
-        double aSlow = alpha(steps, n < dayPoints ? n : tauSlow);
+        double aSlow = alpha(steps, n < MEAN_DAYS * dayPoints ? n : tauSlow);
         int run = s.getOutlierRun();
         boolean out = Math.abs(zPoint) > HUBER;
         run = !out ? 0 : (zPoint > 0 ? Math.max(run, 0) + 1 : Math.min(run, 0) - 1);
@@ -414,10 +432,13 @@ public final class BaselineDetector implements Serializable {
         // from the slow level is as likely to be the daily shape the profile is still learning (adopting it would teach
         // the profile that every phase of a daily square wave is "at the level").
         int depDir = 0;
+        // a departure from a counting profile is held while the values stay beyond a deviation of its expected value
+        // (not of its envelope between two bins, which hides a remaining gap on a steep part of the daily shape)
+        double zHold = dailyProven ? (value - dailyExpected) / (MAD_TO_SD * dailyScale) : zBase;
         if (age >= DEPARTURE_DAYS * DAY_MS) {
             int prevDir = s.getShiftDirection();
             if (Math.abs(zBase) > HUBER) depDir = (int) Math.signum(zBase);
-            else if (prevDir != 0 && Math.signum(zBase) == prevDir && Math.abs(zBase) > DEPARTURE_HOLD) depDir = prevDir;
+            else if (prevDir != 0 && Math.signum(zHold) == prevDir && Math.abs(zHold) > DEPARTURE_HOLD) depDir = prevDir;
         }
         long shiftSince = depDir == 0 ? 0 : depDir != s.getShiftDirection() || s.getShiftSince() == 0 ? timestampMillis : s.getShiftSince();
         boolean departing = depDir != 0;
@@ -428,14 +449,22 @@ public final class BaselineDetector implements Serializable {
             double adoptMs = Math.max(ADOPT_MS, ADOPT_INTERVALS * interval);
             double ramp = Math.min(1, (timestampMillis - shiftSince) / adoptMs);
             double a = 1 - Math.exp(-steps * interval * ramp / adoptMs);
+            // while the profile's bins hold one day's visit (which may have been an incident), a departure from it on
+            // the other side of the slow level is the profile's error, not a new level: not followed
+            if (dailyProven && age < SINGLE_VISIT_DAYS * DAY_MS && Math.signum(value - slow) != depDir) a = 0;
             newSlow = slow + a * (value - (dailyProven ? dailyExpected : slow));
             adopting = a > 0;
+        } else if (dailyProven) {
+            // Holt-Winters: once the profile counts, the slow level learns from what the profile does not explain, so
+            // that it no longer swings with the daily shape (a one-day average of a daily series does)
+            newSlow = slow + aSlow * clamp(value - dailyExpected, -hubSlow, hubSlow);
         } else {
             newSlow = slow + aSlow * clamp(rSlow, -hubSlow, hubSlow);
         }
         if (!departing) s.setSlowDev(s.getSlowDev() + aScale * (Math.min(Math.abs(rSlow), hubSlow) - s.getSlowDev()));
         s.setShiftSince(shiftSince);
         s.setShiftDirection(depDir);
+
         if (!adopting) { // a new level is not a trend
             double slope = (newSlow - s.getSlowLevel()) / Math.max(steps, 1e-3);
             s.setTrend(0.99 * (s.getTrend() + alpha(steps, 20 / alpha(steps, tauSlow)) * (slope - s.getTrend())));
@@ -518,6 +547,44 @@ public final class BaselineDetector implements Serializable {
             }
         }
         return k == 0 || Math.abs(sum / k) < 0.25 * slowDev;
+    }
+
+    private static final int PROFILE_UNKNOWN = 0, PROFILE_OFF = 1, PROFILE_ON = 2;
+    /** The profile's tests must hold this long (from the series' second day) to switch it on, fail this long to switch it off. */
+    private static final double PROFILE_ON_DAYS = 0.5, PROFILE_OFF_DAYS = 2;
+
+    /**
+     * Whether the daily profile counts: a slowly changing state (v5), not a decision per datapoint. Its tests are v4's:
+     * the profile's residual spread under half the spread around the slow level ({@code slowDev}: clipped, 60 intervals),
+     * and its bins averaging under a quarter of a spread (a trend the slow level lags is not a daily shape), here the
+     * long-run one ({@code absDev}, about 2000 intervals). They must hold for half a day, from the series' second day,
+     * to switch it on (at the earliest on the third day), and fail for two days to switch it off. v4 decided per
+     * datapoint, and its centred test against {@code slowDev} (small in a daily series' quiet phase, large in its busy
+     * one) stopped counting the profile in the quiet phase: whether a NAB window was seen then depended on
+     * {@code HUBER}. The hysteresis and the long-run spread for the centred test remove that.
+     */
+    private static boolean profileCounts(SeriesBaseline s, long t, double age, boolean eligible) {
+        boolean hold = eligible && age >= DAY_MS && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(s.getDaily(), s.getAbsDev());
+        int state = s.getProfileState();
+        if (state == PROFILE_UNKNOWN) { // a baseline from before v5: the per-datapoint decision it was kept with
+            boolean legacy = eligible && age >= 2 * DAY_MS && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(s.getDaily(), s.getSlowDev());
+            state = legacy ? PROFILE_ON : PROFILE_OFF;
+            s.setProfileSince(0L);
+        }
+        boolean on = state == PROFILE_ON;
+        long since = s.getProfileSince();
+        if (hold == on) {
+            since = 0;
+        } else {
+            if (since == 0) since = t;
+            if (t - since >= (on ? PROFILE_OFF_DAYS : PROFILE_ON_DAYS) * DAY_MS && (on || age >= 2 * DAY_MS)) {
+                on = !on;
+                since = 0;
+            }
+        }
+        s.setProfileState(on ? PROFILE_ON : PROFILE_OFF);
+        s.setProfileSince(since);
+        return on && eligible && age >= 2 * DAY_MS;
     }
 
     private static double peakAt(byte[] a, int k) {
