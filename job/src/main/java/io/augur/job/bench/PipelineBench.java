@@ -374,11 +374,13 @@ public final class PipelineBench {
                 while (!result.isDone() && EMITTED.get() < checkpointAt * total) Thread.sleep(50);
                 if (!result.isDone()) checkpointId = mc.triggerCheckpoint(id, CheckpointType.FULL).get(10, TimeUnit.MINUTES);
                 if (checkpointId != null) cp = checkpoint(mc, id, checkpointId, false);
+                if (cp != null && cp.path() != null) keep(cp.path());
                 // A canonical savepoint (live keys and values only) is not possible here: the coverage configuration's
                 // source has finished, and Flink 1.20 takes no savepoint of a job with finished tasks. The checkpoint is
                 // retained instead and its live state read back after the run (liveState).
             }
             JobResult r = result.get();
+            if (cp != null && cp.path() != null) restoreKept(cp.path());
             long end = System.nanoTime();
             double cpu = (cpuNanos() - CPU0.get()) / 1e9;
             if (!r.isSuccess()) {
@@ -452,6 +454,34 @@ public final class PipelineBench {
                     rate, lat.achievedPerSecond(), lat.p50Ms(), lat.p99Ms(), lat.maxMs(), lat.samples());
             return new ScaleResult(series, minutes, floor, full, cp, live, lat, delivered, null);
         }
+    }
+
+    /**
+     * Hard-links the checkpoint's job directory aside (no data copied), so that the checkpoint survives being subsumed
+     * by the job's final checkpoint; {@link #restoreKept} puts it back at its own path (its metadata holds absolute paths).
+     */
+    private static void keep(String checkpoint) throws IOException {
+        Path job = Path.of(java.net.URI.create(checkpoint)).getParent();
+        Path kept = job.resolveSibling(job.getFileName() + ".kept");
+        try (var files = Files.walk(job)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = kept.resolve(job.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(to);
+                else Files.createLink(to, f);
+            }
+        }
+    }
+
+    private static void restoreKept(String checkpoint) throws IOException {
+        Path job = Path.of(java.net.URI.create(checkpoint)).getParent();
+        Path kept = job.resolveSibling(job.getFileName() + ".kept");
+        if (!Files.isDirectory(kept)) return;
+        if (Files.exists(job)) {
+            try (var files = Files.walk(job)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        Files.move(kept, job);
     }
 
     /** Reads the live state of the retained checkpoint {@code cp} (after the run: it does not compete with it). */
