@@ -85,7 +85,8 @@ public final class BenchCommand implements Runnable {
             description = {"The floor pipeline (parse, keyBy series, discard) and Augur's full pipeline (the production topology with RocksDB",
                     "state and the EventBridge sink pointed at a discarding local endpoint) on the same generated Metric Streams JSON,",
                     "at each scale: datapoints/s of both and their ratio, a checkpoint of the full pipeline (bytes per series, duration,",
-                    "per task) and p50/p99 latency from ingest to scored datapoint at half the full pipeline's rate. Prints a table and",
+                    "per task; and the live keyed state in it, read back per operator and state) and p50/p99 latency from ingest to",
+                    "scored datapoint at half the full pipeline's rate. Prints a table and",
                     "writes it as JSON. Give the JVM heap for 1M series: AUGUR_JAVA_OPTS=-Xmx6g ./augur bench pipeline"})
     static final class Pipeline implements Callable<Integer> {
         @Option(names = "--series", split = ",", defaultValue = "10000,100000,1000000", description = "Series counts, multiples of 10 (default: ${DEFAULT-VALUE}).")
