@@ -25,7 +25,8 @@ public final class StoredBaseline {
      * The sparse form of a full table, or null when {@code table} is not a full table or would not be shorter.
      */
     static ByteBuffer sparse(ByteBuffer table) {
-        if (table == null || table.remaining() != PatternMemory.SLOTS) return null;
+        // a slot index is one byte: a table of more than 256 slots stays full
+        if (PatternMemory.SLOTS > 256 || table == null || table.remaining() != PatternMemory.SLOTS) return null;
         int base = table.position();
         int k = 0;
         for (int i = 0; i < PatternMemory.SLOTS; i++) if (table.get(base + i) != 0) k++;
