@@ -30,7 +30,8 @@ import java.util.Map;
 /**
  * Benchmark (not a test): Augur's detector and AWS's ThresholdedRandomCutForest, each kept per series, on the same
  * series (the files of a NAB-layout folder, one series per file, rows in order). Single-threaded, so datapoints/s is
- * per core. State bytes per series: Augur's {@link SeriesBaseline} as Avro binary (what Flink keeps in RocksDB);
+ * per core. State bytes per series: Augur's {@link SeriesBaseline} as Avro binary in its stored form
+ * ({@link io.augur.ops.detect.StoredBaseline}: what {@code ScoreDatapoints} writes to RocksDB);
  * RCF's {@code ThresholdedRandomCutForestState} from its own {@link ThresholdedRandomCutForestMapper}, measured with
  * Java serialization (the state classes are {@code Serializable}; no protostuff on the classpath).
  */
@@ -81,10 +82,11 @@ public final class DetectorBench {
                         if (stateRoundTrip) {
                             bytes.reset();
                             enc = EncoderFactory.get().binaryEncoder(bytes, enc);
-                            writer.write(state, enc);
+                            final BinaryEncoder e = enc;
+                            io.augur.ops.detect.StoredBaseline.store(state, x -> writer.write(x, e));
                             enc.flush();
                             dec = DecoderFactory.get().binaryDecoder(bytes.toByteArray(), dec);
-                            state = reader.read(null, dec);
+                            state = io.augur.ops.detect.StoredBaseline.load(reader.read(null, dec));
                         }
                         out[i] = detector.score(state, ts[i], v[i]).anomalyScore();
                     }
@@ -95,7 +97,8 @@ public final class DetectorBench {
                     scores.put(f.name(), out);
                     bytes.reset();
                     enc = EncoderFactory.get().binaryEncoder(bytes, enc);
-                    writer.write(state, enc);
+                    final BinaryEncoder e = enc;
+                    io.augur.ops.detect.StoredBaseline.store(state, x -> writer.write(x, e));
                     enc.flush();
                     totalBytes += bytes.size();
                     maxBytes = Math.max(maxBytes, bytes.size());

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.augur.job.AugurJob;
 import io.augur.job.config.AugurConfig;
 import io.augur.job.sink.Outputs;
+import io.augur.job.state.SavepointInspector;
 import io.augur.job.topology.AugurTopology;
 import io.augur.ops.flink.parse.ParseRecords;
 import io.augur.schema.MetricDatapoint;
@@ -96,7 +97,7 @@ public final class PipelineBench {
      * of RocksDB's SST files (native format), so it also holds values overwritten but not yet compacted away: an upper
      * bound of the live state. Heap timers are in it too.
      */
-    public record Checkpoint(long id, long bytes, long durationMs, Map<String, Long> bytesPerTask) {
+    public record Checkpoint(long id, long bytes, long durationMs, Map<String, Long> bytesPerTask, String path) {
         public double bytesPerSeries(int series) {
             return bytes / (double) series;
         }
@@ -104,7 +105,23 @@ public final class PipelineBench {
 
     public record Latency(double offeredPerSecond, double achievedPerSecond, long samples, double p50Ms, double p99Ms, double maxMs) {}
 
-    public record ScaleResult(int series, int minutes, Throughput floor, Throughput full, Checkpoint checkpoint, Checkpoint savepoint, Latency latency,
+    /**
+     * The live keyed state in the same checkpoint, read back with the State Processor API ({@code augur state}'s
+     * catalogue, {@link SavepointInspector#sizes}): per operator and state, keys and bytes as RocksDB rows before
+     * compression (row keys and values, TTL timestamps, heap timers), i.e. what exists rather than what the SST files
+     * hold. CEP operators are not decoded (their checkpoint share is in {@link Checkpoint#bytesPerTask}).
+     */
+    public record LiveState(long keyBytes, long valueBytes, double readSeconds, List<SavepointInspector.StateSize> states) {
+        public long bytes() {
+            return keyBytes + valueBytes;
+        }
+
+        public double bytesPerSeries(int series) {
+            return bytes() / (double) series;
+        }
+    }
+
+    public record ScaleResult(int series, int minutes, Throughput floor, Throughput full, Checkpoint checkpoint, LiveState live, Latency latency,
                               long notificationsDelivered, String stoppedBecause) {
         public double ratio() {
             return full == null || floor == null ? Double.NaN : full.datapointsPerSecond() / floor.datapointsPerSecond();
@@ -331,6 +348,8 @@ public final class PipelineBench {
         // checkpoints are triggered by the bench (one per run), not periodically
         AugurJob.configure(env, cfg.with(AugurConfig.CHECKPOINT_INTERVAL.name(), checkpoints ? "1h" : "0"), false);
         env.setParallelism(settings.parallelism());
+        // the bench's checkpoint is kept after the job ends, to read its live state back
+        if (checkpoints) env.getCheckpointConfig().setExternalizedCheckpointRetention(org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         return env;
     }
 
@@ -350,22 +369,25 @@ public final class PipelineBench {
             JobID id = mc.submitJob(graph).get().getJobID();
             var result = mc.requestJobResult(id);
             Long checkpointId = null;
-            Checkpoint cp = null, sp = null;
+            Checkpoint cp = null;
             if (checkpointAt > 0) {
                 while (!result.isDone() && EMITTED.get() < checkpointAt * total) Thread.sleep(50);
                 if (!result.isDone()) checkpointId = mc.triggerCheckpoint(id, CheckpointType.FULL).get(10, TimeUnit.MINUTES);
                 if (checkpointId != null) cp = checkpoint(mc, id, checkpointId, false);
+                if (cp != null && cp.path() != null) keep(cp.path());
                 // A canonical savepoint (live keys and values only) is not possible here: the coverage configuration's
-                // source has finished, and Flink 1.20 takes no savepoint of a job with finished tasks.
+                // source has finished, and Flink 1.20 takes no savepoint of a job with finished tasks. The checkpoint is
+                // retained instead and its live state read back after the run (liveState).
             }
             JobResult r = result.get();
+            if (cp != null && cp.path() != null) restoreKept(cp.path());
             long end = System.nanoTime();
             double cpu = (cpuNanos() - CPU0.get()) / 1e9;
             if (!r.isSuccess()) {
                 throw new IllegalStateException(name + " failed", r.getSerializedThrowable().map(t -> (Throwable) t).orElse(null));
             }
             double seconds = (end - T0.get()) / 1e9;
-            return new Object[] {new Throughput(name, EMITTED.get(), seconds, EMITTED.get() / seconds, cpu, EMITTED.get() / cpu), cp, sp};
+            return new Object[] {new Throughput(name, EMITTED.get(), seconds, EMITTED.get() / seconds, cpu, EMITTED.get() / cpu), cp};
         }
     }
 
@@ -387,7 +409,7 @@ public final class PipelineBench {
             TaskStateStats t = stats.getTaskStateStats(v.getJobVertexId());
             if (t != null && t.getStateSize() > 0) perTask.put(v.getName(), t.getStateSize());
         }
-        return new Checkpoint(stats.getCheckpointId(), stats.getStateSize(), stats.getEndToEndDuration(), perTask);
+        return new Checkpoint(stats.getCheckpointId(), stats.getStateSize(), stats.getEndToEndDuration(), perTask, stats.getExternalPath());
     }
 
     /** Floor, full (with its checkpoint) and the latency run at half the full pipeline's rate, for one scale. */
@@ -410,14 +432,12 @@ public final class PipelineBench {
             Object[] r = execute(cfg, env.getStreamGraph().getJobGraph(), total, settings.checkpointAt(), "full");
             Throughput full = (Throughput) r[0];
             Checkpoint cp = (Checkpoint) r[1];
-            Checkpoint sp = (Checkpoint) r[2];
+            LiveState live = cp == null ? null : liveState(cfg, cp, series, log);
             log.printf("  full: %,d datapoints in %.1f s = %,.0f/s (%.0f %% of the floor); %.1f CPU-s = %,.0f per CPU-second (%.0f %% of the floor's); %,d notifications delivered%n",
                     full.datapoints(), full.seconds(), full.datapointsPerSecond(), 100 * full.datapointsPerSecond() / floor.datapointsPerSecond(),
                     full.cpuSeconds(), full.datapointsPerCpuSecond(), 100 * full.datapointsPerCpuSecond() / floor.datapointsPerCpuSecond(), endpoint.events.get());
             if (cp != null) log.printf("  checkpoint %d at %.0f %% of the input: %,d bytes (%,.0f B/series), %,d ms%n", cp.id(), 100 * settings.checkpointAt(),
                     cp.bytes(), cp.bytesPerSeries(series), cp.durationMs());
-            if (sp != null) log.printf("  canonical savepoint right after: %,d bytes (%,.0f B/series of live state), %,d ms%n", sp.bytes(),
-                    sp.bytesPerSeries(series), sp.durationMs());
             long delivered = endpoint.events.get();
 
             // latency: the same pipeline paced at half the full rate, for latencySeconds (at least two minutes of event time)
@@ -432,8 +452,71 @@ public final class PipelineBench {
             Latency lat = new Latency(rate, paced.datapointsPerSecond(), (long) q[3], q[0], q[1], q[2]);
             log.printf("  latency at %,.0f/s offered (%,.0f/s achieved): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
                     rate, lat.achievedPerSecond(), lat.p50Ms(), lat.p99Ms(), lat.maxMs(), lat.samples());
-            return new ScaleResult(series, minutes, floor, full, cp, sp, lat, delivered, null);
+            return new ScaleResult(series, minutes, floor, full, cp, live, lat, delivered, null);
         }
+    }
+
+    /**
+     * Hard-links the checkpoint's job directory aside (no data copied), so that the checkpoint survives being subsumed
+     * by the job's final checkpoint; {@link #restoreKept} puts it back at its own path (its metadata holds absolute paths).
+     */
+    private static void keep(String checkpoint) throws IOException {
+        Path job = Path.of(java.net.URI.create(checkpoint)).getParent();
+        Path kept = job.resolveSibling(job.getFileName() + ".kept");
+        try (var files = Files.walk(job)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path to = kept.resolve(job.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(to);
+                else Files.createLink(to, f);
+            }
+        }
+    }
+
+    private static void restoreKept(String checkpoint) throws IOException {
+        Path job = Path.of(java.net.URI.create(checkpoint)).getParent();
+        Path kept = job.resolveSibling(job.getFileName() + ".kept");
+        if (!Files.isDirectory(kept)) return;
+        if (Files.exists(job)) {
+            try (var files = Files.walk(job)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        Files.move(kept, job);
+    }
+
+    /** Reads the live state of the retained checkpoint {@code cp} (after the run: it does not compete with it). */
+    LiveState liveState(AugurConfig cfg, Checkpoint cp, int series, java.io.PrintStream log) {
+        if (cp.path() == null) return null;
+        try {
+            long t0 = System.nanoTime();
+            List<SavepointInspector.StateSize> states = SavepointInspector.sizes(cp.path(), cfg, settings.parallelism());
+            long k = 0, v = 0;
+            for (SavepointInspector.StateSize s : states) {
+                k += s.keyBytes();
+                v += s.valueBytes();
+            }
+            LiveState live = new LiveState(k, v, (System.nanoTime() - t0) / 1e9, states);
+            log.printf("  live state in that checkpoint (read back): %,d bytes (%,.0f B/series; keys %,.0f, values %,.0f), read in %.1f s%n",
+                    live.bytes(), live.bytesPerSeries(series), k / (double) series, v / (double) series, live.readSeconds());
+            return live;
+        } catch (Exception e) {
+            log.println("  live state not read: " + e);
+            return null;
+        }
+    }
+
+    /** Per operator and state: keys, entries, bytes per series (row keys + values). */
+    public static List<String> liveLines(LiveState live, int series) {
+        List<String> lines = new ArrayList<>();
+        if (live == null) return lines;
+        lines.add(String.format("    %-28s %-34s %10s %10s %9s %9s %9s", "operator uid", "state", "keys", "entries", "key B/ser", "val B/ser", "B/series"));
+        for (SavepointInspector.StateSize s : live.states()) {
+            lines.add(String.format("    %-28s %-34s %,10d %,10d %9.1f %9.1f %9.1f", s.uid(), s.state(), s.keys(), s.entries(),
+                    s.keyBytes() / (double) series, s.valueBytes() / (double) series, s.bytes() / (double) series));
+        }
+        lines.add(String.format("    %-28s %-34s %10s %10s %9.1f %9.1f %9.1f", "all decoded state", "", "", "",
+                live.keyBytes() / (double) series, live.valueBytes() / (double) series, live.bytesPerSeries(series)));
+        return lines;
     }
 
     public static List<String> perTaskLines(Checkpoint cp, int series) {

@@ -85,7 +85,8 @@ public final class BenchCommand implements Runnable {
             description = {"The floor pipeline (parse, keyBy series, discard) and Augur's full pipeline (the production topology with RocksDB",
                     "state and the EventBridge sink pointed at a discarding local endpoint) on the same generated Metric Streams JSON,",
                     "at each scale: datapoints/s of both and their ratio, a checkpoint of the full pipeline (bytes per series, duration,",
-                    "per task) and p50/p99 latency from ingest to scored datapoint at half the full pipeline's rate. Prints a table and",
+                    "per task; and the live keyed state in it, read back per operator and state) and p50/p99 latency from ingest to",
+                    "scored datapoint at half the full pipeline's rate. Prints a table and",
                     "writes it as JSON. Give the JVM heap for 1M series: AUGUR_JAVA_OPTS=-Xmx6g ./augur bench pipeline"})
     static final class Pipeline implements Callable<Integer> {
         @Option(names = "--series", split = ",", defaultValue = "10000,100000,1000000", description = "Series counts, multiples of 10 (default: ${DEFAULT-VALUE}).")
@@ -162,28 +163,29 @@ public final class BenchCommand implements Runnable {
             }
             double loadAfter = os.getSystemLoadAverage();
             System.out.println();
-            System.out.printf("%-10s %8s %12s %12s %6s %12s %12s %6s %11s %13s %8s %11s %8s %8s%n", "series", "minutes", "floor dp/s", "full dp/s", "ratio",
-                    "floor dp/cpu", "full dp/cpu", "ratio", "ckpt B/ser", "checkpoint B", "ckpt ms", "offered/s", "p50 ms", "p99 ms");
+            System.out.printf("%-10s %8s %12s %12s %6s %12s %12s %6s %11s %13s %8s %10s %11s %8s %8s%n", "series", "minutes", "floor dp/s", "full dp/s", "ratio",
+                    "floor dp/cpu", "full dp/cpu", "ratio", "ckpt B/ser", "checkpoint B", "ckpt ms", "live B/ser", "offered/s", "p50 ms", "p99 ms");
             for (PipelineBench.ScaleResult r : results) {
                 if (r.full() == null) {
                     System.out.printf("%,-10d %8d  %s%n", r.series(), r.minutes(), r.stoppedBecause());
                     continue;
                 }
-                PipelineBench.Checkpoint cp = r.checkpoint(), sp = r.savepoint();
-                System.out.printf("%,-10d %8d %,12.0f %,12.0f %5.0f%% %,12.0f %,12.0f %5.0f%% %,11.0f %,13d %,8d %,11.0f %8.1f %8.1f%n", r.series(), r.minutes(),
+                PipelineBench.Checkpoint cp = r.checkpoint();
+                System.out.printf("%,-10d %8d %,12.0f %,12.0f %5.0f%% %,12.0f %,12.0f %5.0f%% %,11.0f %,13d %,8d %,10.0f %,11.0f %8.1f %8.1f%n", r.series(), r.minutes(),
                         r.floor().datapointsPerSecond(), r.full().datapointsPerSecond(), 100 * r.ratio(),
                         r.floor().datapointsPerCpuSecond(), r.full().datapointsPerCpuSecond(), 100 * r.cpuRatio(),
                         cp == null ? Double.NaN : cp.bytesPerSeries(r.series()), cp == null ? -1 : cp.bytes(), cp == null ? -1 : cp.durationMs(),
-                        r.latency().offeredPerSecond(), r.latency().p50Ms(), r.latency().p99Ms());
+                        r.live() == null ? Double.NaN : r.live().bytesPerSeries(r.series()), r.latency().offeredPerSecond(), r.latency().p50Ms(), r.latency().p99Ms());
             }
             for (PipelineBench.ScaleResult r : results) {
                 if (r.checkpoint() != null) {
                     System.out.printf("checkpoint (RocksDB native: SST files, overwritten values not yet compacted included) per task at %,d series:%n", r.series());
                     PipelineBench.perTaskLines(r.checkpoint(), r.series()).forEach(System.out::println);
                 }
-                if (r.savepoint() != null) {
-                    System.out.printf("canonical savepoint (live keys and values, timers included) per task at %,d series:%n", r.series());
-                    PipelineBench.perTaskLines(r.savepoint(), r.series()).forEach(System.out::println);
+                if (r.live() != null) {
+                    System.out.printf("live keyed state in that checkpoint (State Processor API; RocksDB rows before compression: row keys = key-group"
+                            + " prefix + key + namespace (+ map key), values incl. TTL timestamps; CEP not decoded) at %,d series:%n", r.series());
+                    PipelineBench.liveLines(r.live(), r.series()).forEach(System.out::println);
                 }
             }
             System.out.printf("load average: %.2f before, %.2f after (1-minute, %d cores shared with other processes)%n", loadBefore, loadAfter,
@@ -210,7 +212,10 @@ public final class BenchCommand implements Runnable {
                     n.put("fullToFloorPerCpuSecond", r.cpuRatio());
                 }
                 if (r.checkpoint() != null) n.put("checkpointBytesPerSeries", r.checkpoint().bytesPerSeries(r.series()));
-                if (r.savepoint() != null) n.put("liveStateBytesPerSeries", r.savepoint().bytesPerSeries(r.series()));
+                if (r.live() != null) {
+                    n.put("liveStateBytesPerSeries", r.live().bytesPerSeries(r.series()));
+                    n.put("liveStateKeyBytesPerSeries", r.live().keyBytes() / (double) r.series());
+                }
                 scales.add(n);
             }
             json.writeValue(out.toFile(), root);

@@ -133,6 +133,62 @@ public final class SavepointInspector {
         return new Report(partial.savepoint(), partial.checkpointId(), partial.maxParallelism(), partial.operatorsWithState(), ops, others, summary(partial));
     }
 
+    /**
+     * The live size of one keyed state (or the timers, {@code "event-time timers"} / {@code "processing-time timers"})
+     * of one operator: keys holding it, entries (list elements, map entries, 1 per value), and its bytes as RocksDB rows
+     * before compression: row keys (key-group prefix, key, namespace, map user key) and values (serialized values, TTL
+     * timestamps). See {@link StateFunctions.Sizes}.
+     */
+    public record StateSize(String uid, String title, String state, long keys, long entries, long keyBytes, long valueBytes) {
+        public long bytes() {
+            return keyBytes + valueBytes;
+        }
+    }
+
+    /**
+     * The live keyed state of every decodable operator of the savepoint or retained checkpoint (Augur's catalogue:
+     * CEP operators are not decoded), state by state, in catalogue order. Only what the state backend would return is
+     * counted (expired TTL values are not), so this is the state that exists, not what a checkpoint's files hold.
+     */
+    public static List<StateSize> sizes(String savepoint, AugurConfig cfg, int parallelism) throws Exception {
+        CheckpointMetadata meta = SavepointLoader.loadSavepointMetadata(savepoint);
+        java.util.Set<OperatorID> present = new java.util.HashSet<>();
+        for (OperatorState s : meta.getOperatorStates()) present.add(s.getOperatorID());
+        List<StateCatalog.KeyedOperator> catalog = StateCatalog.keyed(cfg);
+        StreamExecutionEnvironment env = SavepointEnvironments.create(parallelism);
+        SavepointReader reader = SavepointReader.read(env, savepoint, SavepointEnvironments.backend());
+        DataStream<org.apache.flink.api.java.tuple.Tuple3<String, String, long[]>> all = null;
+        for (StateCatalog.KeyedOperator op : catalog) {
+            if (!present.contains(OperatorIdentifier.forUid(op.uid()).getOperatorId())) continue;
+            var s = reader.readKeyedState(OperatorIdentifier.forUid(op.uid()), new StateFunctions.Sizes(op),
+                    org.apache.flink.api.common.typeinfo.Types.STRING, StateFunctions.SIZE);
+            all = all == null ? s : all.union(s);
+        }
+        Map<String, Map<String, long[]>> sums = new LinkedHashMap<>();
+        if (all != null) {
+            try (CloseableIterator<org.apache.flink.api.java.tuple.Tuple3<String, String, long[]>> it = all.executeAndCollect("augur state sizes")) {
+                while (it.hasNext()) {
+                    var e = it.next();
+                    long[] c = sums.computeIfAbsent(e.f0, k -> new HashMap<>()).computeIfAbsent(e.f1, k -> new long[4]);
+                    for (int i = 0; i < 4; i++) c[i] += e.f2[i];
+                }
+            }
+        }
+        List<StateSize> out = new ArrayList<>();
+        for (StateCatalog.KeyedOperator op : catalog) {
+            Map<String, long[]> m = sums.getOrDefault(op.uid(), Map.of());
+            List<String> names = new ArrayList<>();
+            for (StateCatalog.StateSpec sp : op.states()) names.add(sp.name());
+            names.add(StateFunctions.EVENT_TIMERS);
+            names.add(StateFunctions.PROCESSING_TIMERS);
+            for (String n : names) {
+                long[] c = m.get(n);
+                if (c != null) out.add(new StateSize(op.uid(), op.title(), n, c[0], c[1], c[2], c[3]));
+            }
+        }
+        return out;
+    }
+
     /** The headline counts: what an upgrade must keep. */
     static Map<String, Long> summary(Report r) {
         Map<String, Long> s = new LinkedHashMap<>();

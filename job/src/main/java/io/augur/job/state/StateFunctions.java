@@ -8,9 +8,15 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.api.java.tuple.Tuple5;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
 import org.apache.flink.util.Collector;
@@ -93,6 +99,80 @@ final class StateFunctions {
             if (n > samples) return "";
             String s = String.valueOf(v);
             return s.length() > SAMPLE_CHARS ? s.substring(0, SAMPLE_CHARS) + "…" : s;
+        }
+    }
+
+    /** (operator uid, state name, [keys, entries, row-key bytes, value bytes]) per key and non-empty state. */
+    static final TypeInformation<Tuple3<String, String, long[]>> SIZE =
+            Types.TUPLE(Types.STRING, Types.STRING, Types.PRIMITIVE_ARRAY(Types.LONG));
+
+    /**
+     * Per key: the bytes each of its states takes as RocksDB rows (uncompressed, before any compaction or block
+     * encoding): the row key is the key-group prefix (1 byte at max parallelism up to 128), the serialized key, the
+     * namespace (1 byte) and for map state the user key; the value is the descriptors' serializers' bytes, plus the TTL
+     * timestamp (8 bytes) per value, list element or map entry when the state has a TTL (and a 1-byte separator per list
+     * element, a 1-byte null flag per map value). Timers (heap) are counted as key + namespace + timestamp.
+     */
+    static final class Sizes extends KeyedStateReaderFunction<String, Tuple3<String, String, long[]>> {
+        private final StateCatalog.KeyedOperator op;
+        private transient KeyedStates states;
+        private transient DataOutputSerializer buf;
+
+        Sizes(StateCatalog.KeyedOperator op) {
+            this.op = op;
+        }
+
+        @Override
+        public void open(Configuration parameters) {
+            states = register(op, getRuntimeContext());
+            buf = new DataOutputSerializer(1024);
+        }
+
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public void readKey(String key, Context ctx, Collector<Tuple3<String, String, long[]>> out) throws Exception {
+            buf.clear();
+            StringSerializer.INSTANCE.serialize(key, buf);
+            long rowKey = 1 + buf.length() + 1;
+            List<Object> values = states.read();
+            for (int i = 0; i < values.size(); i++) {
+                Object v = values.get(i);
+                if (v == null) continue;
+                StateDescriptor<?, ?> d = op.states().get(i).descriptor();
+                long ttl = d.getTtlConfig().isEnabled() ? 8 : 0;
+                long keys = 0, valueBytes = 0, entries;
+                if (d instanceof MapStateDescriptor<?, ?> md) {
+                    Map<Object, Object> m = (Map<Object, Object>) v;
+                    entries = m.size();
+                    for (Map.Entry<Object, Object> e : m.entrySet()) {
+                        keys += rowKey + bytes((TypeSerializer) md.getKeySerializer(), e.getKey());
+                        valueBytes += 1 + ttl + (e.getValue() == null ? 0 : bytes((TypeSerializer) md.getValueSerializer(), e.getValue()));
+                    }
+                } else if (d instanceof ListStateDescriptor<?> ld) {
+                    List<Object> l = (List<Object>) v;
+                    entries = l.size();
+                    keys = rowKey;
+                    for (Object o : l) valueBytes += ttl + bytes((TypeSerializer) ld.getElementSerializer(), o);
+                    valueBytes += Math.max(0, l.size() - 1);
+                } else {
+                    entries = 1;
+                    keys = rowKey;
+                    valueBytes = ttl + bytes((TypeSerializer) d.getSerializer(), v);
+                }
+                out.collect(Tuple3.of(op.uid(), d.getName(), new long[] {1, entries, keys, valueBytes}));
+            }
+            timers(EVENT_TIMERS, ctx.registeredEventTimeTimers().size(), rowKey, out);
+            timers(PROCESSING_TIMERS, ctx.registeredProcessingTimeTimers().size(), rowKey, out);
+        }
+
+        private void timers(String name, int n, long rowKey, Collector<Tuple3<String, String, long[]>> out) {
+            if (n > 0) out.collect(Tuple3.of(op.uid(), name, new long[] {1, n, n * rowKey, 8L * n}));
+        }
+
+        private long bytes(TypeSerializer<Object> s, Object v) throws java.io.IOException {
+            buf.clear();
+            s.serialize(v, buf);
+            return buf.length();
         }
     }
 

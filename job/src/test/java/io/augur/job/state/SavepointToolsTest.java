@@ -204,6 +204,25 @@ class SavepointToolsTest {
     }
 
     @Test
+    void sizesMeasureTheLiveStateOfEveryDecodedOperatorWithBaselinesInTheirStoredForm() throws Exception {
+        List<SavepointInspector.StateSize> sizes = SavepointInspector.sizes(savepoint.toString(), cfg, 2);
+        sizes.forEach(z -> System.out.printf("  %-28s %-26s keys %5d entries %6d key B %8d value B %9d%n", z.uid(), z.state(), z.keys(), z.entries(),
+                z.keyBytes(), z.valueBytes()));
+        SavepointInspector.StateSize baselines = sizes.stream()
+                .filter(z -> z.uid().equals(AugurTopology.SCORE_DATAPOINTS_UID) && z.state().equals(ScoreDatapoints.STATE_NAME)).findFirst().orElseThrow();
+        assertThat(baselines.keys()).isEqualTo(seriesResource.size()).isEqualTo(baselines.entries());
+        // a row key is the key-group byte, the key (series id|stat, a length byte first) and the namespace byte
+        long keyChars = 0;
+        for (String id : seriesResource.keySet()) keyChars += id.length() + 1 + 1;
+        assertThat(baselines.keyBytes()).isGreaterThan(keyChars + 2L * baselines.keys());
+        // the stored form (sparse pattern memory) plus the TTL timestamp: well under the ~980 bytes of the full table
+        assertThat(baselines.valueBytes() / (double) baselines.keys()).isBetween(300.0, 800.0);
+        assertThat(sizes).filteredOn(z -> z.uid().equals(AnomalyStep.REACTIVE_LIFECYCLE_UID) && z.state().equals("event-time timers"))
+                .singleElement().satisfies(z -> assertThat(z.valueBytes()).isEqualTo(8 * z.entries()));
+        assertThat(sizes).extracting(SavepointInspector.StateSize::uid).contains(AugurTopology.DEDUP_DATAPOINTS_UID, AnomalyStep.BURST_CANDIDATES_UID);
+    }
+
+    @Test
     void inspectCommandPrintsTextAndJson() throws Exception {
         String text = cli("state", "inspect", savepoint.toString(), "--parallelism", "1");
         assertThat(text).contains("series with baselines", "score-datapoints", "open insights",

@@ -126,6 +126,119 @@ class ScoreDatapointsHarnessTest {
         assertThat(back).filteredOn(ScoredDatapoint::getAnomalous).isNotEmpty();
     }
 
+    @Test
+    void baselinesAreStoredWithASparsePatternMemoryAndStateInTheOldFullFormStillRestoresToTheSameScores() throws Exception {
+        // uninterrupted
+        List<ScoredDatapoint> uninterrupted = new java.util.ArrayList<>();
+        try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> h = rocks(harness(false))) {
+            h.open();
+            Random rnd = new Random(5);
+            for (int i = 0; i < 600; i++) feed(h, i, rnd);
+            uninterrupted.addAll(h.extractOutputValues().subList(2 * 400, 2 * 600));
+        }
+        // the first 400 minutes written as main wrote them before (the full 256-byte table), the rest after a restore
+        OperatorSubtaskState old;
+        Random rnd = new Random(5);
+        try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> h = rocks(legacy())) {
+            h.open();
+            for (int i = 0; i < 400; i++) feed(h, i, rnd);
+            old = h.snapshot(1, 1);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, String> h = rocks(reader())) {
+            h.initializeState(old);
+            h.open();
+            h.processElement(errors(0, 0), T0);
+            assertThat(h.extractOutputValues()).containsExactly("256");
+        }
+        for (boolean writeBack : new boolean[] {false, true}) {
+            Random r = new Random(5);
+            for (int i = 0; i < 400; i++) { r.nextGaussian(); r.nextGaussian(); }
+            List<ScoredDatapoint> out = new java.util.ArrayList<>();
+            OperatorSubtaskState stored;
+            try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> h = rocks(harness(writeBack))) {
+                h.initializeState(old);
+                h.open();
+                for (int i = 400; i < 500; i++) feed(h, i, r);
+                h.prepareSnapshotPreBarrier(2);
+                stored = h.snapshot(2, 2);
+                out.addAll(h.extractOutputValues());
+            }
+            // the stored form: the pattern memory sparse (1 + 2 bytes per used slot), every other field as it was
+            try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, String> h = rocks(reader())) {
+                h.initializeState(stored);
+                h.open();
+                h.processElement(errors(0, 0), T0);
+                h.processElement(errors(0, 0, "g"), T0);
+                assertThat(h.extractOutputValues()).allSatisfy(n -> assertThat(Integer.parseInt(n)).isOdd().isLessThan(40));
+            }
+            try (KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> h = rocks(harness(writeBack))) {
+                h.initializeState(stored);
+                h.open();
+                for (int i = 500; i < 600; i++) feed(h, i, r);
+                out.addAll(h.extractOutputValues());
+            }
+            assertThat(out).as("restored from the full form, then from the stored form; writeBack " + writeBack).isEqualTo(uninterrupted);
+            assertThat(out).filteredOn(ScoredDatapoint::getAnomalous).isNotEmpty();
+        }
+    }
+
+    /** On RocksDB, as in production: a value is serialized when written (the heap backend keeps the object). */
+    private static <O> KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, O> rocks(KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, O> h) {
+        h.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
+    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> h, int i, Random rnd) throws Exception {
+        h.processElement(errors(i, 10 + rnd.nextGaussian() + (i == 450 || i == 560 ? 60 : 0)), T0 + i * 60_000L);
+        h.processElement(errors(i, 20 + 3 * rnd.nextGaussian(), "g"), T0 + i * 60_000L);
+    }
+
+    /** Scores and stores as main did before the stored form: the baseline record as the detector keeps it. */
+    static final class LegacyScore extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, MetricDatapoint, ScoredDatapoint> {
+        private transient io.augur.ops.detect.BaselineDetector detector;
+        private transient org.apache.flink.api.common.state.ValueState<io.augur.schema.SeriesBaseline> baseline;
+
+        @Override
+        public void open(org.apache.flink.configuration.Configuration parameters) {
+            detector = new io.augur.ops.detect.BaselineDetector(DetectorSettings.defaults());
+            baseline = getRuntimeContext().getState(ScoreDatapoints.descriptor(Duration.ofDays(7)));
+        }
+
+        @Override
+        public void processElement(MetricDatapoint m, Context ctx, org.apache.flink.util.Collector<ScoredDatapoint> out) throws Exception {
+            io.augur.schema.SeriesBaseline b = baseline.value();
+            if (b == null) b = detector.newState();
+            DetectorSettings s = detector.settings();
+            String stat = io.augur.ops.detect.Statistics.statFor(m);
+            detector.score(b, m.getTimestamp(), io.augur.ops.detect.Statistics.value(m, stat), s.threshold(m.getNamespace(), m.getMetricName()),
+                    s.direction(m.getNamespace(), m.getMetricName()));
+            baseline.update(b);
+        }
+    }
+
+    /** The stored pattern memory's length of the key's baseline, as read from the state without decoding. */
+    static final class StoredLength extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, MetricDatapoint, String> {
+        private transient org.apache.flink.api.common.state.ValueState<io.augur.schema.SeriesBaseline> baseline;
+
+        @Override
+        public void open(org.apache.flink.configuration.Configuration parameters) {
+            baseline = getRuntimeContext().getState(ScoreDatapoints.descriptor(Duration.ofDays(7)));
+        }
+
+        @Override
+        public void processElement(MetricDatapoint m, Context ctx, org.apache.flink.util.Collector<String> out) throws Exception {
+            out.collect(String.valueOf(baseline.value().getPatternCounts().remaining()));
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> legacy() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new LegacyScore()), ScoreDatapoints.seriesStatKey(), Types.STRING);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, String> reader() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new StoredLength()), ScoreDatapoints.seriesStatKey(), Types.STRING);
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, MetricDatapoint, ScoredDatapoint> harness(boolean writeBack) throws Exception {
         ScoreDatapoints f = new ScoreDatapoints(DetectorSettings.defaults(), Duration.ofDays(7));
         return new KeyedOneInputStreamOperatorTestHarness<>(writeBack ? new WriteBackOperator<>(f) : new KeyedProcessOperator<>(f),

@@ -4,6 +4,7 @@ import io.augur.ops.detect.BaselineDetector;
 import io.augur.ops.detect.DetectorSettings;
 import io.augur.ops.detect.Score;
 import io.augur.ops.detect.Statistics;
+import io.augur.ops.detect.StoredBaseline;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.RecentValues;
 import io.augur.ops.flink.WriteBackOperator;
@@ -95,7 +96,7 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         String key = ctx.getCurrentKey();
         long now = System.currentTimeMillis(); // the state TTL's clock
         SeriesBaseline state = recent.get(key, now);
-        if (state == null) state = baseline.value();
+        if (state == null) state = StoredBaseline.load(baseline.value()); // either stored form
         if (state == null) state = detector.newState();
         double threshold = settings.threshold(m.getNamespace(), m.getMetricName());
         DetectorSettings.DirectionFilter direction = settings.direction(m.getNamespace(), m.getMetricName());
@@ -128,7 +129,8 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         if (recent != null) recent.flush(op, this::store);
     }
 
+    /** In its stored form ({@link StoredBaseline}: the pattern memory sparse), serialized by the update on RocksDB. */
     private void store(String key, SeriesBaseline b) throws Exception {
-        baseline.update(b);
+        StoredBaseline.store(b, baseline::update);
     }
 }
