@@ -36,7 +36,8 @@ class SchemaEvolutionTest {
                 SeriesBaseline.class, ScoredDatapoint.class, Anomaly.class, InsightNotification.class,
                 CoverageSettings.class, ResourceMembership.class, CoverageItem.class, InsightInput.class, InsightState.class, OpsItemRef.class,
                 BurstMatch.class, ExhaustionForecast.class, ForecastHistory.class, SeriesAnomalyState.class, ProactiveAnomalyState.class,
-                InsightTableState.class, AnomalyTableState.class, PendingPoint.class, ReactivePoint.class, ReactiveContext.class);
+                InsightTableState.class, AnomalyTableState.class, PendingPoint.class, ReactivePoint.class, ReactiveContext.class,
+                HeldPoints.class);
     }
 
     @Test

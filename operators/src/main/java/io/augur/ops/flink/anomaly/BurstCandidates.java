@@ -1,16 +1,16 @@
 package io.augur.ops.flink.anomaly;
 
 import io.augur.ops.anomaly.AnomalySettings;
+import io.augur.ops.anomaly.HeldDatapoints;
 import io.augur.ops.anomaly.LifecycleContext;
 import io.augur.ops.anomaly.SeverityCatalog;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.RecentValues;
 import io.augur.ops.flink.StateTtl;
 import io.augur.ops.flink.WriteBackOperator;
-import io.augur.schema.MetricDatapoint;
+import io.augur.schema.HeldPoints;
 import io.augur.schema.ReactiveContext;
 import io.augur.schema.ReactivePoint;
-import io.augur.schema.Resource;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -32,7 +32,6 @@ import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A keyed pre-filter in front of the reactive CEP pattern, per series: only datapoints that can take part in a burst
@@ -47,9 +46,12 @@ import java.util.Map;
  *       and covers it releases it first (in arrival order, before the onset, so CEP sees datapoints of one timestamp
  *       in their original order), with its own timestamp.</li>
  * </ul>
- * Held datapoints are appended to a list state (a RocksDB merge, no read), thin ({@link #thin}: without the series'
- * identity, which a datapoint that can only confirm a burst does not need); onset candidates and coarse cleanup timers
- * (one per {@code burstWindow} of event time) read it.
+ * Held datapoints are kept thin ({@link #thin}: without the series' identity, which a datapoint that can only confirm a
+ * burst does not need) and compact ({@link HeldDatapoints}: parallel arrays in arrival order, the series' strings once),
+ * in memory ({@link RecentValues}) and written to the keyed state {@code burst-held-points} before each snapshot;
+ * onset candidates and coarse cleanup timers (one per {@code burstWindow} of event time) read them there. The list
+ * state {@code burst-held} that held them before is only read: rows restored from older state ({@link #legacyHeld})
+ * are drained into the compact form the first time their series is touched, in front (they arrived first).
  *
  * <p><b>The lifecycle's input</b> ({@link #LIFECYCLE_POINTS}): a quiet series sends the reactive lifecycle nothing.
  * Per series a {@link LifecycleContext} (one value, kept in memory ({@link RecentValues}) and written to the keyed
@@ -71,7 +73,14 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     private final AnomalySettings settings;
     private final SeverityCatalog catalog;
     private transient ValueState<List<Long>> onsets;
+    /** Held datapoints of state from before {@link HeldDatapoints}: drained, never written. */
     private transient ListState<ScoredDatapoint> held;
+    private transient ValueState<HeldPoints> heldPoints;
+    private transient RecentValues<HeldDatapoints> helds;
+    /** Operator state: written by every snapshot; its absence in restored state means held rows may be in {@link #held}. */
+    private transient ListState<Boolean> heldMarker;
+    /** Restored from state that may hold rows in the list state {@code burst-held} (or from a job that was). */
+    private transient boolean legacyHeld;
     /** The default of {@code anomaly.recent-contexts}. */
     public static final int DEFAULT_RECENT_CONTEXTS = 50_000;
     private final int recentContexts;
@@ -103,9 +112,19 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         return new ListStateDescriptor<>("burst-held", new AvroTypeInfo<>(ScoredDatapoint.class));
     }
 
+    /** Datapoints held until the watermark passes them, compact (cleared by the operator's timers when empty: no TTL). */
+    public static ValueStateDescriptor<HeldPoints> heldPointsDescriptor() {
+        return new ValueStateDescriptor<>("burst-held-points", new AvroTypeInfo<>(HeldPoints.class));
+    }
+
+    /** The operator-state marker of the compact held datapoints (union list): true = nothing left in {@code burst-held}. */
+    public static ListStateDescriptor<Boolean> heldMarkerDescriptor() {
+        return new ListStateDescriptor<>("burst-held-marker", Types.BOOLEAN);
+    }
+
     /** Every keyed state of the operator (for savepoint tools: {@code augur state}). */
     public static List<StateDescriptor<?, ?>> stateDescriptors(AnomalySettings s) {
-        return List.of(onsetsDescriptor(s), heldDescriptor(), contextDescriptor(s));
+        return List.of(onsetsDescriptor(s), heldDescriptor(), contextDescriptor(s), heldPointsDescriptor());
     }
 
     public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog) {
@@ -128,21 +147,58 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
             if (!b) legacy = true;
         }
         legacyRestore = c.isRestored() && (!known || legacy);
+        heldMarker = c.getOperatorStateStore().getUnionListState(heldMarkerDescriptor());
+        boolean compact = false, old = false;
+        for (Boolean b : heldMarker.get()) {
+            compact = true;
+            if (!b) old = true;
+        }
+        legacyHeld = c.isRestored() && (!compact || old);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext c) throws Exception {
         marker.update(List.of(!legacyRestore));
+        heldMarker.update(List.of(!legacyHeld));
     }
 
     @Override
     public void holdWrites() {
         contexts.holdWrites();
+        helds.holdWrites();
     }
 
     @Override
     public void flush(AbstractStreamOperator<?> op) throws Exception {
         if (contexts != null) contexts.flush(op, this::storeContext);
+        if (helds != null) helds.flush(op, this::storeHeld);
+    }
+
+    private void storeHeld(String key, HeldDatapoints h) throws Exception {
+        if (h.isEmpty()) heldPoints.clear();
+        else heldPoints.update(h.toRecord());
+    }
+
+    /**
+     * The held datapoints of the current series: from memory, else from the keyed state; with the rows of the list
+     * state {@code burst-held} of older state in front (drained: the list is cleared, the compact form written).
+     */
+    private HeldDatapoints held(String key, long now) throws Exception {
+        HeldDatapoints h = helds.get(key, now);
+        if (h != null) return h;
+        HeldPoints stored = heldPoints.value();
+        h = stored == null ? new HeldDatapoints() : HeldDatapoints.from(stored);
+        if (legacyHeld) {
+            Iterable<ScoredDatapoint> rows = held.get();
+            if (rows != null && rows.iterator().hasNext()) {
+                h.prepend(rows);
+                held.clear();
+                helds.write(key, h, now, this::storeHeld);
+                return h;
+            }
+        }
+        helds.put(key, h, now, false); // as the state holds it
+        return h;
     }
 
     private void storeContext(String key, LifecycleContext c) throws Exception {
@@ -153,6 +209,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     public void open(Configuration parameters) {
         onsets = getRuntimeContext().getState(onsetsDescriptor(settings));
         held = getRuntimeContext().getListState(heldDescriptor());
+        heldPoints = getRuntimeContext().getState(heldPointsDescriptor());
+        helds = new RecentValues<>(recentContexts, Long.MAX_VALUE); // no TTL: emptied by the timers
         context = getRuntimeContext().getState(contextDescriptor(settings));
         contexts = new RecentValues<>(recentContexts, settings.stateTtl().toMillis());
         counters = new IoCounters(getRuntimeContext());
@@ -170,7 +228,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         long window = settings.burstWindow().toMillis();
         List<Long> known = onsets.value();
         if (ReactivePattern.isOnset(p, settings.minRelativeChange(), catalog)) {
-            release(ts, window, watermark, out);
+            release(ctx.getCurrentKey(), ts, window, watermark, out);
             List<Long> next = new ArrayList<>();
             if (known != null) for (Long o : known) if (o + window > watermark) next.add(o);
             next.add(ts);
@@ -186,7 +244,11 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
                 }
             }
         }
-        held.add(thin(p));
+        String key = ctx.getCurrentKey();
+        long now = System.currentTimeMillis();
+        HeldDatapoints h = held(key, now);
+        h.add(p); // what thin(p) keeps
+        helds.write(key, h, now, this::storeHeld);
         ctx.timerService().registerEventTimeTimer(cleanupTime(ts, window));
     }
 
@@ -228,50 +290,59 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         contexts.write(key, c, now, this::storeContext);
     }
 
-    private static final Resource NO_RESOURCE = new Resource("", "", "");
-
     /**
-     * What a held datapoint keeps: everything CEP and the lifecycle read of a datapoint that is not an onset candidate
-     * (it can only confirm a burst: its value, score, band, timestamp, unit; and what the onset condition reads, which it
-     * failed), without the series' identity (account, region, dimensions, resource), which only the onset's datapoint
-     * gives an anomaly. Held for the watermark in state, and in CEP's buffer once released: a third of the bytes.
+     * What a held datapoint keeps ({@link HeldDatapoints#thin}): everything CEP and the lifecycle read of a datapoint that
+     * is not an onset candidate, without the series' identity (account, region, dimensions, resource), which only the
+     * onset's datapoint gives an anomaly. Held for the watermark, and in CEP's buffer once released: a third of the bytes.
      */
     static ScoredDatapoint thin(ScoredDatapoint p) {
-        MetricDatapoint d = p.getDatapoint();
-        MetricDatapoint t = new MetricDatapoint("", "", "", d.getNamespace(), d.getMetricName(), Map.of(), d.getTimestamp(),
-                d.getMin(), d.getMax(), d.getSum(), d.getCount(), Map.of(), d.getUnit(), NO_RESOURCE, null);
-        return new ScoredDatapoint(p.getSeriesKey(), p.getStat(), p.getValue(), p.getScore(), p.getDirection(), p.getExpected(),
-                p.getLower(), p.getUpper(), p.getWarm(), p.getAnomalous(), t);
+        return HeldDatapoints.thin(p);
     }
 
     /** Held datapoints the onset at {@code onset} covers go to CEP now (arrival order); the others stay. */
-    private void release(long onset, long window, long watermark, Collector<ScoredDatapoint> out) throws Exception {
-        Iterable<ScoredDatapoint> all = held.get();
-        if (all == null) return;
-        List<ScoredDatapoint> rest = new ArrayList<>();
+    private void release(String key, long onset, long window, long watermark, Collector<ScoredDatapoint> out) throws Exception {
+        long now = System.currentTimeMillis();
+        HeldDatapoints h = held(key, now);
+        int n = h.size();
+        if (n == 0) return;
+        boolean[] keep = new boolean[n];
         boolean changed = false;
-        for (ScoredDatapoint h : all) {
-            long t = h.getDatapoint().getTimestamp();
+        for (int i = 0; i < n; i++) {
+            long t = h.timestamp(i);
             if (t <= watermark) {
                 changed = true;
             } else if (onset <= t && t <= onset + window) {
-                emit(out, h, t);
+                emit(out, h.point(i), t);
                 changed = true;
             } else {
-                rest.add(h);
+                keep[i] = true;
             }
         }
-        if (changed) held.update(rest);
+        if (changed) {
+            h.retain(keep);
+            helds.write(key, h, now, this::storeHeld);
+        }
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<ScoredDatapoint> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
-        List<ScoredDatapoint> rest = new ArrayList<>();
-        Iterable<ScoredDatapoint> all = held.get();
-        if (all != null) for (ScoredDatapoint h : all) if (h.getDatapoint().getTimestamp() > watermark) rest.add(h);
-        if (rest.isEmpty()) held.clear();
-        else held.update(rest);
+        String key = ctx.getCurrentKey();
+        long now = System.currentTimeMillis();
+        HeldDatapoints h = held(key, now);
+        int n = h.size();
+        if (n > 0) {
+            boolean[] keep = new boolean[n];
+            boolean changed = false;
+            for (int i = 0; i < n; i++) {
+                keep[i] = h.timestamp(i) > watermark;
+                if (!keep[i]) changed = true;
+            }
+            if (changed) {
+                h.retain(keep);
+                helds.write(key, h, now, this::storeHeld);
+            }
+        }
         List<Long> known = onsets.value();
         if (known != null) {
             long window = settings.burstWindow().toMillis();
