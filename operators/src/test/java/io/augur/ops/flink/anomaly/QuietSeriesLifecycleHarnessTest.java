@@ -165,7 +165,7 @@ class QuietSeriesLifecycleHarnessTest {
      * random length, some within the flap window of the previous one (merges), levels the detector learns (later
      * datapoints not anomalous but still deviating from the onset's band), gaps.
      */
-    private static List<ScoredDatapoint> scenario(Random r, int minutes) {
+    static List<ScoredDatapoint> scenario(Random r, int minutes) {
         List<ScoredDatapoint> out = new ArrayList<>();
         int incident = 0, level = 0;
         for (int m = 0; m < minutes; m++) {
