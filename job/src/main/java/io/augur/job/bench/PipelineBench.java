@@ -70,6 +70,14 @@ public final class PipelineBench {
     /** The process's CPU time at the first emission (nanos). */
     static final AtomicLong CPU0 = new AtomicLong();
     static volatile double offeredRate;
+    /**
+     * While true, a generator subtask that has taken part in a checkpoint emits nothing more until it is false again:
+     * the bench sets it around its one checkpoint so that the job cannot finish (and its final checkpoint subsume and
+     * delete the bench's) before {@link #keep} has linked it aside. The pause (from the first subtask that stops) is
+     * left out of the run's seconds; the CPU time is counted as before.
+     */
+    static volatile boolean holdAfterCheckpoint;
+    static final AtomicLong HOLD_START = new AtomicLong();
     static final Latencies LATENCIES = new Latencies(1 << 21);
 
     /** @param overrides configuration keys of the full pipeline set on top of its defaults ({@code --set}) */
@@ -146,8 +154,19 @@ public final class PipelineBench {
                 .map(new Generate(data, total, minutes, rate)).returns(new AvroTypeInfo<>(RawRecord.class)).uid("bench-generate").name("Bench records");
     }
 
-    static final class Generate extends RichMapFunction<Long, RawRecord> {
+    static final class Generate extends RichMapFunction<Long, RawRecord> implements org.apache.flink.streaming.api.checkpoint.CheckpointedFunction {
         private static final long serialVersionUID = 1L;
+        /** This subtask took part in a checkpoint while {@link #holdAfterCheckpoint}: it pauses before its next record. */
+        private transient volatile boolean checkpointed;
+
+        @Override
+        public void snapshotState(org.apache.flink.runtime.state.FunctionSnapshotContext c) {
+            if (holdAfterCheckpoint) checkpointed = true;
+        }
+
+        @Override
+        public void initializeState(org.apache.flink.runtime.state.FunctionInitializationContext c) {
+        }
         private final BenchData data;
         private final long total;
         private final int minutes;
@@ -162,6 +181,11 @@ public final class PipelineBench {
 
         @Override
         public RawRecord map(Long seq) {
+            if (checkpointed) {
+                HOLD_START.compareAndSet(0, System.nanoTime());
+                while (holdAfterCheckpoint) LockSupport.parkNanos(1_000_000);
+                checkpointed = false;
+            }
             // the sequence source gives each of its subtasks one half: interleave them so both advance event time together
             long half = (total + 1) / 2;
             long n = seq < half ? 2 * seq : 2 * (seq - half) + 1;
@@ -370,11 +394,20 @@ public final class PipelineBench {
             var result = mc.requestJobResult(id);
             Long checkpointId = null;
             Checkpoint cp = null;
+            long held = 0;
+            HOLD_START.set(0);
             if (checkpointAt > 0) {
                 while (!result.isDone() && EMITTED.get() < checkpointAt * total) Thread.sleep(50);
-                if (!result.isDone()) checkpointId = mc.triggerCheckpoint(id, CheckpointType.FULL).get(10, TimeUnit.MINUTES);
-                if (checkpointId != null) cp = checkpoint(mc, id, checkpointId, false);
-                if (cp != null && cp.path() != null) keep(cp.path());
+                holdAfterCheckpoint = true;
+                try {
+                    if (!result.isDone()) checkpointId = mc.triggerCheckpoint(id, CheckpointType.FULL).get(10, TimeUnit.MINUTES);
+                    if (checkpointId != null) cp = checkpoint(mc, id, checkpointId, false);
+                    if (cp != null && cp.path() != null) keep(cp.path());
+                } finally {
+                    holdAfterCheckpoint = false;
+                    long start = HOLD_START.get();
+                    if (start != 0) held = System.nanoTime() - start;
+                }
                 // A canonical savepoint (live keys and values only) is not possible here: the coverage configuration's
                 // source has finished, and Flink 1.20 takes no savepoint of a job with finished tasks. The checkpoint is
                 // retained instead and its live state read back after the run (liveState).
@@ -386,7 +419,7 @@ public final class PipelineBench {
             if (!r.isSuccess()) {
                 throw new IllegalStateException(name + " failed", r.getSerializedThrowable().map(t -> (Throwable) t).orElse(null));
             }
-            double seconds = (end - T0.get()) / 1e9;
+            double seconds = (end - T0.get() - held) / 1e9; // without the pause around the bench's checkpoint
             return new Object[] {new Throughput(name, EMITTED.get(), seconds, EMITTED.get() / seconds, cpu, EMITTED.get() / cpu), cp};
         }
     }
