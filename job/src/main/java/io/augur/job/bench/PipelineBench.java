@@ -360,6 +360,8 @@ public final class PipelineBench {
         Configuration conf = AugurJob.withLocalManagedMemory(AugurJob.flinkConfiguration(cfg, false));
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(RestOptions.BIND_PORT, "0");
+        // the bench waits for its checkpoint through an RPC: at 100k series the barrier can take longer than the default 10 s
+        conf.set(org.apache.flink.configuration.ConfigOptions.key("pekko.ask.timeout").durationType().noDefaultValue(), java.time.Duration.ofMinutes(10));
         MiniCluster mc = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(settings.parallelism()).build());
         mc.start();
