@@ -31,6 +31,8 @@ public final class RecentValues<V> {
 
     private final int capacity;
     private final long ttlMs;
+    /** Writes one value to the keyed state (the operator's current key set to the value's key). */
+    private final Writer<V> state;
     private final Map<String, Entry<V>> entries = new HashMap<>();
     private int dirty;
     private long nextSweep = Long.MIN_VALUE;
@@ -49,9 +51,11 @@ public final class RecentValues<V> {
         }
     }
 
-    public RecentValues(int capacity, long ttlMs) {
+    /** {@code state}: writes one value to the keyed state, with the operator's current key set to the value's key. */
+    public RecentValues(int capacity, long ttlMs, Writer<V> state) {
         this.capacity = capacity;
         this.ttlMs = ttlMs;
+        this.state = state;
     }
 
     /** The value last written for {@code key}, or null: not known here (read the state). */
@@ -76,9 +80,9 @@ public final class RecentValues<V> {
 
     /**
      * {@code value} is the new value of {@code key}: kept here until {@link #flush} when writes are held and there is
-     * room, else written to the state with {@code state} now (and kept here clean, when there is room).
+     * room, else written to the state now (and kept here clean, when there is room).
      */
-    public void write(String key, V value, long now, Writer<V> state) throws Exception {
+    public void write(String key, V value, long now) throws Exception {
         if (holdWrites && put(key, value, now, true)) return;
         state.write(key, value);
         if (!holdWrites) put(key, value, now, false);
@@ -127,10 +131,10 @@ public final class RecentValues<V> {
     }
 
     /**
-     * Writes every dirty value to the keyed state of {@code operator}: {@code state} is called with the operator's
+     * Writes every dirty value to the keyed state of {@code operator}: the state writer is called with the operator's
      * current key set to the value's key; the current key is restored afterwards.
      */
-    public void flush(AbstractStreamOperator<?> operator, Writer<V> state) throws Exception {
+    public void flush(AbstractStreamOperator<?> operator) throws Exception {
         if (dirty == 0) return;
         Object current = operator.getCurrentKey();
         flush((key, value) -> {

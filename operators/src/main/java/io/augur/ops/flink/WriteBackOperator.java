@@ -1,8 +1,9 @@
 package io.augur.ops.flink;
 
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+
+import java.util.List;
 
 /**
  * The operator the job runs a {@link WritesBack} function with: the function keeps the values it writes in memory
@@ -14,13 +15,10 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 public final class WriteBackOperator<IN, OUT> extends KeyedProcessOperator<String, IN, OUT> {
     private static final long serialVersionUID = 1L;
 
-    /** A keyed function that can hold its written values back until {@link #flush}. */
+    /** A keyed function whose written values go through {@link RecentValues}, which can hold them back until a snapshot. */
     public interface WritesBack {
-        /** From now on, values may be held in memory until {@link #flush}. */
-        void holdWrites();
-
-        /** Writes every value held back to the keyed state of {@code operator}, under its key. */
-        void flush(AbstractStreamOperator<?> operator) throws Exception;
+        /** The function's caches of written values (available once the function is open). */
+        List<RecentValues<?>> recentValues();
     }
 
     public <F extends KeyedProcessFunction<String, IN, OUT> & WritesBack> WriteBackOperator(F function) {
@@ -30,12 +28,12 @@ public final class WriteBackOperator<IN, OUT> extends KeyedProcessOperator<Strin
     @Override
     public void open() throws Exception {
         super.open();
-        ((WritesBack) userFunction).holdWrites();
+        for (RecentValues<?> r : ((WritesBack) userFunction).recentValues()) r.holdWrites();
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        ((WritesBack) userFunction).flush(this);
+        for (RecentValues<?> r : ((WritesBack) userFunction).recentValues()) r.flush(this);
     }
 }

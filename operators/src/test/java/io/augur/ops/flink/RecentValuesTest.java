@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RecentValuesTest {
     private static final long DAY = 86_400_000L;
+    /** These tests put and flush directly: nothing goes through the state writer. */
+    private static final RecentValues.Writer<String> NO_STATE = (key, value) -> {
+        throw new AssertionError("not written through: " + key);
+    };
 
     @Test
     void answersWithTheValueLastWrittenUntilTheTtlLessTheMargin() {
-        RecentValues<String> r = new RecentValues<>(10, DAY);
+        RecentValues<String> r = new RecentValues<>(10, DAY, NO_STATE);
         assertThat(r.get("a", 0)).isNull();
         r.put("a", "v1", 0, false);
         r.put("a", "v2", 1_000, false);
@@ -23,7 +27,7 @@ class RecentValuesTest {
 
     @Test
     void aFullCacheAdmitsNoNewKeysUntilIdleOnesAreSweptOut() {
-        RecentValues<String> r = new RecentValues<>(2, DAY);
+        RecentValues<String> r = new RecentValues<>(2, DAY, NO_STATE);
         r.put("a", "1", 0, false);
         r.put("b", "2", 0, false);
         r.put("c", "3", 1_000, false);
@@ -41,14 +45,14 @@ class RecentValuesTest {
 
     @Test
     void capacityZeroKeepsNothing() {
-        RecentValues<String> r = new RecentValues<>(0, DAY);
+        RecentValues<String> r = new RecentValues<>(0, DAY, NO_STATE);
         r.put("a", "1", 0, false);
         assertThat(r.get("a", 0)).isNull();
     }
 
     @Test
     void dirtyValuesStayUntilFlushedAndExpireExactlyWithTheTtl() throws Exception {
-        RecentValues<String> r = new RecentValues<>(2, DAY);
+        RecentValues<String> r = new RecentValues<>(2, DAY, NO_STATE);
         assertThat(r.put("a", "1", 0, true)).isTrue();
         assertThat(r.put("b", "2", 0, true)).isTrue();
         assertThat(r.put("c", "3", RecentValues.IDLE_MS * 2, true)).isFalse(); // full of dirty values: the caller writes it

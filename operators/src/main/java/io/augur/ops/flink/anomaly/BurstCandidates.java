@@ -24,7 +24,6 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
@@ -163,15 +162,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     }
 
     @Override
-    public void holdWrites() {
-        contexts.holdWrites();
-        helds.holdWrites();
-    }
-
-    @Override
-    public void flush(AbstractStreamOperator<?> op) throws Exception {
-        if (contexts != null) contexts.flush(op, this::storeContext);
-        if (helds != null) helds.flush(op, this::storeHeld);
+    public List<RecentValues<?>> recentValues() {
+        return List.of(contexts, helds);
     }
 
     private void storeHeld(String key, HeldDatapoints h) throws Exception {
@@ -193,7 +185,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
             if (rows != null && rows.iterator().hasNext()) {
                 h.prepend(rows);
                 held.clear();
-                helds.write(key, h, now, this::storeHeld);
+                helds.write(key, h, now);
                 return h;
             }
         }
@@ -210,9 +202,9 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         onsets = getRuntimeContext().getState(onsetsDescriptor(settings));
         held = getRuntimeContext().getListState(heldDescriptor());
         heldPoints = getRuntimeContext().getState(heldPointsDescriptor());
-        helds = new RecentValues<>(recentContexts, Long.MAX_VALUE); // no TTL: emptied by the timers
+        helds = new RecentValues<>(recentContexts, Long.MAX_VALUE, this::storeHeld); // no TTL: emptied by the timers
         context = getRuntimeContext().getState(contextDescriptor(settings));
-        contexts = new RecentValues<>(recentContexts, settings.stateTtl().toMillis());
+        contexts = new RecentValues<>(recentContexts, settings.stateTtl().toMillis(), this::storeContext);
         counters = new IoCounters(getRuntimeContext());
     }
 
@@ -248,7 +240,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         long now = System.currentTimeMillis();
         HeldDatapoints h = held(key, now);
         h.add(p); // what thin(p) keeps
-        helds.write(key, h, now, this::storeHeld);
+        helds.write(key, h, now);
         ctx.timerService().registerEventTimeTimer(cleanupTime(ts, window));
     }
 
@@ -269,7 +261,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         if (c.isLegacy()) {
             ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
             counters.inc("anomaly.lifecycle.forwarded", 1);
-            contexts.write(key, c, now, this::storeContext);
+            contexts.write(key, c, now);
             return;
         }
         long window = settings.burstWindow().toMillis();
@@ -287,7 +279,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         if (forward) ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
         counters.inc(forward ? "anomaly.lifecycle.forwarded" : "anomaly.lifecycle.heldBack", 1);
         if (!late) c.add(p, forward);
-        contexts.write(key, c, now, this::storeContext);
+        contexts.write(key, c, now);
     }
 
     /**
@@ -320,7 +312,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         }
         if (changed) {
             h.retain(keep);
-            helds.write(key, h, now, this::storeHeld);
+            helds.write(key, h, now);
         }
     }
 
@@ -340,7 +332,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
             }
             if (changed) {
                 h.retain(keep);
-                helds.write(key, h, now, this::storeHeld);
+                helds.write(key, h, now);
             }
         }
         List<Long> known = onsets.value();

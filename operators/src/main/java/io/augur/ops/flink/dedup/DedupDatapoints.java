@@ -16,11 +16,11 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.util.Collector;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Keyed by series (in the topology by series id|stat, like scoring, so that it chains to it; the statistic is a
@@ -61,7 +61,7 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     @Override
     public void open(Configuration parameters) {
         seen = getRuntimeContext().getState(descriptor(ttl));
-        recent = new RecentValues<>(recentSeries, ttl.toMillis());
+        recent = new RecentValues<>(recentSeries, ttl.toMillis(), this::store);
         counters = new IoCounters(getRuntimeContext());
     }
 
@@ -72,7 +72,7 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         SeenWindow w = recent.get(key, now);
         if (w == null) w = SeenWindow.of(seen.value(), window.toMillis());
         SeenWindow.Verdict v = w.offer(m.getTimestamp());
-        if (v == SeenWindow.Verdict.NEW || w.migrated()) recent.write(key, w, now, this::store);
+        if (v == SeenWindow.Verdict.NEW || w.migrated()) recent.write(key, w, now);
         if (v == SeenWindow.Verdict.NEW) {
             out.collect(m);
         } else if (v == SeenWindow.Verdict.UNCHECKED) {
@@ -88,14 +88,8 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     }
 
     @Override
-    public void holdWrites() {
-        recent.holdWrites();
-    }
-
-    /** Writes the windows held back ({@link RecentValues}) to the keyed state under their keys. */
-    @Override
-    public void flush(AbstractStreamOperator<?> op) throws Exception {
-        if (recent != null) recent.flush(op, this::store);
+    public List<RecentValues<?>> recentValues() {
+        return List.of(recent);
     }
 
     private void store(String key, SeenWindow w) throws Exception {

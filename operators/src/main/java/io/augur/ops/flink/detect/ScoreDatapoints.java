@@ -18,11 +18,11 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Keyed by series and statistic: scores every datapoint against the series' learned baseline (kept in keyed state,
@@ -81,7 +81,7 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     public void open(Configuration parameters) {
         detector = new BaselineDetector(settings);
         baseline = getRuntimeContext().getState(descriptor(ttl));
-        recent = new RecentValues<>(recentBaselines, ttl.toMillis());
+        recent = new RecentValues<>(recentBaselines, ttl.toMillis(), this::store);
         counters = new IoCounters(getRuntimeContext());
     }
 
@@ -101,7 +101,7 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         double threshold = settings.threshold(m.getNamespace(), m.getMetricName());
         DetectorSettings.DirectionFilter direction = settings.direction(m.getNamespace(), m.getMetricName());
         Score s = detector.score(state, m.getTimestamp(), value, threshold, direction);
-        recent.write(key, state, now, this::store);
+        recent.write(key, state, now);
 
         boolean anomalous = s.warm() && s.anomalyScore() >= threshold && direction.accepts(s.direction());
         ScoredDatapoint scored = ScoredDatapoint.newBuilder()
@@ -119,14 +119,8 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     }
 
     @Override
-    public void holdWrites() {
-        recent.holdWrites();
-    }
-
-    /** Writes the baselines held back ({@link RecentValues}) to the keyed state under their keys. */
-    @Override
-    public void flush(AbstractStreamOperator<?> op) throws Exception {
-        if (recent != null) recent.flush(op, this::store);
+    public List<RecentValues<?>> recentValues() {
+        return List.of(recent);
     }
 
     /** In its stored form ({@link StoredBaseline}: the pattern memory sparse), serialized by the update on RocksDB. */

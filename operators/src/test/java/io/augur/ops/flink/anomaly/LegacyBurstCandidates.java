@@ -24,7 +24,6 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.util.Collector;
@@ -116,13 +115,8 @@ public class LegacyBurstCandidates extends KeyedProcessFunction<String, ScoredDa
     }
 
     @Override
-    public void holdWrites() {
-        contexts.holdWrites();
-    }
-
-    @Override
-    public void flush(AbstractStreamOperator<?> op) throws Exception {
-        if (contexts != null) contexts.flush(op, this::storeContext);
+    public List<RecentValues<?>> recentValues() {
+        return List.of(contexts);
     }
 
     private void storeContext(String key, LifecycleContext c) throws Exception {
@@ -134,7 +128,7 @@ public class LegacyBurstCandidates extends KeyedProcessFunction<String, ScoredDa
         onsets = getRuntimeContext().getState(onsetsDescriptor(settings));
         held = getRuntimeContext().getListState(heldDescriptor());
         context = getRuntimeContext().getState(contextDescriptor(settings));
-        contexts = new RecentValues<>(recentContexts, settings.stateTtl().toMillis());
+        contexts = new RecentValues<>(recentContexts, settings.stateTtl().toMillis(), this::storeContext);
         counters = new IoCounters(getRuntimeContext());
     }
 
@@ -187,7 +181,7 @@ public class LegacyBurstCandidates extends KeyedProcessFunction<String, ScoredDa
         if (c.isLegacy()) {
             ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
             counters.inc("anomaly.lifecycle.forwarded", 1);
-            contexts.write(key, c, now, this::storeContext);
+            contexts.write(key, c, now);
             return;
         }
         long window = settings.burstWindow().toMillis();
@@ -205,7 +199,7 @@ public class LegacyBurstCandidates extends KeyedProcessFunction<String, ScoredDa
         if (forward) ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
         counters.inc(forward ? "anomaly.lifecycle.forwarded" : "anomaly.lifecycle.heldBack", 1);
         if (!late) c.add(p, forward);
-        contexts.write(key, c, now, this::storeContext);
+        contexts.write(key, c, now);
     }
 
     private static final Resource NO_RESOURCE = new Resource("", "", "");
