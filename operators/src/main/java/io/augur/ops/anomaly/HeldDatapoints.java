@@ -133,6 +133,18 @@ public final class HeldDatapoints {
         if (n == 0) identities.clear();
     }
 
+    /** Drops the datapoints at or behind {@code watermark}; whether any was dropped. */
+    public boolean retainAfter(long watermark) {
+        boolean[] keep = new boolean[n];
+        boolean dropped = false;
+        for (int i = 0; i < n; i++) {
+            keep[i] = ts[i] > watermark;
+            if (!keep[i]) dropped = true;
+        }
+        if (dropped) retain(keep);
+        return dropped;
+    }
+
     /** Puts {@code older} (held before every datapoint here, in arrival order) in front. */
     public void prepend(Iterable<ScoredDatapoint> older) {
         HeldDatapoints all = new HeldDatapoints(Math.max(4, n));

@@ -45,7 +45,7 @@ import java.util.List;
  *       and covers it releases it first (in arrival order, before the onset, so CEP sees datapoints of one timestamp
  *       in their original order), with its own timestamp.</li>
  * </ul>
- * Held datapoints are kept thin ({@link #thin}: without the series' identity, which a datapoint that can only confirm a
+ * Held datapoints are kept thin ({@link HeldDatapoints#thin}: without the series' identity, which a datapoint that can only confirm a
  * burst does not need) and compact ({@link HeldDatapoints}: parallel arrays in arrival order, the series' strings once),
  * in memory ({@link RecentValues}) and written to the keyed state {@code burst-held-points} before each snapshot;
  * onset candidates and coarse cleanup timers (one per {@code burstWindow} of event time) read them there. The list
@@ -140,19 +140,22 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     @Override
     public void initializeState(FunctionInitializationContext c) throws Exception {
         marker = c.getOperatorStateStore().getUnionListState(markerDescriptor());
-        boolean known = false, legacy = false;
-        for (Boolean b : marker.get()) {
-            known = true;
-            if (!b) legacy = true;
-        }
-        legacyRestore = c.isRestored() && (!known || legacy);
+        legacyRestore = c.isRestored() && !allTrue(marker);
         heldMarker = c.getOperatorStateStore().getUnionListState(heldMarkerDescriptor());
-        boolean compact = false, old = false;
-        for (Boolean b : heldMarker.get()) {
-            compact = true;
-            if (!b) old = true;
+        legacyHeld = c.isRestored() && !allTrue(heldMarker);
+    }
+
+    /**
+     * Whether a restored union-list marker says every subtask of the job it came from was past the change: present
+     * (a job from before wrote none) and never false (a subtask that was itself restored from before writes false).
+     */
+    private static boolean allTrue(ListState<Boolean> marker) throws Exception {
+        boolean any = false;
+        for (Boolean b : marker.get()) {
+            if (!b) return false;
+            any = true;
         }
-        legacyHeld = c.isRestored() && (!compact || old);
+        return any;
     }
 
     @Override
@@ -221,8 +224,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         List<Long> known = onsets.value();
         if (ReactivePattern.isOnset(p, settings.minRelativeChange(), catalog)) {
             release(ctx.getCurrentKey(), ts, window, watermark, out);
-            List<Long> next = new ArrayList<>();
-            if (known != null) for (Long o : known) if (o + window > watermark) next.add(o);
+            List<Long> next = stillOpen(known, window, watermark);
             next.add(ts);
             onsets.update(next);
             emit(out, p, ts);
@@ -282,28 +284,16 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         contexts.write(key, c, now);
     }
 
-    /**
-     * What a held datapoint keeps ({@link HeldDatapoints#thin}): everything CEP and the lifecycle read of a datapoint that
-     * is not an onset candidate, without the series' identity (account, region, dimensions, resource), which only the
-     * onset's datapoint gives an anomaly. Held for the watermark, and in CEP's buffer once released: a third of the bytes.
-     */
-    static ScoredDatapoint thin(ScoredDatapoint p) {
-        return HeldDatapoints.thin(p);
-    }
-
     /** Held datapoints the onset at {@code onset} covers go to CEP now (arrival order); the others stay. */
     private void release(String key, long onset, long window, long watermark, Collector<ScoredDatapoint> out) throws Exception {
         long now = System.currentTimeMillis();
         HeldDatapoints h = held(key, now);
+        boolean changed = h.retainAfter(watermark);
         int n = h.size();
-        if (n == 0) return;
         boolean[] keep = new boolean[n];
-        boolean changed = false;
         for (int i = 0; i < n; i++) {
             long t = h.timestamp(i);
-            if (t <= watermark) {
-                changed = true;
-            } else if (onset <= t && t <= onset + window) {
+            if (onset <= t && t <= onset + window) {
                 emit(out, h.point(i), t);
                 changed = true;
             } else {
@@ -322,27 +312,20 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         String key = ctx.getCurrentKey();
         long now = System.currentTimeMillis();
         HeldDatapoints h = held(key, now);
-        int n = h.size();
-        if (n > 0) {
-            boolean[] keep = new boolean[n];
-            boolean changed = false;
-            for (int i = 0; i < n; i++) {
-                keep[i] = h.timestamp(i) > watermark;
-                if (!keep[i]) changed = true;
-            }
-            if (changed) {
-                h.retain(keep);
-                helds.write(key, h, now);
-            }
-        }
+        if (h.retainAfter(watermark)) helds.write(key, h, now);
         List<Long> known = onsets.value();
         if (known != null) {
-            long window = settings.burstWindow().toMillis();
-            List<Long> next = new ArrayList<>();
-            for (Long o : known) if (o + window > watermark) next.add(o);
+            List<Long> next = stillOpen(known, settings.burstWindow().toMillis(), watermark);
             if (next.isEmpty()) onsets.clear();
             else if (next.size() != known.size()) onsets.update(next);
         }
+    }
+
+    /** The onset candidates whose burst window the watermark has not passed. */
+    private static List<Long> stillOpen(List<Long> onsets, long window, long watermark) {
+        List<Long> next = new ArrayList<>();
+        if (onsets != null) for (Long o : onsets) if (o + window > watermark) next.add(o);
+        return next;
     }
 
     /** Cleanup runs once per window of event time: the end of the window bucket the datapoint is in. */
