@@ -102,8 +102,8 @@ public final class PipelineBench {
 
     /**
      * The checkpoint taken during the full pipeline's run. A non-incremental RocksDB checkpoint in Flink 1.20 is a copy
-     * of RocksDB's SST files (native format), so it also holds values overwritten but not yet compacted away: an upper
-     * bound of the live state. Heap timers are in it too.
+     * of RocksDB's SST files (native format): compressed, and holding values overwritten but not yet compacted away, so
+     * neither the live state nor a bound of it ({@link LiveState} is what exists). Heap timers are in it too.
      */
     public record Checkpoint(long id, long bytes, long durationMs, Map<String, Long> bytesPerTask, String path) {
         public double bytesPerSeries(int series) {
