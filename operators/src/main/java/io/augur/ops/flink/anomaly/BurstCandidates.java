@@ -215,14 +215,15 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     public void processElement(ScoredDatapoint p, Context ctx, Collector<ScoredDatapoint> out) throws Exception {
         long ts = ctx.timestamp();
         long watermark = ctx.timerService().currentWatermark();
-        toLifecycle(p, ts, watermark, ctx);
+        boolean onset = ReactivePattern.isOnset(p, settings.minRelativeChange(), catalog);
+        toLifecycle(p, ts, watermark, onset, ctx);
         if (ts <= watermark) {
             ctx.output(ReactivePattern.LATE_POINTS, p);
             return;
         }
         long window = settings.burstWindow().toMillis();
         List<Long> known = onsets.value();
-        if (ReactivePattern.isOnset(p, settings.minRelativeChange(), catalog)) {
+        if (onset) {
             release(ctx.getCurrentKey(), ts, window, watermark, out);
             List<Long> next = stillOpen(known, window, watermark);
             next.add(ts);
@@ -250,7 +251,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
      * Sends the lifecycle what it needs of {@code p} ({@link LifecycleContext}): forwarded when late or while a bound of
      * the series is live, after the datapoints held back (as context); otherwise held back.
      */
-    private void toLifecycle(ScoredDatapoint p, long ts, long watermark, Context ctx) throws Exception {
+    private void toLifecycle(ScoredDatapoint p, long ts, long watermark, boolean onset, Context ctx) throws Exception {
         String key = ctx.getCurrentKey();
         long now = System.currentTimeMillis(); // the state TTL's clock
         LifecycleContext c = contexts.get(key, now);
@@ -269,7 +270,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         long window = settings.burstWindow().toMillis();
         c.prune(watermark, settings.contextPoints());
         c.pruneBounds(watermark, settings.quiet().toMillis() + settings.flapWindow().toMillis());
-        if (ReactivePattern.isOnset(p, settings.minRelativeChange(), catalog)) c.addOnset(p, window);
+        if (onset) c.addOnset(p, window);
         c.extend(p, settings.minRelativeChange());
         boolean late = ts <= watermark;
         boolean forward = late || c.live();
