@@ -111,6 +111,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--budget-minutes", defaultValue = "14", description = "Skip a scale that would not finish within this much time of the whole run (default: ${DEFAULT-VALUE}).")
         double budgetMinutes;
 
+        @Option(names = "--live-state-max-series", defaultValue = "100000",
+                description = "Read the live state back from the checkpoint only up to this many series (about 9 ms per series; default: ${DEFAULT-VALUE}).")
+        int liveStateMaxSeries;
+
         @Option(names = "--out", defaultValue = "bench-pipeline.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
         Path out;
 
@@ -134,7 +138,7 @@ public final class BenchCommand implements Runnable {
             double loadBefore = os.getSystemLoadAverage();
             System.out.printf("augur bench pipeline: %d cores, heap %,d MB, %s, parallelism %d, %s state; load average %.2f%n",
                     os.getAvailableProcessors(), Runtime.getRuntime().maxMemory() >> 20, Runtime.version(), parallelism, stateBackend, loadBefore);
-            PipelineBench bench = new PipelineBench(new PipelineBench.Settings(parallelism, stateBackend, work, 0.6, latencySeconds, overrides));
+            PipelineBench bench = new PipelineBench(new PipelineBench.Settings(parallelism, stateBackend, work, 0.6, latencySeconds, overrides, liveStateMaxSeries));
             List<PipelineBench.ScaleResult> results = new ArrayList<>();
             List<Double> loads = new ArrayList<>();
             double lastSecondsPerDatapoint = 0;
