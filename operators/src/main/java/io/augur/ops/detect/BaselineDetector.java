@@ -34,7 +34,8 @@ import java.util.List;
  *       nightly batch job or a daily ramp stops alerting after the first days.</li>
  *   <li><b>Range</b>: a slowly relaxing minimum and maximum of the values (about a month); once the range has seen a
  *       day, a value beyond it by a tenth of its width is a new extreme and scores 1, whatever the residuals' calibration
- *       says (a new high in a spiky series, a level the series has never reached).</li>
+ *       says (a new high in a spiky series, a level the series has never reached). It relaxes towards the band the
+ *       series' ordinary deviations reach, not into it.</li>
  *   <li><b>Score</b>: a logistic function of the rarity around the critical rarity (1 for a new extreme). After an
  *       alert (in a direction the series cares about) further scores are damped for the refractory period, linearly in
  *       the time since it.</li>
@@ -106,9 +107,17 @@ public final class BaselineDetector implements Serializable {
     private static final double SLOPE = 1.5;
     /**
      * Range: a value beyond the series' range by this fraction of the range's width is a new extreme (scored 1); the
-     * range relaxes towards the slow level over about this many days, and counts once it has seen a day.
+     * range relaxes over about this many days, and counts once it has seen a day.
      */
     private static final double RANGE_TOLERANCE = 0.1, RANGE_DAYS = 30;
+    /**
+     * The range relaxes towards the band the series' ordinary deviations reach (the slow level ± this many robust
+     * deviations of the unclipped long-run spread {@code absDev}, spikes included), not towards the slow level itself:
+     * it forgets an old extreme, but does not shrink into what the series does anyway. Towards the slow level, the
+     * range of a spiky series (CPU bursts, disk-write bursts) lost about a fifth of its height above the level in a
+     * week, and an ordinary burst after a quiet week became a "new extreme" (score 1).
+     */
+    private static final double RANGE_BAND = 3;
     /**
      * Departures. A departure starts at a value beyond {@link #HUBER} robust deviations of the baseline (the slow level
      * and, once it counts, the daily profile), from the series' third day (when the profile counts), and lasts while the
@@ -497,15 +506,17 @@ public final class BaselineDetector implements Serializable {
         }
 
         // ---- range: a value beyond everything the series has shown lately, by a tenth of the range's width, is a new
-        // extreme (the range relaxes towards the slow level over about a month, and counts once it has seen a day)
+        // extreme (the range relaxes over about a month towards the band of the series' ordinary deviations around the
+        // slow level, and counts once it has seen a day)
         double rLo = s.getRangeLow(), rHi = s.getRangeHigh();
         int extreme = 0;
         if (rLo <= rHi) {
             double tol = RANGE_TOLERANCE * (rHi - rLo);
             if (timestampMillis - s.getRangeSince() >= DAY_MS) extreme = value > rHi + tol ? 1 : value < rLo - tol ? -1 : 0;
             double aR = alpha(steps, RANGE_DAYS * DAY_MS / Math.max(interval, 1));
-            rHi = Math.max(rHi - aR * Math.max(0, rHi - newSlow), value);
-            rLo = Math.min(rLo + aR * Math.max(0, newSlow - rLo), value);
+            double band = RANGE_BAND * MAD_TO_SD * s.getAbsDev();
+            rHi = Math.max(rHi - aR * Math.max(0, rHi - (newSlow + band)), value);
+            rLo = Math.min(rLo + aR * Math.max(0, newSlow - band - rLo), value);
         } else { // no range yet (a new series, or a baseline from before v4)
             rLo = rHi = value;
             s.setRangeSince(timestampMillis);

@@ -141,6 +141,33 @@ class BaselineDetectorTest {
     }
 
     @Test
+    void theRangeOfASpikySeriesDoesNotRelaxIntoItsOrdinaryBurstsSoAnOrdinaryBurstAfterAQuietFortnightIsNoNewExtreme() {
+        // CPU-like: 5-7 % with a burst to 25-40 % every 30 minutes, one burst to 95 % on day 1, then a fortnight of the
+        // usual bursts. Relaxing towards the slow level (6), the range lost 37 % of its height in 14 days (95 -> 64) and
+        // a burst to 72 was a "new extreme"; relaxing towards the band the series' deviations reach (slow level + 3
+        // robust deviations of the unclipped spread, about 24) it keeps 70, and 72 is not beyond it by a tenth of its width.
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(5);
+        int i = 0;
+        for (; i < 14 * 288; i++) {
+            double v = i == 300 ? 95 : i % 6 == 3 ? 25 + 15 * r.nextDouble() : 5 + 2 * r.nextDouble();
+            detector.score(st, T0 + i * FIVE_MIN, v);
+        }
+        double band = st.getSlowLevel() + 3 * 1.2533 * st.getAbsDev();
+        assertThat(band).isBetween(20.0, 30.0);
+        assertThat(st.getRangeHigh()).as("relaxed from 95 towards the band, not towards the slow level").isBetween(69.0, 72.0);
+        Score ordinary = detector.score(st, T0 + i++ * FIVE_MIN, 72);
+        assertThat(ordinary.anomalyScore()).as("not a new extreme").isLessThan(1.0);
+        for (int k = 0; k < 300; k++, i++) {
+            detector.score(st, T0 + i * FIVE_MIN, k % 6 == 3 ? 25 + 15 * r.nextDouble() : 5 + 2 * r.nextDouble());
+        }
+        double edge = st.getRangeHigh() + 0.1 * (st.getRangeHigh() - st.getRangeLow());
+        Score beyond = detector.score(st, T0 + i * FIVE_MIN, edge + 1);
+        assertThat(beyond.anomalyScore()).as("beyond the range by more than a tenth of its width: a new extreme").isEqualTo(1.0);
+        assertThat(beyond.direction()).isEqualTo(1);
+    }
+
+    @Test
     void aTransientSurgeLeavesTheBaselineNearlyWhereItWas() {
         SeriesBaseline st = detector.newState();
         Random r = new Random(12);

@@ -54,7 +54,7 @@ class NabDetectorEvaluation {
             java.io.PrintWriter dbg = DEBUG == null ? null : new java.io.PrintWriter(Files.newBufferedWriter(Path.of(DEBUG, f.name().replace('/', '_'))));
             for (int i = 0; i < v.length; i++) {
                 out[i] = detector.score(state, ts[i], v[i]).anomalyScore();
-                if (dbg != null) dbg.printf("%d,%s,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%s,%s,%d%n", i, v[i], out[i], detector.lastEvidence[0], detector.lastEvidence[1], detector.lastEvidence[2], detector.lastEvidence[3], state.getNovelty(), detector.lastRawEvidence[0], detector.lastRawEvidence[1], detector.lastRawEvidence[2], detector.lastRawEvidence[3], state.getSlowLevel(), state.getLevel(), state.getShiftDirection());
+                if (dbg != null) dbg.printf("%d,%s,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%s,%s,%d,%d,%.4g,%.4g%n", i, v[i], out[i], detector.lastEvidence[0], detector.lastEvidence[1], detector.lastEvidence[2], detector.lastEvidence[3], state.getNovelty(), detector.lastRawEvidence[0], detector.lastRawEvidence[1], detector.lastRawEvidence[2], detector.lastRawEvidence[3], state.getSlowLevel(), state.getLevel(), state.getShiftDirection(), state.getProfileState(), state.getDailyScale(), state.getSlowDev());
             }
             if (dbg != null) dbg.close();
             nanos += System.nanoTime() - t0;
