@@ -8,6 +8,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code job.object-reuse} (Flink's {@code pipeline.object-reuse}, on by default) changes no output: the demo's data
  * (the default scenario, seed 1: anomalies, insights, late datapoints, duplicates, dead letters) replayed through the
  * whole job ({@code AugurJob.buildJob}: NDJSON outputs and the insight tables as files) with object reuse on and off
- * gives the same lines in every output. On the heap state backend, where keyed state holds the objects themselves, so
- * an operator that kept a record it got from a chained operator, or changed one it got or passed on (the outputs of a
- * fan-out share the record's value), would show here.
+ * gives the same lines in every output (the anomalies table: the same final row per anomaly, see {@link #outputs}).
+ * On the heap state backend, where keyed state holds the objects themselves, so an operator that kept a record it got
+ * from a chained operator, or changed one it got or passed on (the outputs of a fan-out share the record's value),
+ * would show here.
  */
 class ObjectReuseTest {
     @TempDir
@@ -67,9 +72,28 @@ class ObjectReuseTest {
                 }
             }
         }
+        // The anomalies table's row versions follow the arrival order of its two inputs (revisions, and the insight events
+        // that name an anomaly), which is a race between two network channels: intermediate versions differ from run to
+        // run whatever the object reuse. Compared here: each anomaly's final row, without its version number.
+        Map<String, JsonNode> finalRows = new TreeMap<>();
+        for (java.util.Iterator<Map.Entry<String, List<String>>> it = lines.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, List<String>> e = it.next();
+            if (!e.getKey().startsWith("tables/anomalies/")) continue;
+            for (String line : e.getValue()) {
+                ObjectNode row = (ObjectNode) JSON.readTree(line);
+                JsonNode prev = finalRows.get(row.get("id").asText());
+                if (prev == null || prev.get("version").asLong() < row.get("version").asLong()) finalRows.put(row.get("id").asText(), row);
+            }
+            it.remove();
+        }
+        List<String> rows = new ArrayList<>();
+        for (JsonNode row : finalRows.values()) rows.add(((ObjectNode) row.deepCopy()).without("version").toString());
+        if (!rows.isEmpty()) lines.put("tables/anomalies (final row per anomaly, version aside)", rows);
         lines.values().forEach(l -> l.sort(null));
         return lines;
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void theReplayHasSomethingInEveryOutputThatMatters() {
