@@ -36,6 +36,10 @@ public final class AugurJob {
         Configuration conf = new Configuration();
         // Every record and state type is Avro or a Flink basic type: fail fast instead of silently using Kryo.
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // No Avro copy of each record between chained operators (issue 9): no operator keeps a record it got from a chained
+        // one beyond the call, or changes a record it got or emitted (the outputs of a fan-out share the record's value).
+        // Audit: the README's Benchmarks, "Session 7 (issue 9, branch helper-perf10)"; ObjectReuseTest.
+        conf.set(PipelineOptions.OBJECT_REUSE, Boolean.parseBoolean(cfg.get(AugurConfig.JOB_OBJECT_REUSE)));
         conf.set(PipelineOptions.NAME, cfg.get(AugurConfig.JOB_NAME));
         conf.set(PipelineOptions.MAX_PARALLELISM, cfg.getInt(AugurConfig.JOB_MAX_PARALLELISM));
         if (!managedFlink) {

@@ -150,6 +150,10 @@ public final class AugurConfig {
     public static final ConfigKey CHECKPOINT_INTERVAL = key("checkpoint.interval", "60s", "duration", "Checkpoint interval; 0 disables checkpointing (not for production).");
     public static final ConfigKey CHECKPOINT_DIR = key("checkpoint.dir", "", "URI", "Checkpoint storage, e.g. s3://bucket/checkpoints; empty = the cluster's setting (Managed Flink manages its own).");
 
+    // ---- job.object-reuse (issue 9, helper-perf10) ----
+    public static final ConfigKey JOB_OBJECT_REUSE = key("job.object-reuse", "true", "one of true|false",
+            "Flink's pipeline.object-reuse: chained operators pass records on without an Avro copy each (every Augur operator is audited not to keep or change a record it passes on, see README Benchmarks). false: a copy per chained operator, as before.");
+
     // ---- notify.*: notification sinks (SNS, EventBridge, OpsCenter), see io.augur.job.sink.notify ----
     public static final ConfigKey NOTIFY_SINKS = key("notify.sinks", "", "comma-separated: sns, eventbridge, opscenter; empty for none", "Which notification sinks are on.");
     public static final ConfigKey NOTIFY_REGION = key("notify.region", "us-east-1", "AWS region", "Region of the SNS topics, the event bus and OpsCenter.");

@@ -283,7 +283,8 @@ public final class BaselineDetector implements Serializable {
         double rFlat = value - level;
         double zFlat = rFlat / (MAD_TO_SD * flatScale);
 
-        List<Float> daily = s.getDaily();
+        FloatList daily = FloatList.of(s.getDaily()); // the working form: no boxing per datapoint
+        if (daily != s.getDaily()) s.setDaily(daily);
         int bins = daily.size();
         double binMs = (double) DAY_MS / bins;
         double tod = Math.floorMod(timestampMillis, DAY_MS);
@@ -292,7 +293,7 @@ public final class BaselineDetector implements Serializable {
         int b0 = Math.floorMod((int) Math.floor(f), bins);
         int b1 = (b0 + 1) % bins;
         double frac = f - Math.floor(f);
-        double d0 = daily.get(b0), d1 = daily.get(b1);
+        double d0 = daily.getFloat(b0), d1 = daily.getFloat(b1);
         double rDaily = Double.NaN, dailyExpected = Double.NaN;
         if (!Double.isNaN(d0) || !Double.isNaN(d1)) {
             if (Double.isNaN(d0)) d0 = d1;
@@ -327,12 +328,14 @@ public final class BaselineDetector implements Serializable {
 
         // ---- evidence at several time scales, self-calibrated by the tail of its own history
         ensureTail(s);
-        List<Double> ev = s.getEvidence();
-        List<Double> lm = s.getEvidenceLogMean();
-        List<Double> ld = s.getEvidenceLogDev();
-        List<Double> tr = s.getTailRate();
-        List<Double> tm = s.getTailMean();
-        List<Double> ts = s.getTailSquare();
+        DoubleList ev = DoubleList.of(s.getEvidence()), lm = DoubleList.of(s.getEvidenceLogMean()), ld = DoubleList.of(s.getEvidenceLogDev());
+        DoubleList tr = DoubleList.of(s.getTailRate()), tm = DoubleList.of(s.getTailMean()), ts = DoubleList.of(s.getTailSquare());
+        if (ev != s.getEvidence()) s.setEvidence(ev); // the working forms stay in the state object (Avro writes them as lists)
+        if (lm != s.getEvidenceLogMean()) s.setEvidenceLogMean(lm);
+        if (ld != s.getEvidenceLogDev()) s.setEvidenceLogDev(ld);
+        if (tr != s.getTailRate()) s.setTailRate(tr);
+        if (tm != s.getTailMean()) s.setTailMean(tm);
+        if (ts != s.getTailSquare()) s.setTailSquare(ts);
         double aCal = alpha(steps, Math.min(TAU_RMS, Math.max(n, PRIOR_WEIGHT)));
         double aTail = alpha(steps, Math.min(TAU_TAIL, Math.max(n, PRIOR_WEIGHT)));
         double minP = 1, invSum = 0; // smallest tail probability (gives the direction); sum of 1/p (the combination)
@@ -354,12 +357,12 @@ public final class BaselineDetector implements Serializable {
         }
         for (int i = 0; i < EVIDENCE; i++) {
             double e = i == 0 ? zPoint : i == NOVELTY ? novDir * NOV_SCALE * novelty
-                    : ev.get(i) + alpha(steps, EVIDENCE_TAU[i]) * (zBase - ev.get(i));
-            ev.set(i, e);
+                    : ev.getDouble(i) + alpha(steps, EVIDENCE_TAU[i]) * (zBase - ev.getDouble(i));
+            ev.setDouble(i, e);
             double x = Math.log1p(Math.abs(e));
-            double m = lm.get(i), d = Math.max(ld.get(i), MIN_LOG_DEV);
+            double m = lm.getDouble(i), d = Math.max(ld.getDouble(i), MIN_LOG_DEV);
             double t = m + TAIL_K * MAD_TO_SD * d;
-            double rate = tr.get(i), mu = tm.get(i), sq = ts.get(i);
+            double rate = tr.getDouble(i), mu = tm.getDouble(i), sq = ts.getDouble(i);
             double p = 1; // tail probability of evidence this large: generalized Pareto above t, fitted by moments
             if (x > t) {
                 double var = Math.max(sq - mu * mu, 1e-12);
@@ -368,11 +371,11 @@ public final class BaselineDetector implements Serializable {
                 double y = x - t;
                 p = rate * (Math.abs(xi) < 1e-6 ? Math.exp(-y / sigma) : Math.pow(Math.max(1e-12, 1 + xi * y / sigma), -1 / xi));
                 double aEx = 1 / Math.min(TAU_EXCESS, 1 + rate * n);
-                tm.set(i, mu + aEx * (y - mu));
-                ts.set(i, sq + aEx * (y * y - sq));
-                tr.set(i, rate + aTail * (1 - rate));
+                tm.setDouble(i, mu + aEx * (y - mu));
+                ts.setDouble(i, sq + aEx * (y * y - sq));
+                tr.setDouble(i, rate + aTail * (1 - rate));
             } else {
-                tr.set(i, rate - aTail * rate);
+                tr.setDouble(i, rate - aTail * rate);
             }
             double r0 = -Math.log10(Math.max(p, 1e-300));
             lastRawEvidence[i] = r0 * Math.signum(e);
@@ -401,8 +404,8 @@ public final class BaselineDetector implements Serializable {
                 }
             }
             double r = clamp(x - m, -HUBER * MAD_TO_SD * d, HUBER * MAD_TO_SD * d);
-            lm.set(i, m + aCal * r);
-            ld.set(i, ld.get(i) + aCal * (Math.abs(r) - ld.get(i)));
+            lm.setDouble(i, m + aCal * r);
+            ld.setDouble(i, ld.getDouble(i) + aCal * (Math.abs(r) - ld.getDouble(i)));
         }
         // combined evidence: the harmonic mean of the statistics' tail probabilities (valid for dependent tests, so no
         // correlation model is needed): one statistic alone at p counts as p times the number of statistics, like a
@@ -484,7 +487,7 @@ public final class BaselineDetector implements Serializable {
             double hubD = HUBER * MAD_TO_SD * dailyScale;
             s.setDailyScale(s.getDailyScale() + aScale * (Math.min(Math.abs(rDaily), hubD) - s.getDailyScale()));
         }
-        double cur = daily.get(bin);
+        double cur = daily.getFloat(bin);
         double dev = value - newSlow;
         // The first day's profile is provisional: it was measured against a slow level that had not seen a day yet
         // (at the start of the series, the first values themselves). A bin's visit in the series' second day replaces
@@ -499,10 +502,10 @@ public final class BaselineDetector implements Serializable {
         if (departing && !Double.isNaN(cur)) {
             // nor does the profile learn from a departure
         } else if (Double.isNaN(cur) || beta >= 1) {
-            daily.set(bin, (float) dev);
+            daily.setFloat(bin, (float) dev);
         } else {
             double hubB = HUBER * MAD_TO_SD * Math.max(dailyScale, slowDev * 0.1);
-            daily.set(bin, (float) (cur + beta * clamp(dev - cur, -hubB, hubB)));
+            daily.setFloat(bin, (float) (cur + beta * clamp(dev - cur, -hubB, hubB)));
         }
 
         // ---- range: a value beyond everything the series has shown lately, by a tenth of the range's width, is a new
@@ -551,7 +554,9 @@ public final class BaselineDetector implements Serializable {
     private static boolean centred(List<Float> daily, double slowDev) {
         double sum = 0;
         int k = 0;
-        for (Float b : daily) {
+        FloatList bins = FloatList.of(daily);
+        for (int i = 0; i < bins.size(); i++) {
+            float b = bins.getFloat(i);
             if (!Float.isNaN(b)) {
                 sum += b;
                 k++;

@@ -36,6 +36,13 @@ public final class RecentValues<V> {
     private final Map<String, Entry<V>> entries = new HashMap<>();
     private int dirty;
     private long nextSweep = Long.MIN_VALUE;
+    /**
+     * The entry {@link #get} last found or {@link #put} last wrote, and its key: an operator writes the value of the key
+     * it just read, with the same key object (the operator's current key), so the write needs no second lookup.
+     * Compared by identity (an equal key in another object looks the entry up); cleared whenever an entry leaves.
+     */
+    private String lastKey;
+    private Entry<V> lastEntry;
     /** Whether written values may stay here until {@link #flush} (the operator flushes before every snapshot). */
     private boolean holdWrites;
 
@@ -60,17 +67,25 @@ public final class RecentValues<V> {
 
     /** The value last written for {@code key}, or null: not known here (read the state). */
     public V get(String key, long now) {
-        Entry<V> e = entries.get(key);
+        Entry<V> e = key == lastKey ? lastEntry : entries.get(key);
         if (e == null) return null;
         long age = now - e.writtenAt;
         if (e.dirty) {
-            if (age < ttlMs) return e.value; // also when the clock went back: this is the newest value
-            dirty--;                          // expired: the state's older value has expired too
+            if (age < ttlMs) return found(key, e); // also when the clock went back: this is the newest value
+            dirty--;                                // expired: the state's older value has expired too
         } else if (age >= 0 && age < ttlMs - TTL_MARGIN_MS) {
-            return e.value;
+            return found(key, e);
         }
         entries.remove(key);
+        lastKey = null;
+        lastEntry = null;
         return null;
+    }
+
+    private V found(String key, Entry<V> e) {
+        lastKey = key;
+        lastEntry = e;
+        return e.value;
     }
 
     /** From now on, {@link #write} may keep values here until {@link #flush} instead of writing them to the state. */
@@ -94,7 +109,7 @@ public final class RecentValues<V> {
      */
     public boolean put(String key, V value, long now, boolean writeBack) {
         if (capacity <= 0) return false;
-        Entry<V> e = entries.get(key);
+        Entry<V> e = key == lastKey ? lastEntry : entries.get(key);
         if (e != null) {
             if (writeBack && !e.dirty) dirty++;
             else if (!writeBack && e.dirty) dirty--;
@@ -106,14 +121,19 @@ public final class RecentValues<V> {
         if (entries.size() >= capacity) {
             if (now < nextSweep) return false;
             nextSweep = now + IDLE_MS;
+            lastKey = null;
+            lastEntry = null;
             for (Iterator<Entry<V>> it = entries.values().iterator(); it.hasNext(); ) {
                 Entry<V> x = it.next();
                 if (!x.dirty && now - x.writtenAt >= IDLE_MS) it.remove();
             }
             if (entries.size() >= capacity) return false;
         }
-        entries.put(key, new Entry<>(value, now, writeBack));
+        e = new Entry<>(value, now, writeBack);
+        entries.put(key, e);
         if (writeBack) dirty++;
+        lastKey = key;
+        lastEntry = e;
         return true;
     }
 

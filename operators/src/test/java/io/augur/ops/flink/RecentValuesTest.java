@@ -43,6 +43,30 @@ class RecentValuesTest {
         assertThat(r.get("a", later)).isEqualTo("1'");
     }
 
+    /** The entry last read or written is remembered for the next access with the same key object; equal keys in other objects, expiry and sweeps see the map. */
+    @Test
+    void theLastEntryIsRememberedOnlyWhileItIsInTheMap() {
+        RecentValues<String> r = new RecentValues<>(2, DAY, NO_STATE);
+        String a = "series|Average", a2 = new String(a), b = "other|Sum";
+        r.put(a, "1", 0, false);
+        assertThat(r.get(a2, 1)).isEqualTo("1");                     // an equal key in another object
+        r.put(a2, "2", 2, false);
+        assertThat(r.get(a, 3)).isEqualTo("2");
+        r.put(b, "x", 3, false);
+        assertThat(r.get(a, DAY)).isNull();                           // expired: removed, and forgotten
+        assertThat(r.size()).isEqualTo(1);
+        r.put(a, "3", DAY, false);
+        assertThat(r.get(a2, DAY + 1)).isEqualTo("3");
+        long sweep = DAY + RecentValues.IDLE_MS;
+        assertThat(r.get(b, sweep - 1)).isNull();                    // b is too old for a clean value: removed, forgotten
+        r.put(b, "x'", sweep - 1, false);
+        assertThat(r.get(b, sweep - 1)).isEqualTo("x'");             // remembered again
+        r.put("c", "y", sweep, false);                                // full: the sweep drops a (idle), c gets its place
+        assertThat(r.get(a2, sweep)).isNull();
+        assertThat(r.get(b, sweep)).isEqualTo("x'");
+        assertThat(r.get("c", sweep)).isEqualTo("y");
+    }
+
     @Test
     void capacityZeroKeepsNothing() {
         RecentValues<String> r = new RecentValues<>(0, DAY, NO_STATE);

@@ -41,8 +41,11 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     private final int recentBaselines;
     private transient BaselineDetector detector;
     private transient ValueState<SeriesBaseline> baseline;
-    /** Baselines just written, deserialized (a read of the state is an Avro deserialization on RocksDB). */
-    private transient RecentValues<SeriesBaseline> recent;
+    /**
+     * Series just scored: the baseline deserialized (a read of the state is an Avro deserialization on RocksDB) with
+     * the series' alert settings, so that one lookup per datapoint finds both.
+     */
+    private transient RecentValues<Series> recent;
     private transient IoCounters counters;
 
     /**
@@ -70,7 +73,41 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
 
     /** The key: series id and the statistic Augur learns for it. */
     public static KeySelector<MetricDatapoint, String> seriesStatKey() {
-        return m -> m.getSeriesId() + "|" + Statistics.statFor(m);
+        return new SeriesStatKey();
+    }
+
+    /**
+     * {@link #seriesStatKey()}: series id|stat. De-duplication and scoring run chained and keyed alike, and with object
+     * reuse scoring gets the very datapoint de-duplication got: the key of the last datapoint a thread keyed is kept
+     * (by identity of the datapoint, which no operator changes), so the chain builds and hashes one key String per
+     * datapoint, not one per operator, and the in-memory maps compare keys by identity.
+     */
+    static final class SeriesStatKey implements KeySelector<MetricDatapoint, String> {
+        private static final long serialVersionUID = 1L;
+        private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[2]);
+
+        @Override
+        public String getKey(MetricDatapoint m) {
+            Object[] last = LAST.get();
+            if (last[0] == m) return (String) last[1];
+            String key = m.getSeriesId() + "|" + Statistics.statFor(m);
+            last[0] = m;
+            last[1] = key;
+            return key;
+        }
+    }
+
+    /** A series' baseline with its alert settings (a function of the series' namespace and metric, which its key fixes). */
+    static final class Series {
+        final SeriesBaseline baseline;
+        final double threshold;
+        final DetectorSettings.DirectionFilter direction;
+
+        Series(SeriesBaseline baseline, DetectorSettings settings, MetricDatapoint m) {
+            this.baseline = baseline;
+            this.threshold = settings.threshold(m.getNamespace(), m.getMetricName());
+            this.direction = settings.direction(m.getNamespace(), m.getMetricName());
+        }
     }
 
     public static ValueStateDescriptor<SeriesBaseline> descriptor(Duration ttl) {
@@ -95,13 +132,15 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         }
         String key = ctx.getCurrentKey();
         long now = System.currentTimeMillis(); // the state TTL's clock
-        SeriesBaseline state = recent.get(key, now);
-        if (state == null) state = StoredBaseline.load(baseline.value()); // either stored form
-        if (state == null) state = detector.newState();
-        double threshold = settings.threshold(m.getNamespace(), m.getMetricName());
-        DetectorSettings.DirectionFilter direction = settings.direction(m.getNamespace(), m.getMetricName());
-        Score s = detector.score(state, m.getTimestamp(), value, threshold, direction);
-        recent.write(key, state, now);
+        Series series = recent.get(key, now);
+        if (series == null) {
+            SeriesBaseline state = StoredBaseline.load(baseline.value()); // either stored form
+            series = new Series(state == null ? detector.newState() : state, settings, m);
+        }
+        double threshold = series.threshold;
+        DetectorSettings.DirectionFilter direction = series.direction;
+        Score s = detector.score(series.baseline, m.getTimestamp(), value, threshold, direction);
+        recent.write(key, series, now);
 
         boolean anomalous = s.warm() && s.anomalyScore() >= threshold && direction.accepts(s.direction());
         ScoredDatapoint scored = ScoredDatapoint.newBuilder()
@@ -124,7 +163,7 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     }
 
     /** In its stored form ({@link StoredBaseline}: the pattern memory sparse), serialized by the update on RocksDB. */
-    private void store(String key, SeriesBaseline b) throws Exception {
-        StoredBaseline.store(b, baseline::update);
+    private void store(String key, Series s) throws Exception {
+        StoredBaseline.store(s.baseline, baseline::update);
     }
 }
