@@ -28,18 +28,19 @@ import java.util.List;
  * quiet + flap window of a reach already known, i.e. inside a live bound.
  */
 public final class LifecycleContext {
-    private long[] ts;
-    private double[] values, expected, lower, upper, scores;
-    private boolean[] sent;
-    private int n;
-    private final List<LiveBound> bounds;
+    // package-private: ReactiveSeriesCodec reads and fills them
+    long[] ts;
+    double[] values, expected, lower, upper, scores;
+    boolean[] sent;
+    int n;
+    final List<LiveBound> bounds;
     private final boolean legacy;
 
     public LifecycleContext() {
         this(8, new ArrayList<>(), false);
     }
 
-    private LifecycleContext(int capacity, List<LiveBound> bounds, boolean legacy) {
+    LifecycleContext(int capacity, List<LiveBound> bounds, boolean legacy) {
         ts = new long[capacity];
         values = new double[capacity];
         expected = new double[capacity];
