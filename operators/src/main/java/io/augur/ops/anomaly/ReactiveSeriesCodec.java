@@ -1,6 +1,5 @@
 package io.augur.ops.anomaly;
 
-import io.augur.schema.HeldIdentity;
 import io.augur.schema.LiveBound;
 import io.augur.schema.ReactiveSeries;
 import org.apache.avro.io.BinaryDecoder;
@@ -30,7 +29,9 @@ import java.util.List;
  * skips it, a later one of the same timestamp overwrites it): only its timestamp is kept (it still counts for
  * {@link LifecycleContext#prune}); its other fields read back as 0.
  *
- * <p><b>Held datapoints</b> ({@code held}), in arrival order: the index + 1 of the context datapoint of the same
+ * <p><b>Held datapoints</b> ({@code held}): their count; the strings of the held datapoints (series key, left out when
+ * it is the state's key, statistic, namespace, metric name, unit) once per distinct combination; then in arrival order
+ * per datapoint: the index + 1 of the context datapoint of the same
  * timestamp (0: none, then the timestamp follows), a flag byte (own fields, direction, warm, anomalous); value, band and
  * score only when the context datapoint does not hold the same (it was sent, or a later one of that timestamp replaced
  * it); the identity index; min, max, sum and count ({@link #writeNumber}, or "the value").
@@ -51,7 +52,8 @@ public final class ReactiveSeriesCodec {
     public record Series(LifecycleContext context, HeldDatapoints held) {
     }
 
-    public static ReactiveSeries write(LifecycleContext c, HeldDatapoints h) {
+    /** The state record of {@code c} and {@code h}, the series' state key {@code key} (a held datapoint's series key is mostly the same). */
+    public static ReactiveSeries write(String key, LifecycleContext c, HeldDatapoints h) {
         try {
             ByteArrayOutputStream points = new ByteArrayOutputStream(16 + c.n * 34);
             BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(points, null);
@@ -59,26 +61,26 @@ public final class ReactiveSeriesCodec {
             e.flush();
             ByteArrayOutputStream held = new ByteArrayOutputStream(h.n == 0 ? 1 : 8 + h.n * 24);
             e = EncoderFactory.get().directBinaryEncoder(held, e);
-            List<HeldIdentity> ids = new ArrayList<>(1);
-            writeHeld(e, h, c, ids);
+            writeHeld(e, h, c, key);
             e.flush();
             List<LiveBound> bs = new ArrayList<>(c.bounds.size());
             for (LiveBound b : c.bounds) bs.add(LiveBound.newBuilder(b).build());
             return ReactiveSeries.newBuilder().setPoints(ByteBuffer.wrap(points.toByteArray())).setBounds(bs).setLegacy(c.isLegacy())
-                    .setIdentities(ids).setHeld(ByteBuffer.wrap(held.toByteArray())).build();
+                    .setHeld(ByteBuffer.wrap(held.toByteArray())).build();
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }
     }
 
-    public static Series read(ReactiveSeries r) {
+    /** The series written by {@link #write} with the same {@code key}. */
+    public static Series read(String key, ReactiveSeries r) {
         try {
             List<LiveBound> bounds = new ArrayList<>(r.getBounds().size());
             for (LiveBound b : r.getBounds()) bounds.add(LiveBound.newBuilder(b).build());
             BinaryDecoder d = DecoderFactory.get().binaryDecoder(bytes(r.getPoints()), null);
             LifecycleContext c = readContext(d, bounds, r.getLegacy());
             d = DecoderFactory.get().binaryDecoder(bytes(r.getHeld()), d);
-            HeldDatapoints h = readHeld(d, c, r.getIdentities());
+            HeldDatapoints h = readHeld(d, c, key);
             return new Series(c, h);
         } catch (IOException x) {
             throw new UncheckedIOException(x);
@@ -151,11 +153,31 @@ public final class ReactiveSeriesCodec {
         return c;
     }
 
-    private static void writeHeld(BinaryEncoder e, HeldDatapoints h, LifecycleContext c, List<HeldIdentity> ids) throws IOException {
+    private static void writeHeld(BinaryEncoder e, HeldDatapoints h, LifecycleContext c, String key) throws IOException {
         int n = h.n;
         e.writeInt(n);
+        if (n == 0) return;
+        // the identities some datapoint names, renumbered in order of first use (as HeldDatapoints.toRecord)
         int[] renumber = new int[h.identities.size()];
         Arrays.fill(renumber, -1);
+        List<HeldDatapoints.Identity> ids = new ArrayList<>(1);
+        for (int j = 0; j < n; j++) {
+            int old = h.identity[j];
+            if (renumber[old] < 0) {
+                renumber[old] = ids.size();
+                ids.add(h.identities.get(old));
+            }
+        }
+        e.writeInt(ids.size());
+        for (HeldDatapoints.Identity x : ids) {
+            boolean isKey = x.seriesKey().equals(key);
+            e.writeBoolean(isKey);
+            if (!isKey) e.writeString(x.seriesKey());
+            e.writeString(x.stat());
+            e.writeString(x.namespace());
+            e.writeString(x.metricName());
+            e.writeString(x.unit());
+        }
         for (int j = 0; j < n; j++) {
             long t = h.ts[j];
             int ref = Arrays.binarySearch(c.ts, 0, c.n, t);
@@ -174,13 +196,7 @@ public final class ReactiveSeriesCodec {
                 e.writeInt(band << BAND_SHIFT | (scoreZero ? SCORE_ZERO : 0));
                 writeFields(e, h.values[j], h.expected[j], h.lower[j], h.upper[j], h.scores[j], band, scoreZero);
             }
-            int old = h.identity[j];
-            if (renumber[old] < 0) {
-                HeldDatapoints.Identity x = h.identities.get(old);
-                renumber[old] = ids.size();
-                ids.add(new HeldIdentity(x.seriesKey(), x.stat(), x.namespace(), x.metricName(), x.unit()));
-            }
-            e.writeInt(renumber[old]);
+            e.writeInt(renumber[h.identity[j]]);
             double v = h.values[j];
             writeNumber(e, h.min[j], v);
             writeNumber(e, h.max[j], v);
@@ -189,10 +205,15 @@ public final class ReactiveSeriesCodec {
         }
     }
 
-    private static HeldDatapoints readHeld(BinaryDecoder d, LifecycleContext c, List<HeldIdentity> ids) throws IOException {
+    private static HeldDatapoints readHeld(BinaryDecoder d, LifecycleContext c, String key) throws IOException {
         int n = d.readInt();
         HeldDatapoints h = new HeldDatapoints(Math.max(4, n));
-        for (HeldIdentity x : ids) h.identities.add(new HeldDatapoints.Identity(x.getSeriesKey(), x.getStat(), x.getNamespace(), x.getMetricName(), x.getUnit()));
+        if (n == 0) return h;
+        int ids = d.readInt();
+        for (int i = 0; i < ids; i++) {
+            String seriesKey = d.readBoolean() ? key : d.readString();
+            h.identities.add(new HeldDatapoints.Identity(seriesKey, d.readString(), d.readString(), d.readString(), d.readString()));
+        }
         double[] f = new double[5];
         for (int j = 0; j < n; j++) {
             int ref = d.readInt() - 1;

@@ -195,7 +195,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     }
 
     private void storeSeries(String key, ReactiveSeriesCodec.Series s) throws Exception {
-        seriesState.update(ReactiveSeriesCodec.write(s.context(), s.held()));
+        seriesState.update(ReactiveSeriesCodec.write(key, s.context(), s.held()));
     }
 
     /**
@@ -208,7 +208,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         if (s != null) return s;
         ReactiveSeries stored = seriesState.value();
         if (stored != null) {
-            s = ReactiveSeriesCodec.read(stored);
+            s = ReactiveSeriesCodec.read(key, stored);
             series.put(key, s, now, false); // as the state holds it
             return s;
         }

@@ -113,7 +113,7 @@ class BurstHeldRestoreHarnessTest {
             ReactiveSeries r = series.value();
             if (r != null) {
                 seriesRows++;
-                seriesHeld += ReactiveSeriesCodec.read(r).held().size();
+                seriesHeld += ReactiveSeriesCodec.read(k, r).held().size();
             }
         }
         return new int[] {rows, points, contexts, seriesHeld, seriesRows};
