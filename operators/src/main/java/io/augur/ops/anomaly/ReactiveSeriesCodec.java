@@ -109,8 +109,8 @@ public final class ReactiveSeriesCodec {
             prev = t;
         }
         for (int i = 0; i < n; i++) {
-            if (c.sent[i]) {
-                e.writeInt(SENT);
+            if (c.bare(i)) {
+                e.writeInt(c.sent[i] ? SENT : 0);
                 continue;
             }
             int band = band(c.expected[i], c.lower[i], c.upper[i]);
@@ -140,7 +140,9 @@ public final class ReactiveSeriesCodec {
         for (int i = 0; i < n; i++) {
             int flags = d.readInt();
             c.sent[i] = (flags & SENT) != 0;
-            if ((flags & FULL) != 0) {
+            if ((flags & FULL) == 0) {
+                c.timestampOnly[i] = !c.sent[i];
+            } else {
                 readFields(d, flags, f);
                 c.values[i] = f[0];
                 c.expected[i] = f[1];
@@ -182,7 +184,7 @@ public final class ReactiveSeriesCodec {
             long t = h.ts[j];
             int ref = Arrays.binarySearch(c.ts, 0, c.n, t);
             if (ref < 0) ref = -1;
-            boolean own = ref < 0 || c.sent[ref] || !same(c.values[ref], h.values[j]) || !same(c.scores[ref], h.scores[j])
+            boolean own = ref < 0 || c.bare(ref) || !same(c.values[ref], h.values[j]) || !same(c.scores[ref], h.scores[j])
                     || !same(c.expected[ref], h.expected[j]) || !same(c.lower[ref], h.lower[j]) || !same(c.upper[ref], h.upper[j]);
             int dir = h.directions[j];
             int dirCode = dir == 0 ? 0 : dir == 1 ? 1 : dir == -1 ? 2 : 3;

@@ -89,7 +89,7 @@ class ReactiveSeriesCodecTest {
             if (r.nextInt(3) == 0) h.add(r.nextInt(6) == 0 ? point(r, t, KEY, "Count") : p); // held: the same datapoint, or another of that time
             if (!c.isLegacy() && r.nextInt(15) == 0) c.addOnset(p, 8 * MIN);
         }
-        if (!c.isLegacy()) c.prune(ts - 5 * MIN, 30);
+        if (!c.isLegacy()) c.prune(ts - 5 * MIN, 30, r.nextBoolean() ? 30 : r.nextInt(12)); // some: timestamps only for the older ones
         return new Case(c, h);
     }
 

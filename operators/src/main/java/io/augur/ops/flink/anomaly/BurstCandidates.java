@@ -85,6 +85,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     /** The default of {@code anomaly.recent-contexts}. */
     public static final int DEFAULT_RECENT_CONTEXTS = 50_000;
     private final int recentContexts;
+    /** Of the context datapoints at or behind the watermark, how many keep value, band and score ({@link LifecycleContext#prune(long, int, int)}). */
+    private final int contextFullPoints;
     /** Lifecycle contexts of state from before {@link ReactiveSeries}: converted, never written. */
     private transient ValueState<ReactiveContext> context;
     /** The series' context and held datapoints, one row ({@code reactive-series}). */
@@ -154,9 +156,24 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
 
     /** {@code recentContexts}: series per task whose lifecycle context is kept in memory ({@link RecentValues}). */
     public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog, int recentContexts) {
+        this(settings, catalog, recentContexts, 0);
+    }
+
+    /**
+     * {@code contextFullPoints}: of the context datapoints at or behind the filter's watermark (the newest
+     * {@code contextPoints}), how many keep their value, band and score; the older ones only their timestamp
+     * (0 or at least {@code contextPoints}: all, as before). The lifecycle reads the band and value of the
+     * {@code preContextPoints} datapoints before an anomaly's start and the timestamps of the others; an onset that
+     * arrives ahead of the filter's watermark needs no more than {@code preContextPoints} behind it. A late onset that
+     * the lifecycle still handles (its watermark behind the filter's) needs {@code preContextPoints} + the series'
+     * datapoints between the onset and the filter's watermark: with all kept, that is exact up to
+     * {@code contextPoints - preContextPoints} of them, as before.
+     */
+    public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog, int recentContexts, int contextFullPoints) {
         this.settings = settings;
         this.catalog = catalog;
         this.recentContexts = recentContexts;
+        this.contextFullPoints = contextFullPoints <= 0 ? settings.contextPoints() : Math.min(contextFullPoints, settings.contextPoints());
     }
 
     @Override
@@ -309,7 +326,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
             return;
         }
         long window = settings.burstWindow().toMillis();
-        c.prune(watermark, settings.contextPoints());
+        c.prune(watermark, settings.contextPoints(), contextFullPoints);
         c.pruneBounds(watermark, settings.quiet().toMillis() + settings.flapWindow().toMillis());
         if (onset) c.addOnset(p, window);
         c.extend(p, settings.minRelativeChange());
