@@ -49,14 +49,16 @@ import java.util.List;
  * </ul>
  * Held datapoints are kept thin ({@link HeldDatapoints#thin}: without the series' identity, which a datapoint that can only confirm a
  * burst does not need) and compact ({@link HeldDatapoints}: parallel arrays in arrival order, the series' strings once),
- * in memory ({@link RecentValues}) and written to the keyed state {@code burst-held-points} before each snapshot;
- * onset candidates and coarse cleanup timers (one per {@code burstWindow} of event time) read them there. The list
- * state {@code burst-held} that held them before is only read: rows restored from older state ({@link #legacyHeld})
- * are drained into the compact form the first time their series is touched, in front (they arrived first).
+ * in memory ({@link RecentValues}, together with the series' lifecycle context: one entry per series) and written with
+ * it to ONE keyed state row {@code reactive-series} before each snapshot ({@link ReactiveSeriesCodec}: each datapoint
+ * once); onset candidates and coarse cleanup timers (one per {@code burstWindow} of event time) read them there. The
+ * states that held them before are only read: rows restored from older state ({@code reactive-context} and
+ * {@code burst-held-points}: {@link #legacySeries}; the list state {@code burst-held}: {@link #legacyHeld}, in front, as
+ * they arrived first) are converted the first time their series is touched.
  *
  * <p><b>The lifecycle's input</b> ({@link #LIFECYCLE_POINTS}): a quiet series sends the reactive lifecycle nothing.
- * Per series a {@link LifecycleContext} (one value, kept in memory ({@link RecentValues}) and written to the keyed
- * state before each snapshot) holds the series' recent datapoints and the live bounds of its onset candidates; a
+ * Per series a {@link LifecycleContext} (kept in memory with the held datapoints and written with them before each
+ * snapshot) holds the series' recent datapoints and the live bounds of its onset candidates; a
  * datapoint is forwarded while a bound is live (an anomaly could be open or opening), and when an onset makes the
  * series live the datapoints held back go first, marked as context. Late datapoints are forwarded as before. State
  * restored from before this ({@link #legacyRestore}: no marker in the operator state) has no context for any series
