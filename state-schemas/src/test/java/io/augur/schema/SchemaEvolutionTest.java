@@ -37,7 +37,7 @@ class SchemaEvolutionTest {
                 CoverageSettings.class, ResourceMembership.class, CoverageItem.class, InsightInput.class, InsightState.class, OpsItemRef.class,
                 BurstMatch.class, ExhaustionForecast.class, ForecastHistory.class, SeriesAnomalyState.class, ProactiveAnomalyState.class,
                 InsightTableState.class, AnomalyTableState.class, PendingPoint.class, ReactivePoint.class, ReactiveContext.class,
-                HeldPoints.class);
+                HeldPoints.class, ReactiveSeries.class);
     }
 
     @Test
@@ -111,7 +111,8 @@ class SchemaEvolutionTest {
             Map.entry("ReactivePoint", List.of("Resource", "MetricDatapoint", "ScoredDatapoint")),
             Map.entry("ProactiveAnomalyState", List.of("Resource", "Anomaly")),
             Map.entry("InsightTableState", List.of("Resource", "Anomaly", "InsightNotification")),
-            Map.entry("AnomalyTableState", List.of("Resource", "Anomaly", "InsightNotification")));
+            Map.entry("AnomalyTableState", List.of("Resource", "Anomaly", "InsightNotification")),
+            Map.entry("ReactiveSeries", List.of("ReactiveContext")));
 
     private static int newest(String name) {
         int v = 1;

@@ -74,6 +74,10 @@ public final class AugurConfig {
     public static final ConfigKey ANOMALY_RECENT_CONTEXTS = key("anomaly.recent-contexts", "50000", "integer",
             "Series per task whose reactive-lifecycle context (the burst-candidates filter's recent datapoints and live bounds, which let a quiet series send the lifecycle nothing) is kept in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint. About 2 KB of heap each; 0 = none.");
 
+    // ---- state (issue 9, session 7): the reactive path's state per series ----
+    public static final ConfigKey ANOMALY_CONTEXT_FULL_POINTS = key("anomaly.context-full-points", "0", "integer",
+            "Of the 30 recent datapoints behind the watermark that the burst-candidates filter keeps per series for the reactive lifecycle, how many keep value, band and score; older ones keep only their timestamp. 0 = all (as before: exact in every case the lifecycle was). 10 (the datapoints an anomaly shows before its start) is all an onset arriving in order can need and cuts the filter's state per series by about half; a late onset that the lifecycle still handles (its watermark behind the filter's) needs 10 plus the series' datapoints between the onset and the filter's watermark.");
+
     // ---- insights (issue 6): coverage, correlation, notifications ----
     public static final ConfigKey COVERAGE_MODE = key("insights.coverage.mode", "account", "one of account|stacks|tags", "What Augur analyses (DevOps Guru's coverage): every resource of the accounts, the resources of CloudFormation stacks, or resources with a devops-guru-* tag.");
     public static final ConfigKey COVERAGE_ACCOUNTS = key("insights.coverage.accounts", "", "account ids, comma-separated", "Accounts analysed; empty = any account.");

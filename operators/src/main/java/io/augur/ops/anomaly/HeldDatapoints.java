@@ -22,22 +22,23 @@ public final class HeldDatapoints {
     private static final Resource NO_RESOURCE = new Resource("", "", "");
 
     /** The strings of a thin datapoint (compared by value). */
-    private record Identity(String seriesKey, String stat, String namespace, String metricName, String unit) {
+    record Identity(String seriesKey, String stat, String namespace, String metricName, String unit) {
     }
 
-    private final List<Identity> identities = new ArrayList<>(1);
-    private int[] identity;
-    private long[] ts;
-    private double[] values, scores, expected, lower, upper, min, max, sum, count;
-    private int[] directions;
-    private boolean[] warm, anomalous;
-    private int n;
+    // package-private: ReactiveSeriesCodec reads and fills them
+    final List<Identity> identities = new ArrayList<>(1);
+    int[] identity;
+    long[] ts;
+    double[] values, scores, expected, lower, upper, min, max, sum, count;
+    int[] directions;
+    boolean[] warm, anomalous;
+    int n;
 
     public HeldDatapoints() {
         this(4);
     }
 
-    private HeldDatapoints(int capacity) {
+    HeldDatapoints(int capacity) {
         identity = new int[capacity];
         ts = new long[capacity];
         values = new double[capacity];

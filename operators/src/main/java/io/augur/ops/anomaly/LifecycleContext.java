@@ -28,18 +28,19 @@ import java.util.List;
  * quiet + flap window of a reach already known, i.e. inside a live bound.
  */
 public final class LifecycleContext {
-    private long[] ts;
-    private double[] values, expected, lower, upper, scores;
-    private boolean[] sent;
-    private int n;
-    private final List<LiveBound> bounds;
+    // package-private: ReactiveSeriesCodec reads and fills them
+    long[] ts;
+    double[] values, expected, lower, upper, scores;
+    boolean[] sent, timestampOnly;
+    int n;
+    final List<LiveBound> bounds;
     private final boolean legacy;
 
     public LifecycleContext() {
         this(8, new ArrayList<>(), false);
     }
 
-    private LifecycleContext(int capacity, List<LiveBound> bounds, boolean legacy) {
+    LifecycleContext(int capacity, List<LiveBound> bounds, boolean legacy) {
         ts = new long[capacity];
         values = new double[capacity];
         expected = new double[capacity];
@@ -47,6 +48,7 @@ public final class LifecycleContext {
         upper = new double[capacity];
         scores = new double[capacity];
         sent = new boolean[capacity];
+        timestampOnly = new boolean[capacity];
         this.bounds = bounds;
         this.legacy = legacy;
     }
@@ -152,16 +154,37 @@ public final class LifecycleContext {
         upper[i] = p.getUpper();
         scores[i] = p.getScore();
         sent[i] = wasSent;
+        timestampOnly[i] = false;
     }
 
     /** Keeps every datapoint ahead of {@code watermark} and the newest {@code keep} at or behind it. */
     public void prune(long watermark, int keep) {
+        prune(watermark, keep, keep);
+    }
+
+    /**
+     * As {@link #prune(long, int)}; of the datapoints at or behind {@code watermark} only the newest {@code full} keep
+     * value, band and score: older ones are shipped (as context) with their timestamp only (the others 0).
+     */
+    public void prune(long watermark, int keep, int full) {
         int behind = 0;
         while (behind < n && ts[behind] <= watermark) behind++;
         int drop = behind - keep;
-        if (drop <= 0) return;
-        shift(drop, 0, n - drop);
-        n -= drop;
+        if (drop > 0) {
+            shift(drop, 0, n - drop);
+            n -= drop;
+            behind -= drop;
+        }
+        for (int i = 0; i < behind - full; i++) {
+            if (bare(i)) continue;
+            values[i] = expected[i] = lower[i] = upper[i] = scores[i] = 0;
+            timestampOnly[i] = true;
+        }
+    }
+
+    /** Whether only the timestamp of datapoint {@code i} is kept (sent, or stripped by {@link #prune(long, int, int)}). */
+    boolean bare(int i) {
+        return sent[i] || timestampOnly[i];
     }
 
     /**
@@ -196,6 +219,7 @@ public final class LifecycleContext {
         upper = Arrays.copyOf(upper, c);
         scores = Arrays.copyOf(scores, c);
         sent = Arrays.copyOf(sent, c);
+        timestampOnly = Arrays.copyOf(timestampOnly, c);
     }
 
     private void shift(int from, int to, int len) {
@@ -206,5 +230,6 @@ public final class LifecycleContext {
         System.arraycopy(upper, from, upper, to, len);
         System.arraycopy(scores, from, scores, to, len);
         System.arraycopy(sent, from, sent, to, len);
+        System.arraycopy(timestampOnly, from, timestampOnly, to, len);
     }
 }

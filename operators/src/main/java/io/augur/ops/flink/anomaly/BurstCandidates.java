@@ -3,6 +3,7 @@ package io.augur.ops.flink.anomaly;
 import io.augur.ops.anomaly.AnomalySettings;
 import io.augur.ops.anomaly.HeldDatapoints;
 import io.augur.ops.anomaly.LifecycleContext;
+import io.augur.ops.anomaly.ReactiveSeriesCodec;
 import io.augur.ops.anomaly.SeverityCatalog;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.RecentValues;
@@ -11,6 +12,7 @@ import io.augur.ops.flink.WriteBackOperator;
 import io.augur.schema.HeldPoints;
 import io.augur.schema.ReactiveContext;
 import io.augur.schema.ReactivePoint;
+import io.augur.schema.ReactiveSeries;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -47,14 +49,16 @@ import java.util.List;
  * </ul>
  * Held datapoints are kept thin ({@link HeldDatapoints#thin}: without the series' identity, which a datapoint that can only confirm a
  * burst does not need) and compact ({@link HeldDatapoints}: parallel arrays in arrival order, the series' strings once),
- * in memory ({@link RecentValues}) and written to the keyed state {@code burst-held-points} before each snapshot;
- * onset candidates and coarse cleanup timers (one per {@code burstWindow} of event time) read them there. The list
- * state {@code burst-held} that held them before is only read: rows restored from older state ({@link #legacyHeld})
- * are drained into the compact form the first time their series is touched, in front (they arrived first).
+ * in memory ({@link RecentValues}, together with the series' lifecycle context: one entry per series) and written with
+ * it to ONE keyed state row {@code reactive-series} before each snapshot ({@link ReactiveSeriesCodec}: each datapoint
+ * once); onset candidates and coarse cleanup timers (one per {@code burstWindow} of event time) read them there. The
+ * states that held them before are only read: rows restored from older state ({@code reactive-context} and
+ * {@code burst-held-points}: {@link #legacySeries}; the list state {@code burst-held}: {@link #legacyHeld}, in front, as
+ * they arrived first) are converted the first time their series is touched.
  *
  * <p><b>The lifecycle's input</b> ({@link #LIFECYCLE_POINTS}): a quiet series sends the reactive lifecycle nothing.
- * Per series a {@link LifecycleContext} (one value, kept in memory ({@link RecentValues}) and written to the keyed
- * state before each snapshot) holds the series' recent datapoints and the live bounds of its onset candidates; a
+ * Per series a {@link LifecycleContext} (kept in memory with the held datapoints and written with them before each
+ * snapshot) holds the series' recent datapoints and the live bounds of its onset candidates; a
  * datapoint is forwarded while a bound is live (an anomaly could be open or opening), and when an onset makes the
  * series live the datapoints held back go first, marked as context. Late datapoints are forwarded as before. State
  * restored from before this ({@link #legacyRestore}: no marker in the operator state) has no context for any series
@@ -74,8 +78,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     private transient ValueState<List<Long>> onsets;
     /** Held datapoints of state from before {@link HeldDatapoints}: drained, never written. */
     private transient ListState<ScoredDatapoint> held;
+    /** Held datapoints of state from before {@link ReactiveSeries}: converted, never written. */
     private transient ValueState<HeldPoints> heldPoints;
-    private transient RecentValues<HeldDatapoints> helds;
     /** Operator state: written by every snapshot; its absence in restored state means held rows may be in {@link #held}. */
     private transient ListState<Boolean> heldMarker;
     /** Restored from state that may hold rows in the list state {@code burst-held} (or from a job that was). */
@@ -83,8 +87,17 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     /** The default of {@code anomaly.recent-contexts}. */
     public static final int DEFAULT_RECENT_CONTEXTS = 50_000;
     private final int recentContexts;
+    /** Of the context datapoints at or behind the watermark, how many keep value, band and score ({@link LifecycleContext#prune(long, int, int)}). */
+    private final int contextFullPoints;
+    /** Lifecycle contexts of state from before {@link ReactiveSeries}: converted, never written. */
     private transient ValueState<ReactiveContext> context;
-    private transient RecentValues<LifecycleContext> contexts;
+    /** The series' context and held datapoints, one row ({@code reactive-series}). */
+    private transient ValueState<ReactiveSeries> seriesState;
+    private transient RecentValues<ReactiveSeriesCodec.Series> series;
+    /** Operator state: written by every snapshot; its absence in restored state means rows may be in the older two states. */
+    private transient ListState<Boolean> seriesMarker;
+    /** Restored from state that may hold rows in {@code reactive-context} / {@code burst-held-points} (or from a job that was). */
+    private transient boolean legacySeries;
     private transient IoCounters counters;
     /** Operator state: written by every snapshot; its absence in restored state means state from before contexts. */
     private transient ListState<Boolean> marker;
@@ -121,9 +134,22 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         return new ListStateDescriptor<>("burst-held-marker", Types.BOOLEAN);
     }
 
+    /**
+     * The series' reactive state in one row: its lifecycle context and its held datapoints, each datapoint once
+     * ({@link ReactiveSeriesCodec}; cleared by TTL, as the context was: the held datapoints are emptied by the timers).
+     */
+    public static ValueStateDescriptor<ReactiveSeries> seriesDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>("reactive-series", new AvroTypeInfo<>(ReactiveSeries.class)), s.stateTtl());
+    }
+
+    /** The operator-state marker of {@code reactive-series} (union list): true = nothing left in the two states before it. */
+    public static ListStateDescriptor<Boolean> seriesMarkerDescriptor() {
+        return new ListStateDescriptor<>("reactive-series-marker", Types.BOOLEAN);
+    }
+
     /** Every keyed state of the operator (for savepoint tools: {@code augur state}). */
     public static List<StateDescriptor<?, ?>> stateDescriptors(AnomalySettings s) {
-        return List.of(onsetsDescriptor(s), heldDescriptor(), contextDescriptor(s), heldPointsDescriptor());
+        return List.of(onsetsDescriptor(s), heldDescriptor(), contextDescriptor(s), heldPointsDescriptor(), seriesDescriptor(s));
     }
 
     public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog) {
@@ -132,9 +158,24 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
 
     /** {@code recentContexts}: series per task whose lifecycle context is kept in memory ({@link RecentValues}). */
     public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog, int recentContexts) {
+        this(settings, catalog, recentContexts, 0);
+    }
+
+    /**
+     * {@code contextFullPoints}: of the context datapoints at or behind the filter's watermark (the newest
+     * {@code contextPoints}), how many keep their value, band and score; the older ones only their timestamp
+     * (0 or at least {@code contextPoints}: all, as before). The lifecycle reads the band and value of the
+     * {@code preContextPoints} datapoints before an anomaly's start and the timestamps of the others; an onset that
+     * arrives ahead of the filter's watermark needs no more than {@code preContextPoints} behind it. A late onset that
+     * the lifecycle still handles (its watermark behind the filter's) needs {@code preContextPoints} + the series'
+     * datapoints between the onset and the filter's watermark: with all kept, that is exact up to
+     * {@code contextPoints - preContextPoints} of them, as before.
+     */
+    public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog, int recentContexts, int contextFullPoints) {
         this.settings = settings;
         this.catalog = catalog;
         this.recentContexts = recentContexts;
+        this.contextFullPoints = contextFullPoints <= 0 ? settings.contextPoints() : Math.min(contextFullPoints, settings.contextPoints());
     }
 
     @Override
@@ -143,6 +184,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         legacyRestore = c.isRestored() && !allTrue(marker);
         heldMarker = c.getOperatorStateStore().getUnionListState(heldMarkerDescriptor());
         legacyHeld = c.isRestored() && !allTrue(heldMarker);
+        seriesMarker = c.getOperatorStateStore().getUnionListState(seriesMarkerDescriptor());
+        legacySeries = c.isRestored() && !allTrue(seriesMarker);
     }
 
     /**
@@ -162,42 +205,63 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     public void snapshotState(FunctionSnapshotContext c) throws Exception {
         marker.update(List.of(!legacyRestore));
         heldMarker.update(List.of(!legacyHeld));
+        seriesMarker.update(List.of(!legacySeries));
     }
 
     @Override
     public List<RecentValues<?>> recentValues() {
-        return List.of(contexts, helds);
+        return List.of(series);
     }
 
-    private void storeHeld(String key, HeldDatapoints h) throws Exception {
-        if (h.isEmpty()) heldPoints.clear();
-        else heldPoints.update(h.toRecord());
+    private void storeSeries(String key, ReactiveSeriesCodec.Series s) throws Exception {
+        seriesState.update(ReactiveSeriesCodec.write(key, s.context(), s.held()));
     }
 
     /**
-     * The held datapoints of the current series: from memory, else from the keyed state; with the rows of the list
-     * state {@code burst-held} of older state in front (drained: the list is cleared, the compact form written).
+     * The reactive state of the current series: from memory, else from the keyed state {@code reactive-series}; for
+     * state restored from before it, converted from the rows of {@code reactive-context} and {@code burst-held-points}
+     * (and, older still, the list state {@code burst-held}, in front: those arrived first), which are then cleared.
      */
-    private HeldDatapoints held(String key, long now) throws Exception {
-        HeldDatapoints h = helds.get(key, now);
-        if (h != null) return h;
-        HeldPoints stored = heldPoints.value();
-        h = stored == null ? new HeldDatapoints() : HeldDatapoints.from(stored);
+    private ReactiveSeriesCodec.Series series(String key, long now) throws Exception {
+        ReactiveSeriesCodec.Series s = series.get(key, now);
+        if (s != null) return s;
+        ReactiveSeries stored = seriesState.value();
+        if (stored != null) {
+            s = ReactiveSeriesCodec.read(key, stored);
+            series.put(key, s, now, false); // as the state holds it
+            return s;
+        }
+        boolean converted = false;
+        LifecycleContext c = null;
+        HeldDatapoints h = null;
+        if (legacySeries) {
+            ReactiveContext oldContext = context.value();
+            if (oldContext != null) {
+                c = LifecycleContext.from(oldContext);
+                context.clear();
+                converted = true;
+            }
+            HeldPoints oldHeld = heldPoints.value();
+            if (oldHeld != null) {
+                h = HeldDatapoints.from(oldHeld);
+                heldPoints.clear();
+                converted = true;
+            }
+        }
+        if (c == null) c = legacyRestore ? LifecycleContext.legacy() : new LifecycleContext();
+        if (h == null) h = new HeldDatapoints();
         if (legacyHeld) {
             Iterable<ScoredDatapoint> rows = held.get();
             if (rows != null && rows.iterator().hasNext()) {
                 h.prepend(rows);
                 held.clear();
-                helds.write(key, h, now);
-                return h;
+                converted = true;
             }
         }
-        helds.put(key, h, now, false); // as the state holds it
-        return h;
-    }
-
-    private void storeContext(String key, LifecycleContext c) throws Exception {
-        context.update(c.toRecord());
+        s = new ReactiveSeriesCodec.Series(c, h);
+        if (converted) series.write(key, s, now);
+        else series.put(key, s, now, false); // nothing stored yet: written with its first change
+        return s;
     }
 
     @Override
@@ -205,9 +269,9 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         onsets = getRuntimeContext().getState(onsetsDescriptor(settings));
         held = getRuntimeContext().getListState(heldDescriptor());
         heldPoints = getRuntimeContext().getState(heldPointsDescriptor());
-        helds = new RecentValues<>(recentContexts, Long.MAX_VALUE, this::storeHeld); // no TTL: emptied by the timers
         context = getRuntimeContext().getState(contextDescriptor(settings));
-        contexts = new RecentValues<>(recentContexts, settings.stateTtl().toMillis(), this::storeContext);
+        seriesState = getRuntimeContext().getState(seriesDescriptor(settings));
+        series = new RecentValues<>(recentContexts, settings.stateTtl().toMillis(), this::storeSeries);
         counters = new IoCounters(getRuntimeContext());
     }
 
@@ -216,7 +280,17 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         long ts = ctx.timestamp();
         long watermark = ctx.timerService().currentWatermark();
         boolean onset = ReactivePattern.isOnset(p, settings.minRelativeChange(), catalog);
-        toLifecycle(p, ts, watermark, onset, ctx);
+        String key = ctx.getCurrentKey();
+        long now = System.currentTimeMillis(); // the state TTL's clock
+        ReactiveSeriesCodec.Series s = series(key, now);
+        toLifecycle(s.context(), key, p, ts, watermark, onset, ctx);
+        toCep(s.held(), p, ts, watermark, onset, ctx, out);
+        series.write(key, s, now); // once per datapoint: the context changed
+    }
+
+    /** What CEP gets of {@code p}: late, passed (an onset first releases the held datapoints it covers), or held. */
+    private void toCep(HeldDatapoints h, ScoredDatapoint p, long ts, long watermark, boolean onset, Context ctx, Collector<ScoredDatapoint> out)
+            throws Exception {
         if (ts <= watermark) {
             ctx.output(ReactivePattern.LATE_POINTS, p);
             return;
@@ -224,7 +298,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         long window = settings.burstWindow().toMillis();
         List<Long> known = onsets.value();
         if (onset) {
-            release(ctx.getCurrentKey(), ts, window, watermark, out);
+            release(h, ts, window, watermark, out);
             List<Long> next = stillOpen(known, window, watermark);
             next.add(ts);
             onsets.update(next);
@@ -239,11 +313,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
                 }
             }
         }
-        String key = ctx.getCurrentKey();
-        long now = System.currentTimeMillis();
-        HeldDatapoints h = held(key, now);
         h.add(p); // what thin(p) keeps
-        helds.write(key, h, now);
         ctx.timerService().registerEventTimeTimer(cleanupTime(ts, window));
     }
 
@@ -251,24 +321,14 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
      * Sends the lifecycle what it needs of {@code p} ({@link LifecycleContext}): forwarded when late or while a bound of
      * the series is live, after the datapoints held back (as context); otherwise held back.
      */
-    private void toLifecycle(ScoredDatapoint p, long ts, long watermark, boolean onset, Context ctx) throws Exception {
-        String key = ctx.getCurrentKey();
-        long now = System.currentTimeMillis(); // the state TTL's clock
-        LifecycleContext c = contexts.get(key, now);
-        if (c == null) {
-            ReactiveContext stored = context.value();
-            if (stored != null) c = LifecycleContext.from(stored);
-            else if (legacyRestore) c = LifecycleContext.legacy();
-            else c = new LifecycleContext();
-        }
+    private void toLifecycle(LifecycleContext c, String key, ScoredDatapoint p, long ts, long watermark, boolean onset, Context ctx) {
         if (c.isLegacy()) {
             ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
             counters.inc("anomaly.lifecycle.forwarded", 1);
-            contexts.write(key, c, now);
             return;
         }
         long window = settings.burstWindow().toMillis();
-        c.prune(watermark, settings.contextPoints());
+        c.prune(watermark, settings.contextPoints(), contextFullPoints);
         c.pruneBounds(watermark, settings.quiet().toMillis() + settings.flapWindow().toMillis());
         if (onset) c.addOnset(p, window);
         c.extend(p, settings.minRelativeChange());
@@ -282,13 +342,10 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         if (forward) ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
         counters.inc(forward ? "anomaly.lifecycle.forwarded" : "anomaly.lifecycle.heldBack", 1);
         if (!late) c.add(p, forward);
-        contexts.write(key, c, now);
     }
 
     /** Held datapoints the onset at {@code onset} covers go to CEP now (arrival order); the others stay. */
-    private void release(String key, long onset, long window, long watermark, Collector<ScoredDatapoint> out) throws Exception {
-        long now = System.currentTimeMillis();
-        HeldDatapoints h = held(key, now);
+    private static void release(HeldDatapoints h, long onset, long window, long watermark, Collector<ScoredDatapoint> out) {
         boolean changed = h.retainAfter(watermark);
         int n = h.size();
         boolean[] keep = new boolean[n];
@@ -301,10 +358,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
                 keep[i] = true;
             }
         }
-        if (changed) {
-            h.retain(keep);
-            helds.write(key, h, now);
-        }
+        if (changed) h.retain(keep);
     }
 
     @Override
@@ -312,8 +366,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         long watermark = ctx.timerService().currentWatermark();
         String key = ctx.getCurrentKey();
         long now = System.currentTimeMillis();
-        HeldDatapoints h = held(key, now);
-        if (h.retainAfter(watermark)) helds.write(key, h, now);
+        ReactiveSeriesCodec.Series s = series(key, now);
+        if (s.held().retainAfter(watermark)) series.write(key, s, now);
         List<Long> known = onsets.value();
         if (known != null) {
             List<Long> next = stillOpen(known, settings.burstWindow().toMillis(), watermark);

@@ -4,6 +4,9 @@ import io.augur.ops.anomaly.AnomalySettings;
 import io.augur.ops.anomaly.SeverityCatalog;
 import io.augur.ops.flink.WriteBackOperator;
 import io.augur.schema.HeldPoints;
+import io.augur.schema.ReactiveContext;
+import io.augur.schema.ReactiveSeries;
+import io.augur.ops.anomaly.ReactiveSeriesCodec;
 import io.augur.schema.ScoredDatapoint;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.state.ListState;
@@ -30,20 +33,27 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The burst-candidates filter's held datapoints, compact in memory ({@code burst-held-points}) instead of the list state
- * {@code burst-held}: the same output, byte for byte (to CEP, late, to the lifecycle, watermarks, in order), as the
- * operator before ({@link LegacyBurstCandidates}), uninterrupted, across snapshots of the compact form, and restored from
- * the older operator's state with rows in {@code burst-held} (drained, then gone).
+ * The burst-candidates filter's per-series reactive state in its three forms: the list state {@code burst-held} (with
+ * {@code reactive-context}; {@link LegacyBurstCandidates}), two compact rows {@code reactive-context} +
+ * {@code burst-held-points} ({@link HeldPointsBurstCandidates}, main b92afba), and one row {@code reactive-series}
+ * (the current {@link BurstCandidates}, {@link ReactiveSeriesCodec}). The same output, byte for byte (to CEP, late, to
+ * the lifecycle — context datapoints with their value, band and score —, watermarks, in order), uninterrupted, across
+ * snapshots of the current form, and restored from either older form (its rows converted, then gone).
  */
 class BurstHeldRestoreHarnessTest {
     private static final AnomalySettings S = AnomalySettings.defaults();
     private static final SeverityCatalog CATALOG = SeverityCatalog.builtIn();
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, ScoredDatapoint> harness(boolean legacy,
+    /** The operator's form: {@code burst-held} rows, two compact rows, one row. */
+    enum Form { LIST, TWO_ROWS, CURRENT }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, ScoredDatapoint> harness(Form form,
                                                                                                          OperatorSubtaskState restore) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, ScoredDatapoint>(legacy
-                ? new WriteBackOperator<>(new LegacyBurstCandidates(S, CATALOG)) : new WriteBackOperator<>(new BurstCandidates(S, CATALOG)),
-                ScoredDatapoint::getSeriesKey, Types.STRING);
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, ScoredDatapoint>(switch (form) {
+            case LIST -> new WriteBackOperator<>(new LegacyBurstCandidates(S, CATALOG));
+            case TWO_ROWS -> new WriteBackOperator<>(new HeldPointsBurstCandidates(S, CATALOG));
+            case CURRENT -> new WriteBackOperator<>(new BurstCandidates(S, CATALOG));
+        }, ScoredDatapoint::getSeriesKey, Types.STRING);
         if (restore != null) h.initializeState(restore);
         h.open();
         return h;
@@ -78,22 +88,35 @@ class BurstHeldRestoreHarnessTest {
         }
     }
 
-    /** Rows in the list state burst-held, and datapoints in the compact state, over every series of {@code keys}. */
+    /**
+     * Over every series of {@code keys}: rows in the list state burst-held, held datapoints in burst-held-points, rows of
+     * reactive-context, held datapoints in reactive-series, rows of reactive-series.
+     */
     private static int[] heldInState(KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, ScoredDatapoint> h, Set<String> keys) throws Exception {
         KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
         ListState<ScoredDatapoint> list = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                 BurstCandidates.heldDescriptor());
         ValueState<HeldPoints> compact = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                 BurstCandidates.heldPointsDescriptor());
-        int rows = 0, points = 0;
+        ValueState<ReactiveContext> context = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                BurstCandidates.contextDescriptor(S));
+        ValueState<ReactiveSeries> series = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                BurstCandidates.seriesDescriptor(S));
+        int rows = 0, points = 0, contexts = 0, seriesHeld = 0, seriesRows = 0;
         for (String k : keys) {
             backend.setCurrentKey(k);
             Iterable<ScoredDatapoint> l = list.get();
             if (l != null) for (ScoredDatapoint ignored : l) rows++;
             HeldPoints p = compact.value();
             if (p != null) points += p.getTimestamps().size();
+            if (context.value() != null) contexts++;
+            ReactiveSeries r = series.value();
+            if (r != null) {
+                seriesRows++;
+                seriesHeld += ReactiveSeriesCodec.read(k, r).held().size();
+            }
         }
-        return new int[] {rows, points};
+        return new int[] {rows, points, contexts, seriesHeld, seriesRows};
     }
 
     private record Step(ScoredDatapoint point, Long watermark) {
@@ -122,14 +145,14 @@ class BurstHeldRestoreHarnessTest {
     }
 
     /**
-     * Runs {@code steps}: the first operator {@code legacyFirst} or the current one, snapshotting at each of
-     * {@code restarts} (step indexes, ascending) and restoring the older operator ({@code legacyAfter}) or the current one.
+     * Runs {@code steps}: the operator of form {@code first}, snapshotting at each of {@code restarts} (step indexes,
+     * ascending) and restoring the operator of form {@code after}; {@code drained} adds up {@link #heldInState} at the snapshots.
      * (A restored operator's watermark starts over, as in a job: runs with restarts are compared with runs with the same.)
      */
-    private static Out run(List<Step> steps, boolean legacyFirst, boolean legacyAfter, int[] restarts, int[] drained) throws Exception {
+    private static Out run(List<Step> steps, Form first, Form after, int[] restarts, int[] drained) throws Exception {
         Out out = new Out();
         Set<String> keys = new HashSet<>();
-        var h = harness(legacyFirst, null);
+        var h = harness(first, null);
         int next = 0;
         for (int i = 0; i < steps.size(); i++) {
             Step s = steps.get(i);
@@ -142,25 +165,31 @@ class BurstHeldRestoreHarnessTest {
                 OperatorSubtaskState snapshot = h.snapshot(next, next);
                 int[] before = heldInState(h, keys);
                 h.close();
-                h = harness(legacyAfter, snapshot);
-                int[] after = heldInState(h, keys);
+                h = harness(after, snapshot);
+                int[] restored = heldInState(h, keys);
                 if (drained != null) {
-                    drained[0] += before[0];
-                    drained[1] += before[1];
-                    assertThat(after).as("restored as snapshotted").containsExactly(before);
+                    for (int k = 0; k < before.length; k++) drained[k] += before[k];
+                    assertThat(restored).as("restored as snapshotted").containsExactly(before);
                 }
             }
         }
         out.take(h);
         h.prepareSnapshotPreBarrier(restarts.length + 1);
-        if (drained != null) assertThat(heldInState(h, keys)).as("nothing held behind the last watermark").containsExactly(0, 0);
+        if (drained != null) {
+            int[] end = heldInState(h, keys);
+            assertThat(new int[] {end[0], end[1], end[3]}).as("nothing held behind the last watermark").containsExactly(0, 0, 0);
+            if (after == Form.CURRENT) {
+                assertThat(end[2]).as("every series' reactive-context row converted (each got datapoints after the restore)").isZero();
+                assertThat(end[4]).as("every series in reactive-series").isEqualTo(keys.size());
+            }
+        }
         h.close();
         return out;
     }
 
     @Test
-    void theCompactHeldDatapointsGiveTheSameOutputByteForByteAsTheListStateAndDrainItsRowsOnRestore() throws Exception {
-        int listRows = 0, compactPoints = 0, releasing = 0;
+    void everyFormGivesTheSameOutputByteForByteAndTheOlderFormsAreConvertedOnRestore() throws Exception {
+        int listRows = 0, twoRowPoints = 0, twoRowContexts = 0, seriesPoints = 0, releasing = 0;
         for (int seed = 0; seed < 12; seed++) {
             List<Step> steps = steps(seed);
             // restart just before onsets that arrive out of order (they release datapoints held before the restart)
@@ -180,30 +209,40 @@ class BurstHeldRestoreHarnessTest {
                 b = outOfOrderOnsets.get(outOfOrderOnsets.size() / 2 + 1);
                 releasing++;
             }
-            Out legacy = run(steps, true, true, new int[0], null);
-            Out current = run(steps, false, false, new int[0], null);
-            Out legacyRestarted = run(steps, true, true, new int[] {a, b}, null);
-            int[] fromLegacy = new int[2];
-            Out restored = run(steps, true, false, new int[] {a, b}, fromLegacy);
-            int[] fromCurrent = new int[2];
-            Out snapshotted = run(steps, false, false, new int[] {a, b}, fromCurrent);
+            Out legacy = run(steps, Form.LIST, Form.LIST, new int[0], null);
+            Out current = run(steps, Form.CURRENT, Form.CURRENT, new int[0], null);
+            Out twoRows = run(steps, Form.TWO_ROWS, Form.TWO_ROWS, new int[0], null);
+            Out legacyRestarted = run(steps, Form.LIST, Form.LIST, new int[] {a, b}, null);
+            int[] fromLegacy = new int[5];
+            Out restored = run(steps, Form.LIST, Form.CURRENT, new int[] {a, b}, fromLegacy);
+            int[] fromTwoRows = new int[5];
+            Out restoredTwoRows = run(steps, Form.TWO_ROWS, Form.CURRENT, new int[] {a, b}, fromTwoRows);
+            int[] fromCurrent = new int[5];
+            Out snapshotted = run(steps, Form.CURRENT, Form.CURRENT, new int[] {a, b}, fromCurrent);
             assertThat(legacy.main).as("seed %d: to CEP", seed).isNotEmpty();
-            List<String> names = List.of("uninterrupted", "restored from the list state", "restored from the compact state");
-            List<Out> runs = List.of(current, restored, snapshotted);
+            List<String> names = List.of("uninterrupted", "two rows uninterrupted", "restored from the list state",
+                    "restored from the two rows", "restored from the one row");
+            List<Out> runs = List.of(current, twoRows, restored, restoredTwoRows, snapshotted);
             for (int k = 0; k < runs.size(); k++) {
                 Out o = runs.get(k);
-                Out reference = k == 0 ? legacy : legacyRestarted;
+                Out reference = k <= 1 ? legacy : legacyRestarted;
                 String as = "seed " + seed + ", " + names.get(k) + " (restarts after steps " + a + ", " + b + " of " + steps.size() + "): ";
                 assertThat(o.main).as(as + "to CEP (and watermarks)").containsExactlyElementsOf(reference.main);
                 assertThat(o.late).as(as + "late").containsExactlyElementsOf(reference.late);
                 assertThat(o.lifecycle).as(as + "to the lifecycle").containsExactlyElementsOf(reference.lifecycle);
             }
-            assertThat(fromCurrent[0]).as("the current operator writes no rows to burst-held").isZero();
+            assertThat(new int[] {fromCurrent[0], fromCurrent[1], fromCurrent[2]})
+                    .as("the current operator writes no rows to burst-held, burst-held-points, reactive-context").containsExactly(0, 0, 0);
+            assertThat(fromTwoRows[0]).as("the two-row operator writes no rows to burst-held").isZero();
             listRows += fromLegacy[0];
-            compactPoints += fromCurrent[1];
+            twoRowPoints += fromTwoRows[1];
+            twoRowContexts += fromTwoRows[2];
+            seriesPoints += fromCurrent[3];
         }
         assertThat(releasing).as("seeds restarting before onsets out of order").isGreaterThan(5);
-        assertThat(listRows).as("the older operator's snapshots held rows in burst-held (restored and drained)").isGreaterThan(10);
-        assertThat(compactPoints).as("the current operator's snapshots held datapoints in burst-held-points").isGreaterThan(10);
+        assertThat(listRows).as("the oldest operator's snapshots held rows in burst-held (restored and drained)").isGreaterThan(10);
+        assertThat(twoRowPoints).as("the two-row operator's snapshots held datapoints in burst-held-points (converted)").isGreaterThan(10);
+        assertThat(twoRowContexts).as("the two-row operator's snapshots had reactive-context rows (converted)").isGreaterThan(10);
+        assertThat(seriesPoints).as("the current operator's snapshots held datapoints in reactive-series").isGreaterThan(10);
     }
 }

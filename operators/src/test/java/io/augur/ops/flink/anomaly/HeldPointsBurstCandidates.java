@@ -1,0 +1,346 @@
+package io.augur.ops.flink.anomaly;
+
+import io.augur.ops.anomaly.AnomalySettings;
+import io.augur.ops.anomaly.HeldDatapoints;
+import io.augur.ops.anomaly.LifecycleContext;
+import io.augur.ops.anomaly.SeverityCatalog;
+import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.RecentValues;
+import io.augur.ops.flink.StateTtl;
+import io.augur.ops.flink.WriteBackOperator;
+import io.augur.schema.HeldPoints;
+import io.augur.schema.ReactiveContext;
+import io.augur.schema.ReactivePoint;
+import io.augur.schema.ScoredDatapoint;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * FROZEN copy of {@code BurstCandidates} as of main b92afba (test oracle, do not change): the lifecycle context in
+ * {@code reactive-context} and the held datapoints in {@code burst-held-points}, two rows per series, the form before
+ * {@code reactive-series}. Its descriptors are the current operator's (same names and types).
+ *
+ * A keyed pre-filter in front of the reactive CEP pattern, per series: only datapoints that can take part in a burst
+ * reach CEP, which keeps every element it gets in keyed state until the watermark (on RocksDB, a put, a get, a delete and
+ * an iterator seek per datapoint). CEP's matches are the same as over all datapoints:
+ * <ul>
+ *   <li>a datapoint at or behind the watermark goes to {@link ReactivePattern#LATE_POINTS}, as CEP itself would send it;</li>
+ *   <li>an onset candidate ({@link ReactivePattern#isOnset}) passes, and so does a datapoint within {@code burstWindow}
+ *       at or after a known onset candidate (only those can confirm one: relaxed contiguity skips the others, and CEP's
+ *       window pruning runs on the watermark, not on elements);</li>
+ *   <li>any other datapoint is held until the watermark passes it: an onset candidate that arrives later (out of order)
+ *       and covers it releases it first (in arrival order, before the onset, so CEP sees datapoints of one timestamp
+ *       in their original order), with its own timestamp.</li>
+ * </ul>
+ * Held datapoints are kept thin ({@link HeldDatapoints#thin}: without the series' identity, which a datapoint that can only confirm a
+ * burst does not need) and compact ({@link HeldDatapoints}: parallel arrays in arrival order, the series' strings once),
+ * in memory ({@link RecentValues}) and written to the keyed state {@code burst-held-points} before each snapshot;
+ * onset candidates and coarse cleanup timers (one per {@code burstWindow} of event time) read them there. The list
+ * state {@code burst-held} that held them before is only read: rows restored from older state ({@link #legacyHeld})
+ * are drained into the compact form the first time their series is touched, in front (they arrived first).
+ *
+ * <p><b>The lifecycle's input</b> ({@link #LIFECYCLE_POINTS}): a quiet series sends the reactive lifecycle nothing.
+ * Per series a {@link LifecycleContext} (one value, kept in memory ({@link RecentValues}) and written to the keyed
+ * state before each snapshot) holds the series' recent datapoints and the live bounds of its onset candidates; a
+ * datapoint is forwarded while a bound is live (an anomaly could be open or opening), and when an onset makes the
+ * series live the datapoints held back go first, marked as context. Late datapoints are forwarded as before. State
+ * restored from before this ({@link #legacyRestore}: no marker in the operator state) has no context for any series
+ * while the lifecycle may hold open anomalies: series without one are then forwarded as before, for good.
+ */
+public class HeldPointsBurstCandidates extends KeyedProcessFunction<String, ScoredDatapoint, ScoredDatapoint>
+        implements WriteBackOperator.WritesBack, CheckpointedFunction {
+    /**
+     * The scored datapoints the reactive lifecycle needs (late ones included: the lifecycle judges lateness by its own
+     * watermark), as it gets them ({@link ReactiveAnomalies#point}): compact, so the whole datapoint is not serialized to
+     * it, and no further copy of it in the chain behind the scoring operator. A quiet series' datapoints are held back
+     * ({@link LifecycleContext}) and shipped as context ({@code ReactivePoint.context}) only when an onset makes it live.
+     */
+    public static final OutputTag<ReactivePoint> LIFECYCLE_POINTS = BurstCandidates.LIFECYCLE_POINTS;
+    private final AnomalySettings settings;
+    private final SeverityCatalog catalog;
+    private transient ValueState<List<Long>> onsets;
+    /** Held datapoints of state from before {@link HeldDatapoints}: drained, never written. */
+    private transient ListState<ScoredDatapoint> held;
+    private transient ValueState<HeldPoints> heldPoints;
+    private transient RecentValues<HeldDatapoints> helds;
+    /** Operator state: written by every snapshot; its absence in restored state means held rows may be in {@link #held}. */
+    private transient ListState<Boolean> heldMarker;
+    /** Restored from state that may hold rows in the list state {@code burst-held} (or from a job that was). */
+    private transient boolean legacyHeld;
+    /** The default of {@code anomaly.recent-contexts}. */
+    public static final int DEFAULT_RECENT_CONTEXTS = 50_000;
+    private final int recentContexts;
+    private transient ValueState<ReactiveContext> context;
+    private transient RecentValues<LifecycleContext> contexts;
+    private transient IoCounters counters;
+    /** Operator state: written by every snapshot; its absence in restored state means state from before contexts. */
+    private transient ListState<Boolean> marker;
+    /** Restored from state without contexts (or from a job that was): series without a context are forwarded as before. */
+    private transient boolean legacyRestore;
+
+    /** The lifecycle context of the series ({@link LifecycleContext}; cleared by TTL). */
+    public static ValueStateDescriptor<ReactiveContext> contextDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>("reactive-context", new AvroTypeInfo<>(ReactiveContext.class)), s.stateTtl());
+    }
+
+    /** The operator-state marker (union list: every subtask sees every value after rescaling): true = contexts known. */
+    public static ListStateDescriptor<Boolean> markerDescriptor() {
+        return new ListStateDescriptor<>("reactive-context-marker", Types.BOOLEAN);
+    }
+
+    /** Onset candidates' timestamps of the series (newest burst windows). */
+    public static ValueStateDescriptor<List<Long>> onsetsDescriptor(AnomalySettings s) {
+        return StateTtl.expireAfterSilence(new ValueStateDescriptor<>("burst-onsets", new ListTypeInfo<>(Types.LONG)), s.stateTtl());
+    }
+
+    /** Datapoints held until the watermark passes them (cleared by the operator's timers: no TTL). */
+    public static ListStateDescriptor<ScoredDatapoint> heldDescriptor() {
+        return new ListStateDescriptor<>("burst-held", new AvroTypeInfo<>(ScoredDatapoint.class));
+    }
+
+    /** Datapoints held until the watermark passes them, compact (cleared by the operator's timers when empty: no TTL). */
+    public static ValueStateDescriptor<HeldPoints> heldPointsDescriptor() {
+        return new ValueStateDescriptor<>("burst-held-points", new AvroTypeInfo<>(HeldPoints.class));
+    }
+
+    /** The operator-state marker of the compact held datapoints (union list): true = nothing left in {@code burst-held}. */
+    public static ListStateDescriptor<Boolean> heldMarkerDescriptor() {
+        return new ListStateDescriptor<>("burst-held-marker", Types.BOOLEAN);
+    }
+
+    /** Every keyed state of the operator (for savepoint tools: {@code augur state}). */
+    public static List<StateDescriptor<?, ?>> stateDescriptors(AnomalySettings s) {
+        return List.of(onsetsDescriptor(s), heldDescriptor(), contextDescriptor(s), heldPointsDescriptor());
+    }
+
+    public HeldPointsBurstCandidates(AnomalySettings settings, SeverityCatalog catalog) {
+        this(settings, catalog, DEFAULT_RECENT_CONTEXTS);
+    }
+
+    /** {@code recentContexts}: series per task whose lifecycle context is kept in memory ({@link RecentValues}). */
+    public HeldPointsBurstCandidates(AnomalySettings settings, SeverityCatalog catalog, int recentContexts) {
+        this.settings = settings;
+        this.catalog = catalog;
+        this.recentContexts = recentContexts;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext c) throws Exception {
+        marker = c.getOperatorStateStore().getUnionListState(markerDescriptor());
+        legacyRestore = c.isRestored() && !allTrue(marker);
+        heldMarker = c.getOperatorStateStore().getUnionListState(heldMarkerDescriptor());
+        legacyHeld = c.isRestored() && !allTrue(heldMarker);
+    }
+
+    /**
+     * Whether a restored union-list marker says every subtask of the job it came from was past the change: present
+     * (a job from before wrote none) and never false (a subtask that was itself restored from before writes false).
+     */
+    private static boolean allTrue(ListState<Boolean> marker) throws Exception {
+        boolean any = false;
+        for (Boolean b : marker.get()) {
+            if (!b) return false;
+            any = true;
+        }
+        return any;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext c) throws Exception {
+        marker.update(List.of(!legacyRestore));
+        heldMarker.update(List.of(!legacyHeld));
+    }
+
+    @Override
+    public List<RecentValues<?>> recentValues() {
+        return List.of(contexts, helds);
+    }
+
+    private void storeHeld(String key, HeldDatapoints h) throws Exception {
+        if (h.isEmpty()) heldPoints.clear();
+        else heldPoints.update(h.toRecord());
+    }
+
+    /**
+     * The held datapoints of the current series: from memory, else from the keyed state; with the rows of the list
+     * state {@code burst-held} of older state in front (drained: the list is cleared, the compact form written).
+     */
+    private HeldDatapoints held(String key, long now) throws Exception {
+        HeldDatapoints h = helds.get(key, now);
+        if (h != null) return h;
+        HeldPoints stored = heldPoints.value();
+        h = stored == null ? new HeldDatapoints() : HeldDatapoints.from(stored);
+        if (legacyHeld) {
+            Iterable<ScoredDatapoint> rows = held.get();
+            if (rows != null && rows.iterator().hasNext()) {
+                h.prepend(rows);
+                held.clear();
+                helds.write(key, h, now);
+                return h;
+            }
+        }
+        helds.put(key, h, now, false); // as the state holds it
+        return h;
+    }
+
+    private void storeContext(String key, LifecycleContext c) throws Exception {
+        context.update(c.toRecord());
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        onsets = getRuntimeContext().getState(onsetsDescriptor(settings));
+        held = getRuntimeContext().getListState(heldDescriptor());
+        heldPoints = getRuntimeContext().getState(heldPointsDescriptor());
+        helds = new RecentValues<>(recentContexts, Long.MAX_VALUE, this::storeHeld); // no TTL: emptied by the timers
+        context = getRuntimeContext().getState(contextDescriptor(settings));
+        contexts = new RecentValues<>(recentContexts, settings.stateTtl().toMillis(), this::storeContext);
+        counters = new IoCounters(getRuntimeContext());
+    }
+
+    @Override
+    public void processElement(ScoredDatapoint p, Context ctx, Collector<ScoredDatapoint> out) throws Exception {
+        long ts = ctx.timestamp();
+        long watermark = ctx.timerService().currentWatermark();
+        boolean onset = ReactivePattern.isOnset(p, settings.minRelativeChange(), catalog);
+        toLifecycle(p, ts, watermark, onset, ctx);
+        if (ts <= watermark) {
+            ctx.output(ReactivePattern.LATE_POINTS, p);
+            return;
+        }
+        long window = settings.burstWindow().toMillis();
+        List<Long> known = onsets.value();
+        if (onset) {
+            release(ctx.getCurrentKey(), ts, window, watermark, out);
+            List<Long> next = stillOpen(known, window, watermark);
+            next.add(ts);
+            onsets.update(next);
+            emit(out, p, ts);
+            return;
+        }
+        if (known != null) {
+            for (Long o : known) {
+                if (o <= ts && ts <= o + window) {
+                    emit(out, p, ts);
+                    return;
+                }
+            }
+        }
+        String key = ctx.getCurrentKey();
+        long now = System.currentTimeMillis();
+        HeldDatapoints h = held(key, now);
+        h.add(p); // what thin(p) keeps
+        helds.write(key, h, now);
+        ctx.timerService().registerEventTimeTimer(cleanupTime(ts, window));
+    }
+
+    /**
+     * Sends the lifecycle what it needs of {@code p} ({@link LifecycleContext}): forwarded when late or while a bound of
+     * the series is live, after the datapoints held back (as context); otherwise held back.
+     */
+    private void toLifecycle(ScoredDatapoint p, long ts, long watermark, boolean onset, Context ctx) throws Exception {
+        String key = ctx.getCurrentKey();
+        long now = System.currentTimeMillis(); // the state TTL's clock
+        LifecycleContext c = contexts.get(key, now);
+        if (c == null) {
+            ReactiveContext stored = context.value();
+            if (stored != null) c = LifecycleContext.from(stored);
+            else if (legacyRestore) c = LifecycleContext.legacy();
+            else c = new LifecycleContext();
+        }
+        if (c.isLegacy()) {
+            ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
+            counters.inc("anomaly.lifecycle.forwarded", 1);
+            contexts.write(key, c, now);
+            return;
+        }
+        long window = settings.burstWindow().toMillis();
+        c.prune(watermark, settings.contextPoints());
+        c.pruneBounds(watermark, settings.quiet().toMillis() + settings.flapWindow().toMillis());
+        if (onset) c.addOnset(p, window);
+        c.extend(p, settings.minRelativeChange());
+        boolean late = ts <= watermark;
+        boolean forward = late || c.live();
+        if (c.live()) {
+            List<ReactivePoint> shipped = c.takeUnsent(key);
+            for (ReactivePoint x : shipped) ctx.output(LIFECYCLE_POINTS, x);
+            counters.inc("anomaly.lifecycle.context", shipped.size());
+        }
+        if (forward) ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
+        counters.inc(forward ? "anomaly.lifecycle.forwarded" : "anomaly.lifecycle.heldBack", 1);
+        if (!late) c.add(p, forward);
+        contexts.write(key, c, now);
+    }
+
+    /** Held datapoints the onset at {@code onset} covers go to CEP now (arrival order); the others stay. */
+    private void release(String key, long onset, long window, long watermark, Collector<ScoredDatapoint> out) throws Exception {
+        long now = System.currentTimeMillis();
+        HeldDatapoints h = held(key, now);
+        boolean changed = h.retainAfter(watermark);
+        int n = h.size();
+        boolean[] keep = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            long t = h.timestamp(i);
+            if (onset <= t && t <= onset + window) {
+                emit(out, h.point(i), t);
+                changed = true;
+            } else {
+                keep[i] = true;
+            }
+        }
+        if (changed) {
+            h.retain(keep);
+            helds.write(key, h, now);
+        }
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<ScoredDatapoint> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        String key = ctx.getCurrentKey();
+        long now = System.currentTimeMillis();
+        HeldDatapoints h = held(key, now);
+        if (h.retainAfter(watermark)) helds.write(key, h, now);
+        List<Long> known = onsets.value();
+        if (known != null) {
+            List<Long> next = stillOpen(known, settings.burstWindow().toMillis(), watermark);
+            if (next.isEmpty()) onsets.clear();
+            else if (next.size() != known.size()) onsets.update(next);
+        }
+    }
+
+    /** The onset candidates whose burst window the watermark has not passed. */
+    private static List<Long> stillOpen(List<Long> onsets, long window, long watermark) {
+        List<Long> next = new ArrayList<>();
+        if (onsets != null) for (Long o : onsets) if (o + window > watermark) next.add(o);
+        return next;
+    }
+
+    /** Cleanup runs once per window of event time: the end of the window bucket the datapoint is in. */
+    static long cleanupTime(long ts, long window) {
+        return Math.floorDiv(ts, window) * window + window;
+    }
+
+    /** Emits with the datapoint's own timestamp (CEP orders by it; a released one would otherwise get the onset's). */
+    private static void emit(Collector<ScoredDatapoint> out, ScoredDatapoint p, long ts) {
+        if (out instanceof TimestampedCollector) ((TimestampedCollector<ScoredDatapoint>) out).setAbsoluteTimestamp(ts);
+        out.collect(p);
+    }
+}
