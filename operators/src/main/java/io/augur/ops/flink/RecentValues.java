@@ -164,6 +164,18 @@ public final class RecentValues<V> {
         if (current != null) operator.setCurrentKey(current);
     }
 
+    /**
+     * Forgets every value (after {@link #flush}: none is dirty). For state backends that keep the value objects
+     * themselves (heap): a snapshot's asynchronous part serializes those objects, and the state copies one before
+     * handing it out again only through its own {@code value()}, which a value kept here would bypass.
+     */
+    public void forget() {
+        if (dirty != 0) throw new IllegalStateException(dirty + " values not written to the state yet: flush first");
+        entries.clear();
+        lastKey = null;
+        lastEntry = null;
+    }
+
     /** Writes one value to the keyed state. */
     @FunctionalInterface
     public interface Writer<V> {

@@ -25,15 +25,27 @@ public final class WriteBackOperator<IN, OUT> extends KeyedProcessOperator<Strin
         super(function);
     }
 
+    /**
+     * Whether the keyed state backend serializes every value it is given (RocksDB). Any other (heap, changelog) keeps
+     * the objects, which a snapshot's asynchronous part serializes while the task goes on: the caches then forget their
+     * values at every snapshot, so that the next read goes through the state, which copies a value a snapshot holds.
+     */
+    private transient boolean serializingState;
+
     @Override
     public void open() throws Exception {
         super.open();
+        serializingState = getKeyedStateBackend() != null
+                && getKeyedStateBackend().getClass().getName().equals("org.apache.flink.contrib.streaming.state.RocksDBKeyedStateBackend");
         for (RecentValues<?> r : ((WritesBack) userFunction).recentValues()) r.holdWrites();
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        for (RecentValues<?> r : ((WritesBack) userFunction).recentValues()) r.flush(this);
+        for (RecentValues<?> r : ((WritesBack) userFunction).recentValues()) {
+            r.flush(this);
+            if (!serializingState) r.forget();
+        }
     }
 }
