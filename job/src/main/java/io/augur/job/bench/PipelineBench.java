@@ -537,10 +537,37 @@ public final class PipelineBench {
         Path job = Path.of(java.net.URI.create(checkpoint)).getParent();
         Path kept = job.resolveSibling(job.getFileName() + ".kept");
         if (!Files.isDirectory(kept)) return;
-        if (Files.exists(job)) {
-            try (var files = Files.walk(job)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        // Flink discards the checkpoint itself once the job has finished, asynchronously: wait for that (up to a minute),
+        // so that it neither deletes files under our walk nor, later, the copy moved back
+        Path chk = Path.of(java.net.URI.create(checkpoint));
+        for (int i = 0; i < 600 && Files.exists(chk); i++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for Flink to discard " + chk, e);
             }
+        }
+        if (Files.exists(job)) {
+            Files.walkFileTree(job, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+                    Files.deleteIfExists(f);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                    if (e instanceof java.nio.file.NoSuchFileException) return java.nio.file.FileVisitResult.CONTINUE;
+                    throw e;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.deleteIfExists(d);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
         }
         Files.move(kept, job);
     }
