@@ -180,11 +180,29 @@ public final class HeldDatapoints {
         return h;
     }
 
-    /** The state record: only the identities some datapoint names, renumbered in order of first use. */
-    public HeldPoints toRecord() {
+    /**
+     * The identities some datapoint names, in order of first use, added to {@code used}; returns each identity's index
+     * among them by its index here (-1: named by none). The stored forms keep only these.
+     */
+    int[] renumberIdentities(List<Identity> used) {
         int[] renumber = new int[identities.size()];
         Arrays.fill(renumber, -1);
-        List<HeldIdentity> ids = new ArrayList<>(identities.size());
+        for (int i = 0; i < n; i++) {
+            int old = identity[i];
+            if (renumber[old] < 0) {
+                renumber[old] = used.size();
+                used.add(identities.get(old));
+            }
+        }
+        return renumber;
+    }
+
+    /** The state record: only the identities some datapoint names, renumbered in order of first use. */
+    public HeldPoints toRecord() {
+        List<Identity> used = new ArrayList<>(identities.size());
+        int[] renumber = renumberIdentities(used);
+        List<HeldIdentity> ids = new ArrayList<>(used.size());
+        for (Identity x : used) ids.add(new HeldIdentity(x.seriesKey, x.stat, x.namespace, x.metricName, x.unit));
         List<Integer> id = new ArrayList<>(n);
         List<Long> t = new ArrayList<>(n);
         List<Double> v = new ArrayList<>(n), s = new ArrayList<>(n), e = new ArrayList<>(n), lo = new ArrayList<>(n), up = new ArrayList<>(n),
@@ -192,13 +210,7 @@ public final class HeldDatapoints {
         List<Integer> di = new ArrayList<>(n);
         List<Boolean> wa = new ArrayList<>(n), an = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            int old = identity[i];
-            if (renumber[old] < 0) {
-                Identity x = identities.get(old);
-                renumber[old] = ids.size();
-                ids.add(new HeldIdentity(x.seriesKey, x.stat, x.namespace, x.metricName, x.unit));
-            }
-            id.add(renumber[old]);
+            id.add(renumber[identity[i]]);
             t.add(ts[i]);
             v.add(values[i]);
             s.add(scores[i]);

@@ -159,17 +159,8 @@ public final class ReactiveSeriesCodec {
         int n = h.n;
         e.writeInt(n);
         if (n == 0) return;
-        // the identities some datapoint names, renumbered in order of first use (as HeldDatapoints.toRecord)
-        int[] renumber = new int[h.identities.size()];
-        Arrays.fill(renumber, -1);
         List<HeldDatapoints.Identity> ids = new ArrayList<>(1);
-        for (int j = 0; j < n; j++) {
-            int old = h.identity[j];
-            if (renumber[old] < 0) {
-                renumber[old] = ids.size();
-                ids.add(h.identities.get(old));
-            }
-        }
+        int[] renumber = h.renumberIdentities(ids);
         e.writeInt(ids.size());
         for (HeldDatapoints.Identity x : ids) {
             boolean isKey = x.seriesKey().equals(key);
