@@ -60,6 +60,22 @@ class WriteBackHeapSnapshotTest {
         assertThat(scoresAfterRestore(raced, rest)).isEqualTo(scoresAfterRestore(clean, rest));
     }
 
+    /** The backend test is a class name (RocksDB is a test dependency only here): a RocksDB job must keep its caches. */
+    @Test
+    void onRocksDbTheCachesKeepTheirValuesAcrossASnapshotOnHeapTheyForgetThem() throws Exception {
+        for (boolean rocksDb : new boolean[] {true, false}) {
+            ScoreDatapoints f = new ScoreDatapoints(DetectorSettings.defaults(), Duration.ofDays(7));
+            try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new WriteBackOperator<>(f), ScoreDatapoints.seriesStatKey(), Types.STRING)) {
+                if (rocksDb) h.setStateBackend(new org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend());
+                h.open();
+                for (int i = 0; i < 10; i++) h.processElement(errors(i, 10), T0 + i * 60_000L);
+                h.prepareSnapshotPreBarrier(1);
+                assertThat(f.recentValues().get(0).size()).as(rocksDb ? "RocksDB" : "heap").isEqualTo(rocksDb ? 1 : 0);
+                assertThat(f.recentValues().get(0).dirty()).isZero();
+            }
+        }
+    }
+
     private static List<String> scoresAfterRestore(OperatorSubtaskState state, List<MetricDatapoint> input) throws Exception {
         try (var h = harness()) {
             h.initializeState(state);
