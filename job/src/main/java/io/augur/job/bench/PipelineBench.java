@@ -538,7 +538,7 @@ public final class PipelineBench {
         Path kept = job.resolveSibling(job.getFileName() + ".kept");
         if (!Files.isDirectory(kept)) return;
         // Flink discards the checkpoint itself once the job has finished, asynchronously: wait for that (up to a minute),
-        // so that it neither deletes files under our walk nor, later, the copy moved back
+        // so that it neither deletes files under our delete nor, later, the copy moved back
         Path chk = Path.of(java.net.URI.create(checkpoint));
         for (int i = 0; i < 600 && Files.exists(chk); i++) {
             try {
@@ -548,27 +548,9 @@ public final class PipelineBench {
                 throw new IOException("interrupted while waiting for Flink to discard " + chk, e);
             }
         }
-        if (Files.exists(job)) {
-            Files.walkFileTree(job, new java.nio.file.SimpleFileVisitor<>() {
-                @Override
-                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
-                    Files.deleteIfExists(f);
-                    return java.nio.file.FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-                    if (e instanceof java.nio.file.NoSuchFileException) return java.nio.file.FileVisitResult.CONTINUE;
-                    throw e;
-                }
-
-                @Override
-                public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return java.nio.file.FileVisitResult.CONTINUE;
-                }
-            });
-        }
+        // then the rest of the job's directory (shared/, taskowned/, whatever Flink did not discard in time); Flink's
+        // delete tolerates files that vanish meanwhile
+        org.apache.flink.util.FileUtils.deleteDirectory(job.toFile());
         Files.move(kept, job);
     }
 
