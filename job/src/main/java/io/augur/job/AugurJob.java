@@ -14,6 +14,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.contrib.streaming.state.RocksDBOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -48,6 +49,10 @@ public final class AugurJob {
             // Event-time timers on the heap (snapshotted with the checkpoint all the same): the anomaly operators register
             // one per datapoint timestamp, and RocksDB timers cost a put, a delete and an iterator seek each.
             conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+            if (cfg.isSet(AugurConfig.STATE_ROCKSDB_WRITE_BUFFER_SIZE)) {
+                // Small memtables, so that the many column families of a slot fit its shared write-buffer budget (the key's description).
+                conf.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.parse(cfg.get(AugurConfig.STATE_ROCKSDB_WRITE_BUFFER_SIZE)));
+            }
             if (cfg.isSet(AugurConfig.CHECKPOINT_DIR)) {
                 conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.get(AugurConfig.CHECKPOINT_DIR));
             }

@@ -1,5 +1,6 @@
 package io.augur.job.config;
 
+import org.apache.flink.configuration.MemorySize;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -151,6 +152,9 @@ public final class AugurConfig {
     public static final ConfigKey JOB_PARALLELISM = key("job.parallelism", "0", "integer", "Operator parallelism; 0 = the cluster's default.");
     public static final ConfigKey JOB_MAX_PARALLELISM = key("job.max-parallelism", "128", "integer", "Fixed max parallelism (key groups). Changing it breaks savepoint compatibility.");
     public static final ConfigKey STATE_BACKEND = key("state.backend", "rocksdb", "one of rocksdb|hashmap", "Keyed state backend; RocksDB keeps baselines for millions of series off heap.");
+    // ---- state.rocksdb.* (issue 9, session 8): RocksDB's memtables under Flink's managed memory ----
+    public static final ConfigKey STATE_ROCKSDB_WRITE_BUFFER_SIZE = key("state.rocksdb.write-buffer-size", "8mb", "memory size",
+            "Size of one RocksDB memtable (Flink's state.backend.rocksdb.writebuffer.size; its arena blocks are an eighth of it). Every column family of every keyed operator in a slot shares the slot's write-buffer budget (a third of its managed memory), and a memtable counts whole arena blocks against it from its first entry: with Flink's 64mb (8 MB blocks) about ten non-empty memtables exhaust a 256 MB slot's budget, after which every write flushes a memtable of a few entries and RocksDB stalls on level-0 files (a 100k-series checkpoint did not finish in 10 minutes). Raise it only with managed memory to match; empty = Flink's default.");
     public static final ConfigKey CHECKPOINT_INTERVAL = key("checkpoint.interval", "60s", "duration", "Checkpoint interval; 0 disables checkpointing (not for production).");
     public static final ConfigKey CHECKPOINT_DIR = key("checkpoint.dir", "", "URI", "Checkpoint storage, e.g. s3://bucket/checkpoints; empty = the cluster's setting (Managed Flink manages its own).");
 
@@ -378,6 +382,9 @@ public final class AugurConfig {
                 case "positive duration":
                     if (parseDuration(v).compareTo(Duration.ZERO) <= 0) throw new IllegalArgumentException("not positive");
                     break;
+                case "memory size":
+                    if (!v.isEmpty() && MemorySize.parse(v).getBytes() <= 0) throw new IllegalArgumentException("not positive");
+                    break;
                 case "integer":
                 case "bytes":
                 case "datapoints":
@@ -389,7 +396,8 @@ public final class AugurConfig {
             }
         } catch (RuntimeException e) {
             throw new ConfigException(k.name() + "=" + v + " is not valid: expected " + k.values()
-                    + (k.values().endsWith("duration") ? " such as 30s, 5m, 2h, 1d or PT5M" : " (a non-negative whole number)"));
+                    + (k.values().endsWith("duration") ? " such as 30s, 5m, 2h, 1d or PT5M"
+                    : k.values().equals("memory size") ? " such as 8mb, 64mb or 1gb" : " (a non-negative whole number)"));
         }
         return v;
     }

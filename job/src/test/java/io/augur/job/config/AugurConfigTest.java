@@ -1,5 +1,9 @@
 package io.augur.job.config;
 
+import io.augur.job.AugurJob;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +60,21 @@ class AugurConfigTest {
                 .hasMessageContaining("such as 30s, 5m");
         assertThatThrownBy(() -> AugurConfig.defaults().with("kinesis.initial-position", "EARLIEST"))
                 .hasMessageContaining("LATEST, TRIM_HORIZON, AT_TIMESTAMP");
+    }
+
+    @Test
+    void rocksDbMemtablesAreSmallByDefaultSoThatASlotsColumnFamiliesFitItsWriteBufferBudget() {
+        Configuration flink = AugurJob.flinkConfiguration(AugurConfig.defaults(), false);
+        assertThat(flink.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("8mb"));
+        Configuration larger = AugurJob.flinkConfiguration(AugurConfig.defaults().with("state.rocksdb.write-buffer-size", "32mb"), false);
+        assertThat(larger.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("32mb"));
+        // empty: Flink's own default (64 MB), not set by Augur
+        Configuration flinks = AugurJob.flinkConfiguration(AugurConfig.defaults().with("state.rocksdb.write-buffer-size", ""), false);
+        assertThat(flinks.contains(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isFalse();
+        assertThatThrownBy(() -> AugurConfig.defaults().with("state.rocksdb.write-buffer-size", "lots"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("such as 8mb, 64mb or 1gb");
+        assertThatThrownBy(() -> AugurConfig.defaults().with("state.rocksdb.write-buffer-size", "0b"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("state.rocksdb.write-buffer-size=0b is not valid");
     }
 
     @Test
