@@ -43,16 +43,18 @@ public final class AugurJob {
         conf.set(PipelineOptions.OBJECT_REUSE, Boolean.parseBoolean(cfg.get(AugurConfig.JOB_OBJECT_REUSE)));
         conf.set(PipelineOptions.NAME, cfg.get(AugurConfig.JOB_NAME));
         conf.set(PipelineOptions.MAX_PARALLELISM, cfg.getInt(AugurConfig.JOB_MAX_PARALLELISM));
+        if (cfg.isSet(AugurConfig.STATE_ROCKSDB_WRITE_BUFFER_SIZE)) {
+            // Small memtables, so that the many column families of a slot fit its shared write-buffer budget (the key's
+            // description; README Benchmarks, session 8). A job-level RocksDB option: on a cluster whose configuration sets
+            // state.backend.rocksdb.writebuffer.size itself (deploy/) both agree.
+            conf.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.parse(cfg.get(AugurConfig.STATE_ROCKSDB_WRITE_BUFFER_SIZE)));
+        }
         if (!managedFlink) {
             // Managed Flink owns the state backend and checkpoint storage; elsewhere Augur sets them.
             conf.set(StateBackendOptions.STATE_BACKEND, cfg.get(AugurConfig.STATE_BACKEND));
             // Event-time timers on the heap (snapshotted with the checkpoint all the same): the anomaly operators register
             // one per datapoint timestamp, and RocksDB timers cost a put, a delete and an iterator seek each.
             conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
-            if (cfg.isSet(AugurConfig.STATE_ROCKSDB_WRITE_BUFFER_SIZE)) {
-                // Small memtables, so that the many column families of a slot fit its shared write-buffer budget (the key's description).
-                conf.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.parse(cfg.get(AugurConfig.STATE_ROCKSDB_WRITE_BUFFER_SIZE)));
-            }
             if (cfg.isSet(AugurConfig.CHECKPOINT_DIR)) {
                 conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.get(AugurConfig.CHECKPOINT_DIR));
             }

@@ -66,6 +66,8 @@ class AugurConfigTest {
     void rocksDbMemtablesAreSmallByDefaultSoThatASlotsColumnFamiliesFitItsWriteBufferBudget() {
         Configuration flink = AugurJob.flinkConfiguration(AugurConfig.defaults(), false);
         assertThat(flink.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("8mb"));
+        assertThat(AugurJob.flinkConfiguration(AugurConfig.defaults(), true).get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE))
+                .isEqualTo(MemorySize.parse("8mb"));
         Configuration larger = AugurJob.flinkConfiguration(AugurConfig.defaults().with("state.rocksdb.write-buffer-size", "32mb"), false);
         assertThat(larger.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("32mb"));
         // empty: Flink's own default (64 MB), not set by Augur
