@@ -552,6 +552,35 @@ class BaselineDetectorTest {
     }
 
     @Test
+    void anIsolatedSpikeIsPointEvidenceSoTheRunningMeansStillSeeASustainedShiftInASpikySeries() {
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(13);
+        int perDay = 288, i = 0;
+        double spikeMean = 0;
+        boolean previous = false;
+        // 20 ± 1, with isolated spikes of +15 at 6 % of the night's datapoints (00:00-08:00), for ten days
+        for (; i < 10 * perDay + 14 * 12; i++) {
+            boolean spike = !previous && i % perDay < 8 * 12 && r.nextDouble() < 0.06;
+            previous = spike;
+            detector.score(st, T0 + i * FIVE_MIN, 20 + r.nextGaussian() + (spike ? 15 : 0));
+            if (spike && i > 5 * perDay) spikeMean = Math.max(spikeMean, st.getEvidence().get(1));
+        }
+        // one spike lifts the 20-minute mean of the baseline residual by at most a quarter of the outlier threshold
+        // (6.1 deviations without the rule: the running means then learned the spikes' size)
+        assertThat(spikeMean).as("the 20-minute mean right after an isolated spike").isLessThan(2.0);
+        // at 14:00 on day 11, 3.5 deviations higher for an hour: a level shift the size of what one spike added to the
+        // 20-minute mean; it is seen by the running means (without the rule: rarity at most 1.74, score 0.19)
+        double meanRarity = 0, shiftScore = 0;
+        for (int k = 0; k < 12; k++, i++) {
+            Score s = detector.score(st, T0 + i * FIVE_MIN, 23.5 + r.nextGaussian() * 0.3);
+            meanRarity = Math.max(meanRarity, detector.lastRawEvidence[1]);
+            shiftScore = Math.max(shiftScore, s.anomalyScore());
+        }
+        assertThat(meanRarity).as("calibrated rarity of the 20-minute mean during the shift").isGreaterThan(2.5);
+        assertThat(shiftScore).isGreaterThan(DetectorSettings.SHIPPED_THRESHOLD);
+    }
+
+    @Test
     void aQuietSeriesThatStartsToOscillateIsAnomalousAndTheOscillationIsLearned() {
         SeriesBaseline st = detector.newState();
         Random r = new Random(12);
