@@ -21,7 +21,9 @@ import java.util.List;
  *       variation around the slow level.</li>
  *   <li><b>Evidence at several time scales</b>: the point residual and running means of the baseline residual over
  *       short and longer horizons. Spreads are floored by a small fraction of the unclipped mean absolute deviation,
- *       so a series that is flat between spikes does not see each spike as larger than the last.</li>
+ *       so a series that is flat between spikes does not see each spike as larger than the last. An isolated outlier
+ *       enters the running means only up to the outlier threshold: they measure sustained change, a single spike is
+ *       point evidence.</li>
  *   <li><b>Rarity, self-calibrated</b>: each evidence statistic's {@code log(1+|e|)} has a robust typical level and
  *       deviation and, above {@code level + 3 deviations}, a tail fitted online as a generalized Pareto distribution
  *       (rate of exceedances, and mean and mean square of the excess, by moments). The rarity of a datapoint is
@@ -67,6 +69,15 @@ public final class BaselineDetector implements Serializable {
     /** The pattern-novelty statistic (index into the evidence lists). */
     static final int NOVELTY = 3;
     private static final double[] EVIDENCE_TAU = {0, 4, 24, 0};
+    /**
+     * An isolated outlier (a datapoint beyond {@link #HUBER} deviations of the prediction, after one that was not, or
+     * was on the other side) enters the running means of the baseline residual only up to this many deviations. The
+     * running means measure a sustained change; a single datapoint is the point statistic's evidence. Unclipped, one
+     * spike lifted the 20-minute mean too and counted twice (as two statistics that agree), and the running means'
+     * calibration learned the spikes' size, so a small sustained change stayed inside it. From the second outlier in a
+     * row on, the values enter in full (a level shift is seen one datapoint later by the running means).
+     */
+    private static final double ISOLATED_CLIP = 3;
     /**
      * Pattern novelty: the n-gram order of the symbols it remembers (0: single symbols, i.e. value levels; longer
      * contexts did not help on NAB), running-mean horizon (intervals), scale of the evidence, and observations before
@@ -355,9 +366,12 @@ public final class BaselineDetector implements Serializable {
                 s.setDailyPeak(ByteBuffer.wrap(todPeak));
             }
         }
+        // an isolated outlier enters the running means only up to ISOLATED_CLIP deviations (it is point evidence)
+        boolean isolated = Math.abs(zPoint) > HUBER && Integer.signum(s.getOutlierRun()) != (int) Math.signum(zPoint);
+        double zMean = isolated ? clamp(zBase, -ISOLATED_CLIP, ISOLATED_CLIP) : zBase;
         for (int i = 0; i < EVIDENCE; i++) {
             double e = i == 0 ? zPoint : i == NOVELTY ? novDir * NOV_SCALE * novelty
-                    : ev.getDouble(i) + alpha(steps, EVIDENCE_TAU[i]) * (zBase - ev.getDouble(i));
+                    : ev.getDouble(i) + alpha(steps, EVIDENCE_TAU[i]) * (zMean - ev.getDouble(i));
             ev.setDouble(i, e);
             double x = Math.log1p(Math.abs(e));
             double m = lm.getDouble(i), d = Math.max(ld.getDouble(i), MIN_LOG_DEV);
