@@ -33,6 +33,8 @@ public final class LifecycleContext {
     double[] values, expected, lower, upper, scores;
     boolean[] sent, timestampOnly;
     int n;
+    /** {@link #floor()}. */
+    long valuesFloor = Long.MIN_VALUE;
     final List<LiveBound> bounds;
     private final boolean legacy;
 
@@ -159,14 +161,24 @@ public final class LifecycleContext {
 
     /** Keeps every datapoint ahead of {@code watermark} and the newest {@code keep} at or behind it. */
     public void prune(long watermark, int keep) {
-        prune(watermark, keep, keep);
+        prune(watermark, watermark, keep, keep);
+    }
+
+    /** As {@link #prune(long, long, int, int)} with the values floor at {@code watermark}. */
+    public void prune(long watermark, int keep, int full) {
+        prune(watermark, watermark, keep, full);
     }
 
     /**
-     * As {@link #prune(long, int)}; of the datapoints at or behind {@code watermark} only the newest {@code full} keep
-     * value, band and score: older ones are shipped (as context) with their timestamp only (the others 0).
+     * Keeps every datapoint ahead of {@code watermark} and the newest {@code keep} at or behind it; of those at or behind
+     * {@code floorWatermark} (at most {@code watermark}) only the newest {@code full} keep value, band and score, older
+     * ones not yet sent only their timestamp (shipped as context with the others 0). When that strips a datapoint, the
+     * {@link #floor()} moves up to the newest datapoint at or behind {@code floorWatermark}: the lifecycle handles no
+     * datapoint at or behind it, so it never reads a value stripped here (a datapoint it handles is newer; the
+     * {@code full} datapoints after the stripped ones, older than the floor, go to the lifecycle with or before any
+     * onset newer than the floor, so none of the {@code full} datapoints an anomaly shows before its start is stripped).
      */
-    public void prune(long watermark, int keep, int full) {
+    public void prune(long watermark, long floorWatermark, int keep, int full) {
         int behind = 0;
         while (behind < n && ts[behind] <= watermark) behind++;
         int drop = behind - keep;
@@ -175,11 +187,25 @@ public final class LifecycleContext {
             n -= drop;
             behind -= drop;
         }
-        for (int i = 0; i < behind - full; i++) {
+        int behindFloor = 0;
+        while (behindFloor < behind && ts[behindFloor] <= floorWatermark) behindFloor++;
+        boolean stripped = false;
+        for (int i = 0; i < behindFloor - full; i++) {
             if (bare(i)) continue;
             values[i] = expected[i] = lower[i] = upper[i] = scores[i] = 0;
             timestampOnly[i] = true;
+            stripped = true;
         }
+        if (stripped) valuesFloor = Math.max(valuesFloor, ts[behindFloor - 1]);
+    }
+
+    /**
+     * The newest timestamp at or behind which datapoints of the series lost their values here before they were sent
+     * ({@link #prune(long, long, int, int)}); {@link Long#MIN_VALUE}: none. Stamped on every datapoint sent to the
+     * lifecycle ({@code ReactivePoint.floor}), which handles none at or behind it.
+     */
+    public long floor() {
+        return valuesFloor;
     }
 
     /** Whether only the timestamp of datapoint {@code i} is kept (sent, or stripped by {@link #prune(long, int, int)}). */
@@ -196,7 +222,7 @@ public final class LifecycleContext {
             if (sent[i]) continue;
             if (out == null) out = new ArrayList<>();
             out.add(ReactivePoint.newBuilder().setSeriesKey(seriesKey).setTimestamp(ts[i]).setValue(values[i]).setExpected(expected[i])
-                    .setLower(lower[i]).setUpper(upper[i]).setScore(scores[i]).setExtreme(null).setContext(true).build());
+                    .setLower(lower[i]).setUpper(upper[i]).setScore(scores[i]).setExtreme(null).setContext(true).setFloor(valuesFloor).build());
             sent[i] = true;
         }
         return out == null ? List.of() : out;

@@ -66,7 +66,7 @@ public final class ReactiveSeriesCodec {
             List<LiveBound> bs = new ArrayList<>(c.bounds.size());
             for (LiveBound b : c.bounds) bs.add(LiveBound.newBuilder(b).build());
             return ReactiveSeries.newBuilder().setPoints(ByteBuffer.wrap(points.toByteArray())).setBounds(bs).setLegacy(c.isLegacy())
-                    .setHeld(ByteBuffer.wrap(held.toByteArray())).build();
+                    .setHeld(ByteBuffer.wrap(held.toByteArray())).setValuesFloor(floorField(c)).build();
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }
@@ -79,12 +79,23 @@ public final class ReactiveSeriesCodec {
             for (LiveBound b : r.getBounds()) bounds.add(LiveBound.newBuilder(b).build());
             BinaryDecoder d = DecoderFactory.get().binaryDecoder(bytes(r.getPoints()), null);
             LifecycleContext c = readContext(d, bounds, r.getLegacy());
+            long f = r.getValuesFloor();
+            if (f != 0) c.valuesFloor = newest(c) - f + 1;
             d = DecoderFactory.get().binaryDecoder(bytes(r.getHeld()), d);
             HeldDatapoints h = readHeld(d, c, key);
             return new Series(c, h);
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }
+    }
+
+    /** {@link LifecycleContext#floor()} as {@code ReactiveSeries.valuesFloor}: 0 none, else its distance to the newest datapoint + 1 (a short varint). */
+    private static long floorField(LifecycleContext c) {
+        return c.valuesFloor == Long.MIN_VALUE ? 0 : newest(c) - c.valuesFloor + 1;
+    }
+
+    private static long newest(LifecycleContext c) {
+        return c.n == 0 ? 0 : c.ts[c.n - 1];
     }
 
     private static byte[] bytes(ByteBuffer b) {

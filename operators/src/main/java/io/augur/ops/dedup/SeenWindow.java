@@ -76,10 +76,11 @@ public final class SeenWindow {
         SeenWindow w = new SeenWindow(windowMillis);
         if (s == null) return w;
         ByteBuffer seen = s.getSeen();
-        if (seen != null && seen.remaining() > 0) {
+        int run = s.getSeenRun();
+        if (run > 0 || (seen != null && seen.remaining() > 0)) {
             w.top = s.getTop();
             w.slot = s.getSlot();
-            w.bits = BitSet.valueOf(seen.duplicate());
+            w.bits = bits(run, seen);
             w.off.addAll(s.getOffGrid());
             w.from = s.getFrom();
             // the window may have changed since the state was written: a grid finer than the new bound is laid out anew
@@ -155,16 +156,31 @@ public final class SeenWindow {
         return Verdict.NEW;
     }
 
-    /** The state to store: v2 fields, {@code recent} empty. */
+    /**
+     * The state to store: v2 fields, {@code recent} empty, and the grid's leading run of set bits as a count
+     * ({@code seenRun}, v3): the bits after it in {@code seen}.
+     */
     public SeriesSeen toRecord() {
+        int run = bits.nextClearBit(0);
+        BitSet rest = run == 0 ? bits : bits.get(run + 1, Math.max(run + 1, bits.length()));
         return SeriesSeen.newBuilder()
                 .setRecent(List.of())
                 .setTop(top)
                 .setSlot(slot)
-                .setSeen(ByteBuffer.wrap(bits.toByteArray()))
+                .setSeen(ByteBuffer.wrap(rest.toByteArray())).setSeenRun(run)
                 .setOffGrid(new ArrayList<>(off))
                 .setFrom(from)
                 .build();
+    }
+
+    /** The grid's bits stored as {@code seenRun} {@code run} and {@code seen} {@code rest} ({@link #toRecord}). */
+    private static BitSet bits(int run, ByteBuffer rest) {
+        BitSet stored = rest == null ? new BitSet() : BitSet.valueOf(rest.duplicate());
+        if (run == 0) return stored;
+        BitSet b = new BitSet(run + 1 + stored.length());
+        b.set(0, run);
+        for (int i = stored.nextSetBit(0); i >= 0; i = stored.nextSetBit(i + 1)) b.set(run + 1 + i);
+        return b;
     }
 
     /** Every remembered timestamp, ascending. */

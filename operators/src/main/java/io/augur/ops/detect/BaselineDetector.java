@@ -205,6 +205,7 @@ public final class BaselineDetector implements Serializable {
         s.setRangeSince(0L);
         s.setProfileState(PROFILE_OFF);
         s.setProfileSince(0L);
+        s.setPacked(ByteBuffer.allocate(0)); // the stored form's (StoredBaseline): empty in the working baseline
         ensureTail(s);
         return s;
     }

@@ -28,6 +28,11 @@ public final class FloatList extends AbstractList<Float> implements RandomAccess
         return new FloatList(a, l.size());
     }
 
+    /** A list over the first {@code n} of {@code a} (taken, not copied). */
+    static FloatList over(float[] a, int n) {
+        return new FloatList(a, n);
+    }
+
     public float getFloat(int i) {
         if (i >= n) throw new IndexOutOfBoundsException(i);
         return a[i];

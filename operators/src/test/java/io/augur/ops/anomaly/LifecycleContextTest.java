@@ -56,4 +56,28 @@ class LifecycleContextTest {
         c.pruneBounds(88 * MIN, TAIL);
         assertThat(c.live()).isFalse();
     }
+
+    @Test
+    void onlyTheNewestFullBehindTheFloorWatermarkKeepTheirValuesAndTheFloorIsTheNewestDatapointThere() {
+        LifecycleContext c = new LifecycleContext();
+        for (int m = 0; m < 40; m++) c.add(point(m, 100 + m, 100), m == 20);
+        c.prune(38 * MIN, 36 * MIN, 30, 10);
+        assertThat(c.floor()).as("minutes 9..26 stripped: the floor is the newest datapoint behind the floor watermark").isEqualTo(36 * MIN);
+        java.util.List<ReactivePoint> shipped = c.takeUnsent("k");
+        assertThat(shipped).extracting(ReactivePoint::getFloor).containsOnly(36 * MIN);
+        // minutes 9..26 without 20 (sent): timestamps only; 27..36 the newest 10 behind the floor watermark, 37.. ahead of it: values
+        assertThat(shipped).filteredOn(p -> p.getTimestamp() <= 26 * MIN).extracting(ReactivePoint::getValue).containsOnly(0.0);
+        assertThat(shipped).filteredOn(p -> p.getTimestamp() > 26 * MIN).allMatch(p -> p.getValue() == 100 + p.getTimestamp() / MIN);
+        // the floor only moves up, and only when a datapoint loses its values
+        c.prune(39 * MIN, 38 * MIN, 30, 10);
+        assertThat(c.floor()).as("all sent: nothing more stripped").isEqualTo(36 * MIN);
+        LifecycleContext fresh = new LifecycleContext();
+        for (int m = 0; m < 12; m++) fresh.add(point(m, 100, 100), false);
+        fresh.prune(11 * MIN, 11 * MIN, 30, 10);
+        assertThat(fresh.floor()).as("minutes 0, 1 stripped").isEqualTo(11 * MIN);
+        LifecycleContext all = new LifecycleContext();
+        for (int m = 0; m < 40; m++) all.add(point(m, 100, 100), false);
+        all.prune(38 * MIN, 38 * MIN, 30, 30);
+        assertThat(all.floor()).as("every value kept: no floor").isEqualTo(Long.MIN_VALUE);
+    }
 }

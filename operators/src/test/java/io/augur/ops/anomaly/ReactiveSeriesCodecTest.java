@@ -89,14 +89,15 @@ class ReactiveSeriesCodecTest {
             if (r.nextInt(3) == 0) h.add(r.nextInt(6) == 0 ? point(r, t, KEY, "Count") : p); // held: the same datapoint, or another of that time
             if (!c.isLegacy() && r.nextInt(15) == 0) c.addOnset(p, 8 * MIN);
         }
-        if (!c.isLegacy()) c.prune(ts - 5 * MIN, 30, r.nextBoolean() ? 30 : r.nextInt(12)); // some: timestamps only for the older ones
+        // some: timestamps only for the older ones (behind the watermark, or behind an earlier one: the values floor)
+        if (!c.isLegacy()) c.prune(ts - 5 * MIN, ts - 5 * MIN - r.nextInt(4) * MIN, 30, r.nextBoolean() ? 30 : r.nextInt(12));
         return new Case(c, h);
     }
 
     @Test
     void everyFieldThatCanStillBeReadComesBackBitForBit() {
         Random r = new Random(7);
-        int unsent = 0, held = 0, bounds = 0;
+        int unsent = 0, held = 0, bounds = 0, floors = 0;
         for (int k = 0; k < 400; k++) {
             Case x = series(r);
             ReactiveSeries record = ReactiveSeriesCodec.write(KEY, x.context(), x.held());
@@ -107,6 +108,8 @@ class ReactiveSeriesCodecTest {
             assertThat(b.toRecord().getTimestamps()).as("timestamps").isEqualTo(c.toRecord().getTimestamps());
             assertThat(b.toRecord().getSent()).as("sent").isEqualTo(c.toRecord().getSent());
             assertThat(b.bounds()).as("bounds").isEqualTo(c.bounds());
+            assertThat(b.floor()).as("values floor").isEqualTo(c.floor());
+            if (c.floor() != Long.MIN_VALUE) floors++;
             bounds += c.bounds().size();
             // the held datapoints: every field of the thin datapoint, bit for bit, in arrival order
             assertThat(back.held().size()).isEqualTo(x.held().size());
@@ -125,6 +128,7 @@ class ReactiveSeriesCodecTest {
         assertThat(unsent).isGreaterThan(3000);
         assertThat(held).isGreaterThan(2000);
         assertThat(bounds).isGreaterThan(100);
+        assertThat(floors).as("series with a values floor").isGreaterThan(50);
     }
 
     /** Every double as its bits (Avro's equals compares doubles with Double.compare: -0.0 and 0.0 differ, NaNs do not). */

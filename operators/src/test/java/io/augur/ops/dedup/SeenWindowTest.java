@@ -216,14 +216,59 @@ class SeenWindowTest {
     void stateOfASixHourOneMinuteSeriesIsSmall() throws IOException {
         Series s = new Series(WINDOW);
         for (long t = T0; t < T0 + 24 * HOUR; t += MIN) s.offer(t);
-        assertThat(s.state.getSeen().remaining()).isEqualTo(46); // bits 0..360: 361 bits
-        // Avro: recent 1 + top 6 + slot 3 + seen 1+46 + offGrid 1 + from 6
-        assertThat(avroBytes(s.state)).isEqualTo(64);
+        assertThat(s.state.getSeenRun()).isEqualTo(361); // bits 0..360 all set: a count (v3), no bitmap
+        assertThat(s.state.getSeen().remaining()).isZero();
+        // Avro: recent 1 + top 6 + slot 3 + seen 1 + offGrid 1 + from 6 + seenRun 2 (v2: seen 1+46, 64 bytes)
+        assertThat(avroBytes(s.state)).isEqualTo(20);
 
         Series v1 = new Series(WINDOW);
         List<Long> recent = new ArrayList<>();
         for (int i = 0; i < 32; i++) recent.add(T0 + i * MIN);
-        assertThat(avroBytes(SeriesSeen.newBuilder().setRecent(recent).build())).as("v1, for comparison").isEqualTo(199);
+        assertThat(avroBytes(SeriesSeen.newBuilder().setRecent(recent).build())).as("v1, for comparison (with the v3 count field)").isEqualTo(200);
+    }
+
+    /**
+     * Random series (gaps, repeats, out of order, off-grid timestamps): the memory read back from the stored record
+     * (v3: the leading run of set bits as a count) and from the same bits in the v2 layout (the whole bitmap in seen,
+     * no count) remembers exactly the same timestamps from the same point on, and gives the same verdicts.
+     */
+    @Test
+    void theRunOfSetBitsComesBackExactlyAndV2StateReadsAsBefore() {
+        java.util.Random r = new java.util.Random(5);
+        int runs = 0, gaps = 0;
+        for (int k = 0; k < 300; k++) {
+            Series s = new Series(WINDOW);
+            long t = T0;
+            int n = 1 + r.nextInt(500);
+            for (int i = 0; i < n; i++) {
+                t += r.nextInt(6) == 0 ? r.nextInt(4) * MIN : MIN;
+                long x = r.nextInt(20) == 0 ? t - r.nextInt(30) * MIN : r.nextInt(40) == 0 ? t + r.nextInt(59_000) : t;
+                s.offer(x);
+            }
+            SeenWindow w = s.memory();
+            SeriesSeen v3 = s.state;
+            if (v3.getSeenRun() > 0) runs++;
+            if (v3.getSeen().remaining() > 0) gaps++;
+            // the same memory written as v2 did: the whole bitmap from bit 0
+            java.util.BitSet all = new java.util.BitSet();
+            if (v3.getSeenRun() == 0) all = java.util.BitSet.valueOf(v3.getSeen().duplicate());
+            else {
+                all.set(0, v3.getSeenRun());
+                java.util.BitSet rest = java.util.BitSet.valueOf(v3.getSeen().duplicate());
+                for (int i = rest.nextSetBit(0); i >= 0; i = rest.nextSetBit(i + 1)) all.set(v3.getSeenRun() + 1 + i);
+            }
+            SeriesSeen v2 = SeriesSeen.newBuilder(v3).setSeenRun(0).setSeen(java.nio.ByteBuffer.wrap(all.toByteArray())).build();
+            SeenWindow w2 = SeenWindow.of(v2, WINDOW);
+            assertThat(w2.timestamps()).as("case %d", k).isEqualTo(w.timestamps());
+            assertThat(w2.from()).isEqualTo(w.from());
+            assertThat(w2.toRecord()).as("written again: v3").isEqualTo(v3);
+            for (int j = 0; j < 50; j++) {
+                long probe = t - r.nextInt(8 * 60) * MIN + (r.nextInt(10) == 0 ? r.nextInt(59_000) : 0);
+                assertThat(SeenWindow.of(v2, WINDOW).offer(probe)).isEqualTo(SeenWindow.of(v3, WINDOW).offer(probe));
+            }
+        }
+        assertThat(runs).isGreaterThan(200);
+        assertThat(gaps).isGreaterThan(100);
     }
 
     static int avroBytes(SeriesSeen s) throws IOException {

@@ -56,11 +56,15 @@ class StoredBaselineTest {
         SeriesBaseline loaded = StoredBaseline.load(fromAvro(stored[0]));
         SeriesBaseline expected = fromAvro(original);
         // driven by the schema: every field of SeriesBaseline, including any added later, must come back equal, and the
-        // stored form may differ from the baseline in the pattern memory only
+        // stored form may differ from the baseline in the pattern memory and the packed fields only
+        java.util.Set<String> packed = java.util.Set.of("patternCounts", "daily", "dailyPeak", "packed");
         for (Schema.Field f : SeriesBaseline.getClassSchema().getFields()) {
             assertThat(loaded.get(f.pos())).as(f.name()).isEqualTo(expected.get(f.pos()));
-            if (!f.name().equals("patternCounts")) assertThat(raw.get(f.pos())).as(f.name()).isEqualTo(expected.get(f.pos()));
+            if (!packed.contains(f.name())) assertThat(raw.get(f.pos())).as(f.name()).isEqualTo(expected.get(f.pos()));
         }
+        assertThat(raw.getDaily()).isEmpty();
+        assertThat(raw.getDailyPeak().remaining()).isZero();
+        assertThat(raw.getPacked().remaining()).isPositive();
         assertThat(loaded).isEqualTo(expected);
         assertThat(avro(loaded)).isEqualTo(original);
         assertThat(raw.getPatternCounts().remaining()).isOdd().isLessThan(PatternMemory.SLOTS);
@@ -99,7 +103,8 @@ class StoredBaselineTest {
         b.setPatternCounts(ByteBuffer.wrap(dense));
         byte[][] stored = new byte[1][];
         StoredBaseline.store(b, x -> stored[0] = avro(x));
-        assertThat(stored[0]).isEqualTo(avro(b));
+        assertThat(fromAvro(stored[0]).getPatternCounts()).isEqualTo(ByteBuffer.wrap(dense));
+        assertThat(avro(StoredBaseline.load(fromAvro(stored[0])))).isEqualTo(avro(b));
 
         dense[254] = 0;
         dense[2] = 0; // 126 used: sparse, 253 bytes
@@ -124,5 +129,114 @@ class StoredBaselineTest {
         ByteBuffer s2 = StoredBaseline.sparse(ByteBuffer.wrap(t));
         assertThat(s2).isNotNull();
         assertThat(StoredBaseline.table(s2)).isEqualTo(ByteBuffer.wrap(t));
+    }
+
+    /** A float as a test's random profile bin: NaN (canonical or not), ±0, subnormal, infinities, repeats, any bits. */
+    private static float randomFloat(Random r, float prev) {
+        return switch (r.nextInt(10)) {
+            case 0 -> Float.NaN;
+            case 1 -> Float.intBitsToFloat(0x7fc00000 | r.nextInt(1 << 20)); // a NaN with a payload
+            case 2 -> 0.0f;
+            case 3 -> -0.0f;
+            case 4 -> Float.MIN_VALUE;
+            case 5 -> r.nextBoolean() ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+            case 6, 7 -> prev;
+            default -> Float.intBitsToFloat(r.nextInt());
+        };
+    }
+
+    /**
+     * Random baselines (profiles of any length with NaN payloads, ±0, repeats; peaks of any length, sparse or dense;
+     * patterns; a few already in the stored form): stored, serialized, read and loaded, every field comes back bit for
+     * bit (the record's Avro bytes are equal), and storing the loaded one again gives the same bytes.
+     */
+    @Test
+    void randomBaselinesComeBackBitForBit() throws IOException {
+        Random r = new Random(11);
+        int[] modes = new int[9];
+        for (int k = 0; k < 2000; k++) {
+            SeriesBaseline b = trained(r.nextInt(3) == 0 ? 4 * 1440 : r.nextInt(3000));
+            int n = r.nextInt(6) == 0 ? r.nextInt(200) : 48;
+            java.util.List<Float> daily = new java.util.ArrayList<>();
+            float prev = Float.NaN;
+            int nanRun = r.nextInt(n + 1);
+            boolean noise = r.nextInt(5) == 0; // every bin any bits: stored plain
+            for (int i = 0; i < n; i++) daily.add(prev = noise ? Float.intBitsToFloat(r.nextInt() | 1 << 30) : i < nanRun && r.nextBoolean() ? Float.NaN : randomFloat(r, prev));
+            if (r.nextInt(4) != 0) b.setDaily(r.nextBoolean() ? daily : FloatList.of(daily)); // else the detector's own
+            byte[] peaks = new byte[r.nextInt(4) == 0 ? r.nextInt(300) : r.nextBoolean() ? 0 : 192];
+            int density = r.nextInt(10);
+            for (int i = 0; i < peaks.length; i++) if (r.nextInt(10) < density) peaks[i] = (byte) r.nextInt(256);
+            ByteBuffer pb = ByteBuffer.wrap(peaks);
+            if (peaks.length > 4 && r.nextBoolean()) pb = ByteBuffer.wrap(peaks, 2, peaks.length - 2).slice(); // any position/offset
+            if (r.nextInt(4) != 0) b.setDailyPeak(pb); // else the detector's own
+            byte[] original = avro(b);
+            byte[][] stored = new byte[1][];
+            StoredBaseline.store(b, x -> stored[0] = avro(x));
+            assertThat(avro(b)).as("case %d: the caller's baseline is unchanged", k).isEqualTo(original);
+            SeriesBaseline loaded = StoredBaseline.load(fromAvro(stored[0]));
+            assertThat(avro(loaded)).as("case %d", k).isEqualTo(original);
+            byte[][] again = new byte[1][];
+            StoredBaseline.store(loaded, x -> again[0] = avro(x));
+            assertThat(again[0]).as("case %d: stored again", k).isEqualTo(stored[0]);
+            modes[StoredBaseline.unpack(fromAvro(stored[0]).getPacked(), new SeriesBaseline())]++;
+        }
+        int[] daily = new int[3], peaks = new int[3];
+        for (int m = 0; m < 9; m++) {
+            daily[m / 3] += modes[m];
+            peaks[m % 3] += modes[m];
+        }
+        assertThat(java.util.Arrays.stream(daily).min().getAsInt()).as("fewest profiles stored in one way (plain, coded, XORs): %s", java.util.Arrays.toString(daily)).isGreaterThan(100);
+        assertThat(java.util.Arrays.stream(peaks).min().getAsInt()).as("fewest peaks stored in one way (plain, bitmap, differences): %s", java.util.Arrays.toString(peaks)).isGreaterThan(100);
+    }
+
+    /** A baseline trained for {@code minutes} on a daily cycle with noise and a few bursts. */
+    static SeriesBaseline trained(int minutes) {
+        BaselineDetector d = new BaselineDetector(DetectorSettings.defaults());
+        SeriesBaseline s = d.newState();
+        Random rnd = new Random(minutes);
+        for (int i = 0; i < minutes; i++) {
+            double v = 100 + 30 * Math.sin(2 * Math.PI * i / 1440) + 5 * rnd.nextGaussian() + (i % 700 < 8 ? 80 : 0);
+            d.score(s, T0 + i * 60_000L, v);
+        }
+        return s;
+    }
+
+    /**
+     * Every NAB series (when the corpus is there), scored once straight and once with its baseline stored, serialized,
+     * read and loaded before every datapoint: every score, band and direction bit for bit, and the same final baseline.
+     * Prints the stored sizes (the Avro bytes of the stored form against the v5 form).
+     */
+    @Test
+    void nabScoresAreBitIdenticalThroughTheStoredFormAtEveryDatapoint() throws IOException {
+        java.util.Optional<io.augur.ops.eval.nab.NabCorpus> corpus = NabDetectorEvaluation.corpus();
+        org.junit.jupiter.api.Assumptions.assumeTrue(corpus.isPresent(), "NAB folder not found");
+        BaselineDetector d = new BaselineDetector(DetectorSettings.defaults());
+        long points = 0, before = 0, after = 0;
+        int files = 0;
+        for (io.augur.ops.eval.nab.NabFile f : corpus.get().files()) {
+            SeriesBaseline a = d.newState(), b = d.newState();
+            double[] v = f.values();
+            for (int i = 0; i < v.length; i++) {
+                long t = f.timestamps()[i].toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+                byte[][] stored = new byte[1][];
+                StoredBaseline.store(b, x -> stored[0] = avro(x));
+                b = StoredBaseline.load(fromAvro(stored[0]));
+                Score x = d.score(a, t, v[i]), y = d.score(b, t, v[i]);
+                assertThat(y).as("%s datapoint %d", f.name(), i).isEqualTo(x);
+                assertThat(Double.doubleToRawLongBits(y.anomalyScore())).isEqualTo(Double.doubleToRawLongBits(x.anomalyScore()));
+                points++;
+            }
+            assertThat(avro(b)).as(f.name()).isEqualTo(avro(a));
+            byte[][] stored = new byte[1][];
+            StoredBaseline.store(a, x -> stored[0] = avro(x));
+            SeriesBaseline v5 = fromAvro(avro(a));
+            v5.setPatternCounts(StoredBaseline.sparse(v5.getPatternCounts()) == null ? v5.getPatternCounts() : StoredBaseline.sparse(v5.getPatternCounts()));
+            before += avro(v5).length;
+            after += stored[0].length;
+            files++;
+        }
+        System.out.printf("NAB: %d series, %d datapoints: stored baseline %.1f B on average (%.1f B with the pattern memory sparse only)%n",
+                files, points, after / (double) files, before / (double) files);
+        assertThat(points).isGreaterThan(100_000);
     }
 }

@@ -99,6 +99,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     /** Restored from state that may hold rows in {@code reactive-context} / {@code burst-held-points} (or from a job that was). */
     private transient boolean legacySeries;
     private transient IoCounters counters;
+    /** The watermark this subtask saw last, and the one before it (the values floor: {@link #previousWatermark}). */
+    private transient long lastWatermark, previousWatermark;
     /** Operator state: written by every snapshot; its absence in restored state means state from before contexts. */
     private transient ListState<Boolean> marker;
     /** Restored from state without contexts (or from a job that was): series without a context are forwarded as before. */
@@ -162,20 +164,22 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     }
 
     /**
-     * {@code contextFullPoints}: of the context datapoints at or behind the filter's watermark (the newest
-     * {@code contextPoints}), how many keep their value, band and score; the older ones only their timestamp
-     * (0 or at least {@code contextPoints}: all, as before). The lifecycle reads the band and value of the
-     * {@code preContextPoints} datapoints before an anomaly's start and the timestamps of the others; an onset that
-     * arrives ahead of the filter's watermark needs no more than {@code preContextPoints} behind it. A late onset that
-     * the lifecycle still handles (its watermark behind the filter's) needs {@code preContextPoints} + the series'
-     * datapoints between the onset and the filter's watermark: with all kept, that is exact up to
-     * {@code contextPoints - preContextPoints} of them, as before.
+     * {@code contextFullPoints} ({@code anomaly.context-full-points}): of the context datapoints at or behind the
+     * filter's previous watermark step ({@link #previousWatermark}), how many keep their value, band and score; older ones
+     * not yet sent keep only their timestamp (0 or at least {@code contextPoints}: all; below
+     * {@code preContextPoints}: that many). The lifecycle reads value and band of the {@code preContextPoints} datapoints
+     * before an anomaly's start, of the datapoints it handles, and the timestamps of the others. Exact for any number
+     * from {@code preContextPoints} up: every datapoint sent to the lifecycle carries the series' values floor
+     * ({@link LifecycleContext#floor()}), and the lifecycle handles none at or behind it (treats it as late), so it never
+     * reads a stripped value; the floor is behind the filter's previous watermark step, so a lifecycle whose watermark
+     * trails the filter's by at most one step handles exactly what it handled with every value kept.
      */
     public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog, int recentContexts, int contextFullPoints) {
         this.settings = settings;
         this.catalog = catalog;
         this.recentContexts = recentContexts;
-        this.contextFullPoints = contextFullPoints <= 0 ? settings.contextPoints() : Math.min(contextFullPoints, settings.contextPoints());
+        this.contextFullPoints = contextFullPoints <= 0 ? settings.contextPoints()
+                : Math.max(settings.preContextPoints(), Math.min(contextFullPoints, settings.contextPoints()));
     }
 
     @Override
@@ -273,6 +277,20 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         seriesState = getRuntimeContext().getState(seriesDescriptor(settings));
         series = new RecentValues<>(recentContexts, settings.stateTtl().toMillis(), this::storeSeries);
         counters = new IoCounters(getRuntimeContext());
+        lastWatermark = previousWatermark = Long.MIN_VALUE;
+    }
+
+    /**
+     * The watermark before the current one (as far as this subtask saw it: at least one step back): datapoints of the
+     * context keep their values ahead of it ({@link LifecycleContext#prune(long, long, int, int)}), so a lifecycle whose
+     * watermark trails this filter's by at most one step handles every datapoint exactly as with all values kept.
+     */
+    private long previousWatermark(long watermark) {
+        if (watermark != lastWatermark) {
+            previousWatermark = lastWatermark;
+            lastWatermark = watermark;
+        }
+        return previousWatermark;
     }
 
     @Override
@@ -328,7 +346,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
             return;
         }
         long window = settings.burstWindow().toMillis();
-        c.prune(watermark, settings.contextPoints(), contextFullPoints);
+        c.prune(watermark, previousWatermark(watermark), settings.contextPoints(), contextFullPoints);
         c.pruneBounds(watermark, settings.quiet().toMillis() + settings.flapWindow().toMillis());
         if (onset) c.addOnset(p, window);
         c.extend(p, settings.minRelativeChange());
@@ -339,7 +357,11 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
             for (ReactivePoint x : shipped) ctx.output(LIFECYCLE_POINTS, x);
             counters.inc("anomaly.lifecycle.context", shipped.size());
         }
-        if (forward) ctx.output(LIFECYCLE_POINTS, ReactiveAnomalies.point(p, settings, catalog));
+        if (forward) {
+            ReactivePoint x = ReactiveAnomalies.point(p, settings, catalog);
+            if (c.floor() != Long.MIN_VALUE) x.setFloor(c.floor());
+            ctx.output(LIFECYCLE_POINTS, x);
+        }
         counters.inc(forward ? "anomaly.lifecycle.forwarded" : "anomaly.lifecycle.heldBack", 1);
         if (!late) c.add(p, forward);
     }

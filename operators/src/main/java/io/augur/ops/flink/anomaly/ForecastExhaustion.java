@@ -9,6 +9,7 @@ import io.augur.ops.detect.Statistics;
 import io.augur.ops.flink.IoCounters;
 import io.augur.ops.flink.StateTtl;
 import io.augur.schema.ExhaustionForecast;
+import io.augur.ops.anomaly.StoredForecastHistory;
 import io.augur.schema.ForecastHistory;
 import io.augur.schema.MetricDatapoint;
 import io.augur.schema.MetricValue;
@@ -104,7 +105,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
             counters.inc("anomaly.forecast.latePoints", 1); // its bucket is closed already
             return;
         }
-        ForecastHistory h = history.value();
+        ForecastHistory h = StoredForecastHistory.load(history.value()); // either stored form
         if (h == null) h = newHistory();
         List<Long> starts = new ArrayList<>(h.getOpenStarts());
         List<Double> values = new ArrayList<>(h.getOpenValues());
@@ -122,7 +123,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         h.setOpenStarts(starts);
         h.setOpenValues(values);
         h.setOpenLatest(newest);
-        history.update(h);
+        history.update(StoredForecastHistory.stored(h));
     }
 
     /**
@@ -152,7 +153,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
     private void reportLimit(MetricDatapoint dp, long watermark) throws Exception {
         double v = Statistics.value(dp, "Maximum");
         if (Double.isNaN(v) || v <= 0) return;
-        ForecastHistory h = history.value();
+        ForecastHistory h = StoredForecastHistory.load(history.value()); // either stored form
         if (h == null) h = newHistory();
         long ts = dp.getTimestamp();
         if (ts <= watermark) {
@@ -167,7 +168,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
             h.setPendingLimitTimes(times);
             h.setPendingLimitValues(values);
         }
-        history.update(h);
+        history.update(StoredForecastHistory.stored(h));
         counters.inc("anomaly.forecast.reportedLimits", 1);
     }
 
@@ -191,7 +192,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<ExhaustionForecast> out) throws Exception {
-        ForecastHistory h = history.value();
+        ForecastHistory h = StoredForecastHistory.load(history.value()); // either stored form
         if (h == null) return;
         long bucket = settings.bucket().toMillis();
         List<Long> openStarts = new ArrayList<>(h.getOpenStarts());
@@ -208,7 +209,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         h.setOpenLatest(openLatest);
         applyLimitsBefore(h, t);
         if (h.getLatest() == null) {
-            history.update(h);
+            history.update(StoredForecastHistory.stored(h));
             return;
         }
         long keepFrom = t - settings.historyRetention().toMillis();
@@ -220,7 +221,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         h.setBucketValues(values);
         h.setOpenStarts(openStarts);
         h.setOpenValues(openValues);
-        history.update(h);
+        history.update(StoredForecastHistory.stored(h));
 
         MetricDatapoint dp = h.getLatest();
         Limit limit = limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions(), h.getLimitValue());

@@ -138,7 +138,9 @@ public class ReactiveAnomalies extends KeyedCoProcessFunction<String, ReactivePo
     @Override
     public void processElement1(ReactivePoint p, Context ctx, Collector<Anomaly> out) throws Exception {
         long ts = p.getTimestamp();
-        if (ts <= ctx.timerService().currentWatermark()) {
+        // at or behind the floor the filter stamped (ReactivePoint.floor) counts as late too: it may have kept only the
+        // timestamps of datapoints there, and the lifecycle must not handle a datapoint whose values or context it lacks
+        if (ts <= ctx.timerService().currentWatermark() || ts <= p.getFloor()) {
             // a context datapoint (held back by the candidates filter while the series was quiet) joins the recent ones:
             // its own timer would have done nothing else (no anomaly could be open or confirming at its time)
             if (p.getContext()) {

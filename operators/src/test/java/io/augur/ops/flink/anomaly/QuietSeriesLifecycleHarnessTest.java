@@ -49,8 +49,9 @@ class QuietSeriesLifecycleHarnessTest {
         final List<Long> plainTimes = new ArrayList<>(), behindTimes = new ArrayList<>();
         final List<ReactivePoint> sent = new ArrayList<>();
         int received;
-        boolean lagging;
-        long previous = Long.MIN_VALUE;
+        /** How many watermark steps the lifecycles' watermark trails the filter's (their other input lags). */
+        int lagging;
+        List<Long> previous = new ArrayList<>();
 
         Pair(OperatorSubtaskState[] restore) throws Exception {
             filter = new KeyedOneInputStreamOperatorTestHarness<>(new WriteBackOperator<>(new BurstCandidates(S, CATALOG, BurstCandidates.DEFAULT_RECENT_CONTEXTS, fullPoints)),
@@ -102,8 +103,9 @@ class QuietSeriesLifecycleHarnessTest {
                 behind.processElement2(ms.get(i).getValue(), ms.get(i).getTimestamp());
             }
             cepOut = ms.size();
-            long lw = lagging ? previous : w; // the lifecycle's watermark one step behind the filter's (its other input lags)
-            previous = w;
+            previous.add(w);
+            // the lifecycle's watermark `lagging` steps behind the filter's (its other input lags)
+            long lw = previous.size() > lagging ? previous.get(previous.size() - 1 - lagging) : Long.MIN_VALUE;
             plain.processBothWatermarks(new Watermark(lw));
             behind.processBothWatermarks(new Watermark(lw));
             collect();
@@ -150,7 +152,7 @@ class QuietSeriesLifecycleHarnessTest {
             next.sent.addAll(sent);
             next.received = received;
             next.lagging = lagging;
-            next.previous = previous;
+            next.previous = new ArrayList<>(previous);
             return next;
         }
 
@@ -208,6 +210,10 @@ class QuietSeriesLifecycleHarnessTest {
     }
 
     private static Pair run(int seed, boolean restart, boolean legacy, boolean lagging) throws Exception {
+        return run(seed, restart, legacy, lagging ? 1 : 0);
+    }
+
+    private static Pair run(int seed, boolean restart, boolean legacy, int lagging) throws Exception {
         Random r = new Random(seed);
         List<ScoredDatapoint> points = scenario(r, 600);
         int disorder = 1 + r.nextInt(8);
@@ -225,8 +231,7 @@ class QuietSeriesLifecycleHarnessTest {
             if (r.nextInt(3) == 0 && max - lag > wm) pair.watermark(wm = max - lag);
             if (i == restartAt) pair = pair.restart(2, false);
         }
-        pair.watermark(Long.MAX_VALUE);
-        if (lagging) pair.watermark(Long.MAX_VALUE);
+        for (int k = 0; k <= lagging; k++) pair.watermark(Long.MAX_VALUE);
         return pair;
     }
 
@@ -247,6 +252,77 @@ class QuietSeriesLifecycleHarnessTest {
             compareOn90Scenarios();
         } finally {
             fullPoints = 0;
+        }
+    }
+
+    /**
+     * The lifecycle's watermark three steps behind the filter's, value, band and score kept only for the newest
+     * preContextPoints behind the filter's previous watermark step: every datapoint of every anomaly revision is the
+     * series' own, value and band bit for bit. (A lifecycle that handled a datapoint at or behind the values floor the
+     * filter stamps on what it sends would show stripped datapoints, as 0, before a late onset's start.) Where the
+     * lifecycle trails by more than one step its anomalies may differ from the plain lifecycle's: datapoints at or
+     * behind the floor are late for it.
+     */
+    @Test
+    void aLifecycleFarBehindTheFilterShowsOnlyTheSeriesOwnValues() throws Exception {
+        fullPoints = S.preContextPoints();
+        int checked = 0;
+        try {
+            for (int seed = 0; seed < 90; seed++) {
+                java.util.Map<String, ScoredDatapoint> truth = new java.util.HashMap<>();
+                for (ScoredDatapoint p : scenario(new Random(seed), 600)) truth.put(p.getSeriesKey() + "@" + p.getDatapoint().getTimestamp(), p);
+                try (Pair pair = run(seed, seed % 3 == 0, false, 3)) {
+                    for (Anomaly a : pair.behindAnomalies) {
+                        for (io.augur.schema.MetricValue v : a.getDatapoints()) {
+                            ScoredDatapoint p = truth.get(a.getSeriesKey() + "@" + v.getTimestamp());
+                            assertThat(p).as("seed %d: a datapoint of the series", seed).isNotNull();
+                            assertThat(List.of(v.getValue(), v.getExpected(), v.getLower(), v.getUpper()))
+                                    .as("seed %d, %s at minute %s", seed, a.getMetricName(), m(v.getTimestamp()))
+                                    .isEqualTo(List.of(p.getValue(), p.getExpected(), p.getLower(), p.getUpper()));
+                            checked++;
+                        }
+                    }
+                }
+            }
+        } finally {
+            fullPoints = 0;
+        }
+        assertThat(checked).as("datapoints checked").isGreaterThan(3000);
+    }
+
+    /**
+     * A late extreme onset far behind the filter's watermark (minute 45 when the filter is at 57), handled by a
+     * lifecycle whose watermark trails by many steps. All values kept: the same anomaly as the plain lifecycle, with the
+     * 10 datapoints before its start. Only the newest 10 behind the filter's previous watermark step kept: the filter
+     * stamps its values floor (minute 56) on what it sends and the lifecycle treats the onset as late, so it opens
+     * nothing rather than an anomaly showing dropped values (without the floor it shows minutes 35..44 as 0).
+     */
+    @Test
+    void aLateOnsetBehindTheValuesFloorIsLateForTheLifecycleInsteadOfShowingDroppedValues() throws Exception {
+        for (int full : new int[] {0, S.preContextPoints()}) {
+            fullPoints = full;
+            try (Pair pair = new Pair(null)) {
+                pair.lagging = 1000;
+                for (int m = 0; m < 59; m++) {
+                    if (m == 45 || m == 46) continue;
+                    pair.point(errors(m, 10, 10, 0.1));
+                    pair.watermark(Points.t(m - 1));
+                }
+                pair.point(errors(45, 90, 10, 0.999)); // late at the filter: extreme
+                pair.point(errors(46, 80, 10, 0.999)); // still deviating: confirms it
+                for (int k = 0; k <= 1000; k++) pair.watermark(Long.MAX_VALUE);
+                assertThat(pair.plainAnomalies).as("the plain lifecycle opens and closes one").hasSize(2);
+                assertThat(pair.plainAnomalies.get(0).getDatapoints()).extracting(v -> m(v.getTimestamp()))
+                        .startsWith("35", "36", "37", "38", "39", "40", "41", "42", "43", "44", "45");
+                if (full == 0) {
+                    assertThat(pair.behindAnomalies).containsExactlyElementsOf(pair.plainAnomalies);
+                } else {
+                    assertThat(pair.sent).filteredOn(ReactivePoint::getContext).extracting(ReactivePoint::getFloor).containsOnly(Points.t(56));
+                    assertThat(pair.behindAnomalies).as("late for the lifecycle: at or behind the floor").isEmpty();
+                }
+            } finally {
+                fullPoints = 0;
+            }
         }
     }
 
