@@ -33,6 +33,11 @@ public final class HeldDatapoints {
     int[] directions;
     boolean[] warm, anomalous;
     int n;
+    /**
+     * The cleanup timer the burst-candidates filter last registered for this series through this object (not stored:
+     * an object read back from state has none, and the filter registers again).
+     */
+    private long cleanupTimer = Long.MIN_VALUE;
 
     public HeldDatapoints() {
         this(4);
@@ -105,6 +110,15 @@ public final class HeldDatapoints {
 
     public int size() {
         return n;
+    }
+
+    /** The event time of the cleanup timer last registered for these datapoints ({@link Long#MIN_VALUE}: none known). */
+    public long cleanupTimer() {
+        return cleanupTimer;
+    }
+
+    public void cleanupTimer(long time) {
+        cleanupTimer = time;
     }
 
     public boolean isEmpty() {
