@@ -209,6 +209,12 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     }
 
     @Override
+    public void close() throws Exception {
+        if (series != null) series.close(); // gives its place in the thread's key slots back
+        super.close();
+    }
+
+    @Override
     public List<RecentValues<?>> recentValues() {
         return List.of(series);
     }
