@@ -76,12 +76,6 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     private final AnomalySettings settings;
     private final SeverityCatalog catalog;
     private transient ValueState<List<Long>> onsets;
-    /**
-     * The series' onset candidates as {@code burst-onsets} holds them ({@link #NO_ONSETS}: none), in memory with the
-     * series' other state (read per datapoint: on RocksDB a get per datapoint otherwise), written back before snapshots.
-     */
-    private transient RecentValues<List<Long>> knownOnsets;
-    private static final List<Long> NO_ONSETS = List.of();
     /** Held datapoints of state from before {@link HeldDatapoints}: drained, never written. */
     private transient ListState<ScoredDatapoint> held;
     /** Held datapoints of state from before {@link ReactiveSeries}: converted, never written. */
@@ -216,29 +210,13 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
 
     @Override
     public void close() throws Exception {
-        if (series != null) series.close(); // give their places in the thread's key slots back
-        if (knownOnsets != null) knownOnsets.close();
+        if (series != null) series.close(); // gives its place in the thread's key slots back
         super.close();
     }
 
     @Override
     public List<RecentValues<?>> recentValues() {
-        return List.of(series, knownOnsets);
-    }
-
-    /** The series' onset candidates (never null: {@link #NO_ONSETS} when there are none). */
-    private List<Long> onsets(String key, long now) throws Exception {
-        List<Long> known = knownOnsets.get(key, now);
-        if (known != null) return known;
-        known = onsets.value();
-        if (known != null) return known; // kept here once written (a row read back keeps the expiry of its own last write)
-        knownOnsets.put(key, NO_ONSETS, now, false); // none, as the state holds it (until written here)
-        return NO_ONSETS;
-    }
-
-    private void storeOnsets(String key, List<Long> known) throws Exception {
-        if (known.isEmpty()) onsets.clear();
-        else onsets.update(known);
+        return List.of(series);
     }
 
     private void storeSeries(String key, ReactiveSeriesCodec.Series s) throws Exception {
@@ -300,7 +278,6 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         context = getRuntimeContext().getState(contextDescriptor(settings));
         seriesState = getRuntimeContext().getState(seriesDescriptor(settings));
         series = new RecentValues<>(recentContexts, settings.stateTtl().toMillis(), this::storeSeries);
-        knownOnsets = new RecentValues<>(recentContexts, settings.stateTtl().toMillis(), this::storeOnsets);
         counters = new IoCounters(getRuntimeContext());
     }
 
@@ -313,31 +290,33 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         long now = System.currentTimeMillis(); // the state TTL's clock
         ReactiveSeriesCodec.Series s = series(key, now);
         toLifecycle(s.context(), key, p, ts, watermark, onset, ctx);
-        toCep(s.held(), key, now, p, ts, watermark, onset, ctx, out);
+        toCep(s.held(), p, ts, watermark, onset, ctx, out);
         series.write(key, s, now); // once per datapoint: the context changed
     }
 
     /** What CEP gets of {@code p}: late, passed (an onset first releases the held datapoints it covers), or held. */
-    private void toCep(HeldDatapoints h, String key, long now, ScoredDatapoint p, long ts, long watermark, boolean onset, Context ctx,
-                       Collector<ScoredDatapoint> out) throws Exception {
+    private void toCep(HeldDatapoints h, ScoredDatapoint p, long ts, long watermark, boolean onset, Context ctx, Collector<ScoredDatapoint> out)
+            throws Exception {
         if (ts <= watermark) {
             ctx.output(ReactivePattern.LATE_POINTS, p);
             return;
         }
         long window = settings.burstWindow().toMillis();
-        List<Long> known = onsets(key, now);
+        List<Long> known = onsets.value();
         if (onset) {
             release(h, ts, window, watermark, out);
             List<Long> next = stillOpen(known, window, watermark);
             next.add(ts);
-            knownOnsets.write(key, next, now); // a new list: the ones handed to the cache and the state are never changed
+            onsets.update(next);
             emit(out, p, ts);
             return;
         }
-        for (Long o : known) {
-            if (o <= ts && ts <= o + window) {
-                emit(out, p, ts);
-                return;
+        if (known != null) {
+            for (Long o : known) {
+                if (o <= ts && ts <= o + window) {
+                    emit(out, p, ts);
+                    return;
+                }
             }
         }
         h.add(p); // what thin(p) keeps
@@ -401,10 +380,11 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         long now = System.currentTimeMillis();
         ReactiveSeriesCodec.Series s = series(key, now);
         if (s.held().retainAfter(watermark)) series.write(key, s, now);
-        List<Long> known = onsets(key, now);
-        if (!known.isEmpty()) {
+        List<Long> known = onsets.value();
+        if (known != null) {
             List<Long> next = stillOpen(known, settings.burstWindow().toMillis(), watermark);
-            if (next.size() != known.size()) knownOnsets.write(key, next.isEmpty() ? NO_ONSETS : next, now); // none: cleared
+            if (next.isEmpty()) onsets.clear();
+            else if (next.size() != known.size()) onsets.update(next);
         }
     }
 
