@@ -10,6 +10,7 @@ import io.augur.ops.detect.DetectorSettings;
 import io.augur.ops.flink.LateChangeEvents;
 import io.augur.ops.flink.LateDatapoints;
 import io.augur.ops.flink.WriteBackOperator;
+import io.augur.ops.flink.avro.AvroCodersTypeInfo;
 import io.augur.ops.flink.dedup.DedupDatapoints;
 import io.augur.ops.flink.detect.ScoreDatapoints;
 import io.augur.ops.flink.parse.ParseRecords;
@@ -169,8 +170,10 @@ public final class AugurTopology {
      * ahead of the watermark ({@link LateChangeEvents}).
      */
     static Lateness lateness(DataStream<MetricDatapoint> metrics, DataStream<ChangeEvent> events) {
+        // on-time datapoints cross the network to de-duplication (keyed, stateless for the record type): serialized with the
+        // generated Avro coders (the same bytes as AvroTypeInfo's serializer, cheaper per datapoint; issue 9)
         SingleOutputStreamOperator<MetricDatapoint> onTime = metrics.process(new LateDatapoints())
-                .returns(new AvroTypeInfo<>(MetricDatapoint.class)).uid("late-datapoints").name("Late datapoints");
+                .returns(new AvroCodersTypeInfo<>(MetricDatapoint.class, MetricDatapoint::new)).uid("late-datapoints").name("Late datapoints");
         SingleOutputStreamOperator<ChangeEvent> onTimeEvents = events.process(new LateChangeEvents())
                 .returns(new AvroTypeInfo<>(ChangeEvent.class)).uid("late-change-events").name("Late change events");
         if (metrics.getParallelism() > 0) onTime.setParallelism(metrics.getParallelism());

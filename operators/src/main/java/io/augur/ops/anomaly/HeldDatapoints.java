@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The burst-candidates filter's held datapoints of one series, compact (mutable, kept in memory; {@link HeldPoints} is
@@ -33,6 +34,11 @@ public final class HeldDatapoints {
     int[] directions;
     boolean[] warm, anomalous;
     int n;
+    /**
+     * The cleanup timer the burst-candidates filter last registered for this series through this object (not stored:
+     * an object read back from state has none, and the filter registers again).
+     */
+    private long cleanupTimer = Long.MIN_VALUE;
 
     public HeldDatapoints() {
         this(4);
@@ -80,7 +86,7 @@ public final class HeldDatapoints {
     public void add(ScoredDatapoint p) {
         MetricDatapoint d = p.getDatapoint();
         if (n == ts.length) grow(Math.max(4, n * 2));
-        identity[n] = identityOf(new Identity(p.getSeriesKey(), p.getStat(), d.getNamespace(), d.getMetricName(), d.getUnit()));
+        identity[n] = identityOf(p.getSeriesKey(), p.getStat(), d.getNamespace(), d.getMetricName(), d.getUnit());
         ts[n] = d.getTimestamp();
         values[n] = p.getValue();
         scores[n] = p.getScore();
@@ -97,14 +103,28 @@ public final class HeldDatapoints {
         n++;
     }
 
-    private int identityOf(Identity x) {
-        for (int i = 0; i < identities.size(); i++) if (identities.get(i).equals(x)) return i;
-        identities.add(x);
+    /** The index of the identity with these strings (compared by value, as {@link Identity#equals}), added when new. */
+    private int identityOf(String seriesKey, String stat, String namespace, String metricName, String unit) {
+        for (int i = 0; i < identities.size(); i++) {
+            Identity x = identities.get(i);
+            if (Objects.equals(x.seriesKey(), seriesKey) && Objects.equals(x.stat(), stat) && Objects.equals(x.namespace(), namespace)
+                    && Objects.equals(x.metricName(), metricName) && Objects.equals(x.unit(), unit)) return i;
+        }
+        identities.add(new Identity(seriesKey, stat, namespace, metricName, unit));
         return identities.size() - 1;
     }
 
     public int size() {
         return n;
+    }
+
+    /** The event time of the cleanup timer last registered for these datapoints ({@link Long#MIN_VALUE}: none known). */
+    public long cleanupTimer() {
+        return cleanupTimer;
+    }
+
+    public void cleanupTimer(long time) {
+        cleanupTimer = time;
     }
 
     public boolean isEmpty() {
@@ -136,14 +156,16 @@ public final class HeldDatapoints {
 
     /** Drops the datapoints at or behind {@code watermark}; whether any was dropped. */
     public boolean retainAfter(long watermark) {
-        boolean[] keep = new boolean[n];
-        boolean dropped = false;
+        int k = 0;
         for (int i = 0; i < n; i++) {
-            keep[i] = ts[i] > watermark;
-            if (!keep[i]) dropped = true;
+            if (ts[i] <= watermark) continue;
+            if (k != i) move(i, k);
+            k++;
         }
-        if (dropped) retain(keep);
-        return dropped;
+        if (k == n) return false;
+        n = k;
+        if (n == 0) identities.clear();
+        return true;
     }
 
     /** Puts {@code older} (held before every datapoint here, in arrival order) in front. */

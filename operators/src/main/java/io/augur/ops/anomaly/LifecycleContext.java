@@ -102,6 +102,7 @@ public final class LifecycleContext {
 
     /** Drops the bounds no longer live at {@code watermark} ({@code tail}: quiet + flap window). */
     public void pruneBounds(long watermark, long tail) {
+        if (bounds.isEmpty()) return; // a quiet series: nearly always
         bounds.removeIf(b -> b.getReach() + tail <= watermark);
     }
 
@@ -179,8 +180,8 @@ public final class LifecycleContext {
      * onset newer than the floor, so none of the {@code full} datapoints an anomaly shows before its start is stripped).
      */
     public void prune(long watermark, long floorWatermark, int keep, int full) {
-        int behind = 0;
-        while (behind < n && ts[behind] <= watermark) behind++;
+        int behind = n; // sorted by timestamp, and few are ahead of the watermark: count them from the end
+        while (behind > 0 && ts[behind - 1] > watermark) behind--;
         int drop = behind - keep;
         if (drop > 0) {
             shift(drop, 0, n - drop);

@@ -216,12 +216,24 @@ public final class SeenWindow {
 
     /** Moves every bit {@code k} places up (the grid's top advances k slots); bits beyond the window fall off. */
     private void shift(long k) {
-        long limit = window / slot;
-        BitSet next = new BitSet();
-        if (k <= limit) {
-            for (int i = bits.nextSetBit(0); i >= 0 && i + k <= limit; i = bits.nextSetBit(i + 1)) next.set((int) (i + k));
+        bits = shifted(bits, k, window / slot);
+    }
+
+    /** Bit i of {@code bits} as bit i + k, where i + k <= {@code limit} (word by word, not bit by bit). */
+    static BitSet shifted(BitSet bits, long k, long limit) {
+        if (k > limit || bits.isEmpty()) return new BitSet();
+        long[] src = bits.toLongArray();
+        int keep = (int) (limit - k + 1); // source bits 0 .. limit - k stay
+        int keepWords = (keep + 63) >>> 6;
+        int words = Math.min(src.length, keepWords);
+        if (words == keepWords && (keep & 63) != 0) src[words - 1] &= (1L << (keep & 63)) - 1; // bits from keep on go
+        int wordShift = (int) (k >>> 6), bitShift = (int) (k & 63);
+        long[] dst = new long[words + wordShift + 1];
+        for (int j = 0; j < words; j++) {
+            dst[j + wordShift] |= src[j] << bitShift;
+            if (bitShift != 0) dst[j + wordShift + 1] |= src[j] >>> (64 - bitShift);
         }
-        bits = next;
+        return BitSet.valueOf(dst);
     }
 
     /**

@@ -2,9 +2,7 @@ package io.augur.ops.flink;
 
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.ArrayList;
 
 /**
  * The deserialized values of recently written keys of one keyed state, kept next to it so that the next datapoint of a
@@ -21,7 +19,8 @@ import java.util.Map;
  * that nothing the state would no longer return is returned from here. At most {@code capacity} keys: when full, new
  * keys are not admitted (no eviction churn when a task has more series than that: their values go to the state as
  * before), and clean keys not written for {@link #IDLE_MS} are swept out at most once per that time.
- * Not thread-safe: one per task.
+ * Entries are found through the thread's {@link KeySlots} (one map lookup per datapoint for all the chained operators'
+ * caches, not one per cache). Not thread-safe: one per task, used by the thread that created it.
  */
 public final class RecentValues<V> {
     /** Keys not written for this long leave a full cache (a series reporting every 1 or 5 minutes is written far more often). */
@@ -33,7 +32,11 @@ public final class RecentValues<V> {
     private final long ttlMs;
     /** Writes one value to the keyed state (the operator's current key set to the value's key). */
     private final Writer<V> state;
-    private final Map<String, Entry<V>> entries = new HashMap<>();
+    /** Where this cache's entries are found by key, and this cache's index there. */
+    private final KeySlots slots;
+    private final int owner;
+    /** Every entry (for flush, sweep and forget); an entry knows its place here. */
+    private final ArrayList<Entry<V>> entries = new ArrayList<>();
     private int dirty;
     private long nextSweep = Long.MIN_VALUE;
     /**
@@ -45,13 +48,20 @@ public final class RecentValues<V> {
     private Entry<V> lastEntry;
     /** Whether written values may stay here until {@link #flush} (the operator flushes before every snapshot). */
     private boolean holdWrites;
+    /** After {@link #close}: holds nothing, admits nothing (its owner index may be another cache's now). */
+    private boolean closed;
 
     private static final class Entry<V> {
+        final String key;
+        KeySlots.Slot slot;
+        int index;
         V value;
         long writtenAt;
         boolean dirty;
 
-        Entry(V value, long writtenAt, boolean dirty) {
+        Entry(String key, int index, V value, long writtenAt, boolean dirty) {
+            this.key = key;
+            this.index = index;
             this.value = value;
             this.writtenAt = writtenAt;
             this.dirty = dirty;
@@ -63,11 +73,19 @@ public final class RecentValues<V> {
         this.capacity = capacity;
         this.ttlMs = ttlMs;
         this.state = state;
+        this.slots = KeySlots.ofCurrentThread();
+        this.owner = slots.register();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Entry<V> entry(String key) {
+        return key == lastKey ? lastEntry : (Entry<V>) slots.find(key, owner);
     }
 
     /** The value last written for {@code key}, or null: not known here (read the state). */
     public V get(String key, long now) {
-        Entry<V> e = key == lastKey ? lastEntry : entries.get(key);
+        if (closed) return null;
+        Entry<V> e = entry(key);
         if (e == null) return null;
         long age = now - e.writtenAt;
         if (e.dirty) {
@@ -76,7 +94,7 @@ public final class RecentValues<V> {
         } else if (age >= 0 && age < ttlMs - TTL_MARGIN_MS) {
             return found(key, e);
         }
-        entries.remove(key);
+        remove(e);
         lastKey = null;
         lastEntry = null;
         return null;
@@ -86,6 +104,16 @@ public final class RecentValues<V> {
         lastKey = key;
         lastEntry = e;
         return e.value;
+    }
+
+    /** Takes {@code e} out (its dirty count already settled): from the slots and from the list (the last one takes its place). */
+    private void remove(Entry<V> e) {
+        slots.remove(e.slot, owner);
+        Entry<V> last = entries.remove(entries.size() - 1);
+        if (last != e) {
+            entries.set(e.index, last);
+            last.index = e.index;
+        }
     }
 
     /** From now on, {@link #write} may keep values here until {@link #flush} instead of writing them to the state. */
@@ -108,8 +136,8 @@ public final class RecentValues<V> {
      * @return whether it is held here: false for a write-back value means the caller must write it to the state now
      */
     public boolean put(String key, V value, long now, boolean writeBack) {
-        if (capacity <= 0) return false;
-        Entry<V> e = key == lastKey ? lastEntry : entries.get(key);
+        if (capacity <= 0 || closed) return false;
+        Entry<V> e = entry(key);
         if (e != null) {
             if (writeBack && !e.dirty) dirty++;
             else if (!writeBack && e.dirty) dirty--;
@@ -123,14 +151,15 @@ public final class RecentValues<V> {
             nextSweep = now + IDLE_MS;
             lastKey = null;
             lastEntry = null;
-            for (Iterator<Entry<V>> it = entries.values().iterator(); it.hasNext(); ) {
-                Entry<V> x = it.next();
-                if (!x.dirty && now - x.writtenAt >= IDLE_MS) it.remove();
+            for (int i = entries.size() - 1; i >= 0; i--) { // from the end: a removal moves the last entry to i, already seen
+                Entry<V> x = entries.get(i);
+                if (!x.dirty && now - x.writtenAt >= IDLE_MS) remove(x);
             }
             if (entries.size() >= capacity) return false;
         }
-        e = new Entry<>(value, now, writeBack);
-        entries.put(key, e);
+        e = new Entry<>(key, entries.size(), value, now, writeBack);
+        e.slot = slots.add(key, owner, e);
+        entries.add(e);
         if (writeBack) dirty++;
         lastKey = key;
         lastEntry = e;
@@ -140,10 +169,9 @@ public final class RecentValues<V> {
     /** Writes every dirty value with {@code writer} (key, value); they are clean afterwards. */
     public void flush(Writer<V> writer) throws Exception {
         if (dirty == 0) return;
-        for (Map.Entry<String, Entry<V>> e : entries.entrySet()) {
-            Entry<V> x = e.getValue();
+        for (Entry<V> x : entries) {
             if (x.dirty) {
-                writer.write(e.getKey(), x.value);
+                writer.write(x.key, x.value);
                 x.dirty = false;
             }
         }
@@ -171,9 +199,25 @@ public final class RecentValues<V> {
      */
     public void forget() {
         if (dirty != 0) throw new IllegalStateException(dirty + " values not written to the state yet: flush first");
+        for (Entry<V> x : entries) slots.remove(x.slot, owner);
         entries.clear();
         lastKey = null;
         lastEntry = null;
+    }
+
+    /**
+     * Drops every value, written or not (the operator is closing: what a snapshot needs was flushed before it), and
+     * gives this cache's place in the thread's {@link KeySlots} back. Holds and admits nothing afterwards.
+     */
+    public void close() {
+        if (closed) return;
+        for (Entry<V> x : entries) slots.remove(x.slot, owner);
+        entries.clear();
+        dirty = 0;
+        lastKey = null;
+        lastEntry = null;
+        closed = true;
+        slots.release(owner);
     }
 
     /** Writes one value to the keyed state. */

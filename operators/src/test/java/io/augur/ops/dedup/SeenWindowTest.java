@@ -278,4 +278,20 @@ class SeenWindowTest {
         enc.flush();
         return out.size();
     }
+
+    /** The grid's shift, word by word, moves exactly the bits the bit-by-bit definition moves. */
+    @Test
+    void theShiftMovesExactlyTheBitsWithinTheLimit() {
+        java.util.Random r = new java.util.Random(3);
+        for (int round = 0; round < 20_000; round++) {
+            java.util.BitSet bits = new java.util.BitSet();
+            int span = 1 + r.nextInt(r.nextBoolean() ? 70 : 800);
+            for (int i = r.nextInt(span + 1); i > 0; i--) bits.set(r.nextInt(span));
+            long limit = r.nextInt(900);
+            long k = r.nextInt(10) == 0 ? limit + r.nextInt(3) : r.nextInt((int) limit + 1);
+            java.util.BitSet expected = new java.util.BitSet();
+            if (k <= limit) for (int i = bits.nextSetBit(0); i >= 0 && i + k <= limit; i = bits.nextSetBit(i + 1)) expected.set((int) (i + k));
+            assertThat(SeenWindow.shifted(bits, k, limit)).as("bits %s, k %d, limit %d", bits, k, limit).isEqualTo(expected);
+        }
+    }
 }

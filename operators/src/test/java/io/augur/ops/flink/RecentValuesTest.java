@@ -94,4 +94,70 @@ class RecentValuesTest {
         assertThat(r.get("a", 10 + DAY)).isNull();                              // expired, as the state would have it
         assertThat(r.dirty()).isZero();
     }
+
+    /**
+     * Caches of one thread find their entries through one slot per key (the chained operators: one map lookup per
+     * datapoint): each sees only its own entries, an entry leaving one leaves the others' alone, and a slot goes with
+     * its last entry.
+     */
+    @Test
+    void cachesOfOneThreadShareSlotsButNotEntries() throws Exception {
+        KeySlots slots = KeySlots.ofCurrentThread();
+        int before = slots.size();
+        RecentValues<String> dedup = new RecentValues<>(10, DAY, NO_STATE), score = new RecentValues<>(10, 2 * DAY, NO_STATE),
+                burst = new RecentValues<>(1, DAY, NO_STATE);
+        String a = new String("unique-to-this-test|a"), a2 = new String(a), b = new String("unique-to-this-test|b");
+        dedup.put(a, "dedup-a", 0, true);
+        assertThat(score.get(a, 1)).as("another cache's entry is not this one's").isNull();
+        assertThat(burst.get(a2, 1)).isNull();
+        score.put(a2, "score-a", 0, false);
+        burst.put(a, "burst-a", 0, true);
+        assertThat(burst.put(b, "burst-b", 0, true)).as("full").isFalse();
+        assertThat(slots.size() - before).as("one slot for a").isEqualTo(1);
+        assertThat(dedup.get(a2, 5)).isEqualTo("dedup-a");
+        assertThat(score.get(a, 5)).isEqualTo("score-a");
+        assertThat(burst.get(a, 5)).isEqualTo("burst-a");
+        dedup.put(b, "dedup-b", 0, false);
+        assertThat(slots.size() - before).isEqualTo(2);
+
+        assertThat(dedup.get(a, DAY)).as("expired in one cache").isNull();
+        assertThat(score.get(a, DAY)).as("not in another").isEqualTo("score-a");
+        assertThat(burst.dirty()).isEqualTo(1);
+        java.util.Map<String, String> flushed = new java.util.TreeMap<>();
+        burst.flush(flushed::put);
+        assertThat(flushed).containsExactly(java.util.Map.entry(a, "burst-a"));
+        burst.forget();
+        assertThat(burst.get(a, DAY)).isNull();
+        assertThat(score.get(a2, DAY + 1)).isEqualTo("score-a");
+        assertThat(score.get(a2, 2 * DAY)).as("the last entry of a leaves").isNull();
+        assertThat(slots.size() - before).as("a's slot is gone, b's stays").isEqualTo(1);
+        assertThat(dedup.get(b, DAY - RecentValues.TTL_MARGIN_MS)).isNull();
+        assertThat(slots.size() - before).as("and then b's").isZero();
+        dedup.put(a, "dedup-a'", 3 * DAY, false);
+        assertThat(dedup.get(a2, 3 * DAY)).isEqualTo("dedup-a'");
+        assertThat(score.get(a, 3 * DAY)).isNull();
+        dedup.forget();
+        assertThat(slots.size() - before).isZero();
+    }
+
+    /** A closed cache drops its entries and gives its place back: a cache created later (same index) sees none of them. */
+    @Test
+    void aClosedCacheLeavesNothingBehindForTheNextOne() {
+        KeySlots slots = KeySlots.ofCurrentThread();
+        int before = slots.size();
+        RecentValues<String> first = new RecentValues<>(10, DAY, NO_STATE);
+        String a = new String("unique-to-this-test|closed");
+        first.put(a, "old", 0, true);
+        first.close();
+        assertThat(first.get(a, 1)).isNull();
+        assertThat(first.put(a, "after close", 1, true)).isFalse();
+        assertThat(slots.size() - before).isZero();
+        RecentValues<String> next = new RecentValues<>(10, DAY, NO_STATE);
+        assertThat(next.get(a, 2)).isNull();
+        next.put(a, "new", 2, false);
+        assertThat(next.get(a, 3)).isEqualTo("new");
+        assertThat(first.get(a, 3)).as("the closed one still holds nothing").isNull();
+        next.close();
+        assertThat(slots.size() - before).isZero();
+    }
 }

@@ -213,6 +213,12 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     }
 
     @Override
+    public void close() throws Exception {
+        if (series != null) series.close(); // gives its place in the thread's key slots back
+        super.close();
+    }
+
+    @Override
     public List<RecentValues<?>> recentValues() {
         return List.of(series);
     }
@@ -332,7 +338,13 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
             }
         }
         h.add(p); // what thin(p) keeps
-        ctx.timerService().registerEventTimeTimer(cleanupTime(ts, window));
+        long cleanup = cleanupTime(ts, window);
+        // Registered by this series' in-memory state already: that timer has not fired (it fires once the watermark
+        // passes the bucket's end, and then no datapoint of the bucket is ahead of the watermark any more, so none of it
+        // gets here). The registration would only find the timer in the timer queue (a hash lookup per datapoint).
+        if (h.cleanupTimer() == cleanup) return;
+        ctx.timerService().registerEventTimeTimer(cleanup);
+        h.cleanupTimer(cleanup);
     }
 
     /**

@@ -88,6 +88,12 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     }
 
     @Override
+    public void close() throws Exception {
+        if (recent != null) recent.close(); // gives its place in the thread's key slots back
+        super.close();
+    }
+
+    @Override
     public List<RecentValues<?>> recentValues() {
         return List.of(recent);
     }

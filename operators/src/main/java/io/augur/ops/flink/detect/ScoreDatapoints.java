@@ -143,18 +143,31 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
         recent.write(key, series, now);
 
         boolean anomalous = s.warm() && s.anomalyScore() >= threshold && direction.accepts(s.direction());
-        ScoredDatapoint scored = ScoredDatapoint.newBuilder()
-                .setSeriesKey(key).setStat(stat).setValue(value)
-                .setScore(s.anomalyScore()).setDirection(s.direction())
-                .setExpected(s.expected()).setLower(s.lower()).setUpper(s.upper())
-                .setWarm(s.warm()).setAnomalous(anomalous).setDatapoint(m)
-                .build();
+        // every field set on the record itself (the same record as its builder's, without the builder's checks and copies)
+        ScoredDatapoint scored = new ScoredDatapoint();
+        scored.setSeriesKey(key);
+        scored.setStat(stat);
+        scored.setValue(value);
+        scored.setScore(s.anomalyScore());
+        scored.setDirection(s.direction());
+        scored.setExpected(s.expected());
+        scored.setLower(s.lower());
+        scored.setUpper(s.upper());
+        scored.setWarm(s.warm());
+        scored.setAnomalous(anomalous);
+        scored.setDatapoint(m);
         out.collect(scored);
         counters.inc("detector.scored", 1);
         if (anomalous) {
             counters.inc("detector.anomalous", 1);
             ctx.output(ANOMALOUS_POINTS, scored);
         }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (recent != null) recent.close(); // gives its place in the thread's key slots back
+        super.close();
     }
 
     @Override
