@@ -105,7 +105,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
             counters.inc("anomaly.forecast.latePoints", 1); // its bucket is closed already
             return;
         }
-        ForecastHistory h = StoredForecastHistory.load(history.value()); // either stored form
+        ForecastHistory h = readHistory();
         if (h == null) h = newHistory();
         List<Long> starts = new ArrayList<>(h.getOpenStarts());
         List<Double> values = new ArrayList<>(h.getOpenValues());
@@ -123,7 +123,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         h.setOpenStarts(starts);
         h.setOpenValues(values);
         h.setOpenLatest(newest);
-        history.update(StoredForecastHistory.stored(h));
+        writeHistory(h);
     }
 
     /**
@@ -153,7 +153,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
     private void reportLimit(MetricDatapoint dp, long watermark) throws Exception {
         double v = Statistics.value(dp, "Maximum");
         if (Double.isNaN(v) || v <= 0) return;
-        ForecastHistory h = StoredForecastHistory.load(history.value()); // either stored form
+        ForecastHistory h = readHistory();
         if (h == null) h = newHistory();
         long ts = dp.getTimestamp();
         if (ts <= watermark) {
@@ -168,7 +168,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
             h.setPendingLimitTimes(times);
             h.setPendingLimitValues(values);
         }
-        history.update(StoredForecastHistory.stored(h));
+        writeHistory(h);
         counters.inc("anomaly.forecast.reportedLimits", 1);
     }
 
@@ -192,7 +192,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<ExhaustionForecast> out) throws Exception {
-        ForecastHistory h = StoredForecastHistory.load(history.value()); // either stored form
+        ForecastHistory h = readHistory();
         if (h == null) return;
         long bucket = settings.bucket().toMillis();
         List<Long> openStarts = new ArrayList<>(h.getOpenStarts());
@@ -209,7 +209,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         h.setOpenLatest(openLatest);
         applyLimitsBefore(h, t);
         if (h.getLatest() == null) {
-            history.update(StoredForecastHistory.stored(h));
+            writeHistory(h);
             return;
         }
         long keepFrom = t - settings.historyRetention().toMillis();
@@ -221,7 +221,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         h.setBucketValues(values);
         h.setOpenStarts(openStarts);
         h.setOpenValues(openValues);
-        history.update(StoredForecastHistory.stored(h));
+        writeHistory(h);
 
         MetricDatapoint dp = h.getLatest();
         Limit limit = limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions(), h.getLimitValue());
@@ -255,5 +255,15 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
                 .setReachLatest(f.reachLatest()).setSeverity(limit.severity()).setLimitDescription(limit.description())
                 .setPoints(points).setDatapoint(dp).setAgreeingSince(null)
                 .build();
+    }
+
+    /** The current series' history as the forecaster works on it, from either stored form (null: none). */
+    private ForecastHistory readHistory() throws Exception {
+        return StoredForecastHistory.load(history.value());
+    }
+
+    /** Stores {@code h} as the current series' history, in its stored form (an open bucket's newest datapoint thin). */
+    private void writeHistory(ForecastHistory h) throws Exception {
+        history.update(StoredForecastHistory.stored(h));
     }
 }
