@@ -39,13 +39,13 @@ public final class AugurJob {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         // No Avro copy of each record between chained operators (issue 9): no operator keeps a record it got from a chained
         // one beyond the call, or changes a record it got or emitted (the outputs of a fan-out share the record's value).
-        // Audit: the README's Benchmarks, "Session 7 (issue 9, branch helper-perf10)"; ObjectReuseTest.
+        // Audit: docs/history/benchmarks.md, "Session 7 (issue 9, branch helper-perf10)"; ObjectReuseTest.
         conf.set(PipelineOptions.OBJECT_REUSE, Boolean.parseBoolean(cfg.get(AugurConfig.JOB_OBJECT_REUSE)));
         conf.set(PipelineOptions.NAME, cfg.get(AugurConfig.JOB_NAME));
         conf.set(PipelineOptions.MAX_PARALLELISM, cfg.getInt(AugurConfig.JOB_MAX_PARALLELISM));
         if (cfg.isSet(AugurConfig.STATE_ROCKSDB_WRITE_BUFFER_SIZE)) {
             // Small memtables, so that the many column families of a slot fit its shared write-buffer budget (the key's
-            // description; README Benchmarks, session 8). A job-level RocksDB option: on a cluster whose configuration sets
+            // description; the README, "Settings that decide throughput"). A job-level RocksDB option: on a cluster whose configuration sets
             // state.backend.rocksdb.writebuffer.size itself (deploy/) both agree.
             conf.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.parse(cfg.get(AugurConfig.STATE_ROCKSDB_WRITE_BUFFER_SIZE)));
         }
