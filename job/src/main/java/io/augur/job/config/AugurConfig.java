@@ -66,14 +66,17 @@ public final class AugurConfig {
     public static final ConfigKey DETECTOR_STATE_TTL = key("detector.state-ttl", "7d", "duration", "A series silent this long loses its learned baseline.");
 
     // ---- throughput (issue 9, session 5) ----
-    public static final ConfigKey DETECTOR_RECENT_BASELINES = key("detector.recent-baselines", "20000", "integer",
-            "Series per task whose baseline is kept deserialized in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint (a series' next datapoint neither reads nor writes it in RocksDB); more series than that are read and written per datapoint. About 3 KB of heap each; 0 = none.");
-    public static final ConfigKey DEDUP_RECENT_SERIES = key("dedup.recent-series", "50000", "integer",
-            "Series per task whose de-duplication window is kept in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint. A few hundred bytes of heap each; 0 = none.");
+    public static final ConfigKey DETECTOR_RECENT_BASELINES = key("detector.recent-baselines", "auto", "integer or auto",
+            "Series per task whose baseline is kept deserialized in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint (a series' next datapoint neither reads nor writes it in RocksDB); more series than that are read and written per datapoint, which halves throughput when most series are. auto (default): as many as cache.heap-share of the slot's heap holds; 0 = none.");
+    public static final ConfigKey DEDUP_RECENT_SERIES = key("dedup.recent-series", "auto", "integer or auto",
+            "Series per task whose de-duplication window is kept in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint. auto (default): as many as cache.heap-share of the slot's heap holds; 0 = none.");
 
     // ---- throughput (issue 9, session 6): quiet series send the reactive lifecycle nothing ----
-    public static final ConfigKey ANOMALY_RECENT_CONTEXTS = key("anomaly.recent-contexts", "50000", "integer",
-            "Series per task whose reactive-lifecycle context (the burst-candidates filter's recent datapoints and live bounds, which let a quiet series send the lifecycle nothing) is kept in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint. About 2 KB of heap each; 0 = none.");
+    public static final ConfigKey ANOMALY_RECENT_CONTEXTS = key("anomaly.recent-contexts", "auto", "integer or auto",
+            "Series per task whose reactive-lifecycle context (the burst-candidates filter's recent datapoints and live bounds, which let a quiet series send the lifecycle nothing) is kept in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint. auto (default): as many as cache.heap-share of the slot's heap holds; 0 = none.");
+    // ---- memory (issue 9, session 9): the three caches sized from the heap ----
+    public static final ConfigKey CACHE_HEAP_SHARE = key("cache.heap-share", "0.3", "fraction in (0,1)",
+            "For the caches set to auto (detector.recent-baselines, dedup.recent-series, anomaly.recent-contexts): the share of a slot's heap (the task manager's maximum heap over its slots) they may fill together, at about 8.5 KB per series for all three. 0.3 leaves the rest to Flink and the other operators; raise it on a task manager that runs only Augur with a large heap, lower it if the task managers run short of heap.");
 
     // ---- state (issue 9, session 7): the reactive path's state per series ----
     public static final ConfigKey ANOMALY_CONTEXT_FULL_POINTS = key("anomaly.context-full-points", "10", "integer",
@@ -321,6 +324,10 @@ public final class AugurConfig {
         return Integer.parseInt(get(k));
     }
 
+    public double getDouble(ConfigKey k) {
+        return Double.parseDouble(get(k));
+    }
+
     public Duration getDuration(ConfigKey k) {
         return parseDuration(get(k));
     }
@@ -385,6 +392,17 @@ public final class AugurConfig {
                 case "memory size":
                     if (!v.isEmpty() && MemorySize.parse(v).getBytes() <= 0) throw new IllegalArgumentException("not positive");
                     break;
+                case "integer or auto":
+                    if (!v.equals("auto") && Long.parseLong(v) < 0) throw new NumberFormatException("negative");
+                    break;
+                case "fraction":
+                    double f = Double.parseDouble(v);
+                    if (!(f >= 0 && f <= 1)) throw new NumberFormatException("not in [0,1]");
+                    break;
+                case "fraction in (0,1)":
+                    double share = Double.parseDouble(v);
+                    if (!(share > 0 && share < 1)) throw new NumberFormatException("not in (0,1)");
+                    break;
                 case "integer":
                 case "bytes":
                 case "datapoints":
@@ -397,7 +415,10 @@ public final class AugurConfig {
         } catch (RuntimeException e) {
             throw new ConfigException(k.name() + "=" + v + " is not valid: expected " + k.values()
                     + (k.values().endsWith("duration") ? " such as 30s, 5m, 2h, 1d or PT5M"
-                    : k.values().equals("memory size") ? " such as 8mb, 64mb or 1gb" : " (a non-negative whole number)"));
+                    : k.values().equals("memory size") ? " such as 8mb, 64mb or 1gb"
+                    : k.values().equals("integer or auto") ? " (auto, or a non-negative whole number)"
+                    : k.values().equals("fraction") ? " (a number from 0 to 1, such as 0.3)"
+                    : k.values().equals("fraction in (0,1)") ? " (a number above 0 and below 1, such as 0.3)" : " (a non-negative whole number)"));
         }
         return v;
     }

@@ -73,7 +73,7 @@ public final class AnomalyStep {
         // only datapoints that can take part in a burst go into CEP's buffers (same matches, far less state churn)
         SingleOutputStreamOperator<ScoredDatapoint> candidates = bySeries
                 .transform("Burst candidates", new AvroTypeInfo<>(ScoredDatapoint.class),
-                        new WriteBackOperator<>(new BurstCandidates(s, severities, cfg.getInt(AugurConfig.ANOMALY_RECENT_CONTEXTS),
+                        new WriteBackOperator<>(new BurstCandidates(s, severities, AugurTopology.cacheCapacity(cfg, AugurConfig.ANOMALY_RECENT_CONTEXTS),
                                 cfg.getInt(AugurConfig.ANOMALY_CONTEXT_FULL_POINTS))))
                 .uid(BURST_CANDIDATES_UID).name("Burst candidates");
         KeyedStream<ScoredDatapoint, String> candidatesBySeries = DataStreamUtils.reinterpretAsKeyedStream(candidates, ScoredDatapoint::getSeriesKey);

@@ -1,6 +1,7 @@
 package io.augur.job.topology;
 
 import io.augur.job.config.AugurConfig;
+import io.augur.job.config.ConfigKey;
 import io.augur.job.sink.Outputs;
 import io.augur.job.source.KinesisSources;
 import io.augur.job.source.ReplaySources;
@@ -9,6 +10,7 @@ import io.augur.ops.flink.dedup.DedupChangeEvents;
 import io.augur.ops.detect.DetectorSettings;
 import io.augur.ops.flink.LateChangeEvents;
 import io.augur.ops.flink.LateDatapoints;
+import io.augur.ops.flink.CacheCapacity;
 import io.augur.ops.flink.WriteBackOperator;
 import io.augur.ops.flink.avro.AvroCodersTypeInfo;
 import io.augur.ops.flink.dedup.DedupDatapoints;
@@ -134,7 +136,7 @@ public final class AugurTopology {
         SingleOutputStreamOperator<MetricDatapoint> uniqueMetrics = metrics
                 .keyBy(ScoreDatapoints.seriesStatKey())
                 .transform("De-duplicate datapoints", new AvroTypeInfo<>(MetricDatapoint.class), new WriteBackOperator<>(new DedupDatapoints(
-                        cfg.getDuration(AugurConfig.DEDUP_WINDOW), cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL), payloadChars, cfg.getInt(AugurConfig.DEDUP_RECENT_SERIES))))
+                        cfg.getDuration(AugurConfig.DEDUP_WINDOW), cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL), payloadChars, cacheCapacity(cfg, AugurConfig.DEDUP_RECENT_SERIES))))
                 .uid(DEDUP_DATAPOINTS_UID).name("De-duplicate datapoints");
         SingleOutputStreamOperator<ChangeEvent> uniqueEvents = events
                 .keyBy(ChangeEvent::getId)
@@ -152,11 +154,17 @@ public final class AugurTopology {
         SingleOutputStreamOperator<ScoredDatapoint> scores = toScore
                 // the job's operator writes the baselines it holds in memory back to the keyed state before each snapshot (issue 9)
                 .transform("Score datapoints against baselines", new AvroTypeInfo<>(ScoredDatapoint.class), new WriteBackOperator<>(
-                        new ScoreDatapoints(detectorSettings(cfg), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL), cfg.getInt(AugurConfig.DETECTOR_RECENT_BASELINES))))
+                        new ScoreDatapoints(detectorSettings(cfg), cfg.getDuration(AugurConfig.DETECTOR_STATE_TTL), cacheCapacity(cfg, AugurConfig.DETECTOR_RECENT_BASELINES))))
                 .uid(SCORE_DATAPOINTS_UID).name("Score datapoints against baselines");
         AnomalyStep.Result anomalies = anomalies(scores, uniqueEvents, cfg);
         return new Streams(uniqueMetrics, uniqueEvents, deadLetters, scores, scores.getSideOutput(ScoreDatapoints.ANOMALOUS_POINTS),
                 anomalies.anomalies(), lateness.latePoints().union(anomalies.latePoints()), coverage);
+    }
+
+    /** A cache's capacity setting: {@code auto} (a share of the slot's heap, {@code cache.heap-share}) or a number of series. */
+    public static CacheCapacity cacheCapacity(AugurConfig cfg, ConfigKey key) {
+        String v = cfg.get(key);
+        return v.equals("auto") ? CacheCapacity.auto(cfg.getDouble(AugurConfig.CACHE_HEAP_SHARE)) : CacheCapacity.of(cfg.getInt(key));
     }
 
     /** On-time datapoints and change events (late change events re-timestamped), and the late datapoints. */

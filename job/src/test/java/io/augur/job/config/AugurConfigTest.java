@@ -1,6 +1,8 @@
 package io.augur.job.config;
 
 import io.augur.job.AugurJob;
+import io.augur.job.topology.AugurTopology;
+import io.augur.ops.flink.CacheCapacity;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -77,6 +80,26 @@ class AugurConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("such as 8mb, 64mb or 1gb");
         assertThatThrownBy(() -> AugurConfig.defaults().with("state.rocksdb.write-buffer-size", "0b"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("state.rocksdb.write-buffer-size=0b is not valid");
+    }
+
+    @Test
+    void theScoringChainsCachesAreSizedFromTheHeapByDefaultOrByANumber() {
+        AugurConfig defaults = AugurConfig.defaults();
+        for (ConfigKey k : List.of(AugurConfig.DETECTOR_RECENT_BASELINES, AugurConfig.DEDUP_RECENT_SERIES, AugurConfig.ANOMALY_RECENT_CONTEXTS)) {
+            assertThat(defaults.get(k)).as(k.name()).isEqualTo("auto");
+            assertThat(AugurTopology.cacheCapacity(defaults, k).isAuto()).as(k.name()).isTrue();
+            CacheCapacity fixed = AugurTopology.cacheCapacity(defaults.with(k.name(), "60000"), k);
+            assertThat(fixed.isAuto()).isFalse();
+            assertThat(fixed.toString()).isEqualTo("60000");
+            assertThatThrownBy(() -> defaults.with(k.name(), "lots")).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(k.name() + "=lots is not valid").hasMessageContaining("auto, or a non-negative whole number");
+        }
+        assertThat(AugurTopology.cacheCapacity(defaults.with("cache.heap-share", "0.5"), AugurConfig.DETECTOR_RECENT_BASELINES).toString())
+                .isEqualTo("auto (0.5 of the slot's heap)");
+        for (String bad : List.of("0", "1", "1.5", "-0.2", "half")) {
+            assertThatThrownBy(() -> defaults.with("cache.heap-share", bad)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("cache.heap-share=" + bad + " is not valid").hasMessageContaining("above 0 and below 1");
+        }
     }
 
     @Test

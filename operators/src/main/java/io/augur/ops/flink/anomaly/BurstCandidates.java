@@ -6,6 +6,7 @@ import io.augur.ops.anomaly.LifecycleContext;
 import io.augur.ops.anomaly.ReactiveSeriesCodec;
 import io.augur.ops.anomaly.SeverityCatalog;
 import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.CacheCapacity;
 import io.augur.ops.flink.RecentValues;
 import io.augur.ops.flink.StateTtl;
 import io.augur.ops.flink.WriteBackOperator;
@@ -84,9 +85,9 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
     private transient ListState<Boolean> heldMarker;
     /** Restored from state that may hold rows in the list state {@code burst-held} (or from a job that was). */
     private transient boolean legacyHeld;
-    /** The default of {@code anomaly.recent-contexts}. */
+    /** Series per task whose context is kept in memory, for the constructors without a capacity (the job's {@code anomaly.recent-contexts} is {@code auto} by default). */
     public static final int DEFAULT_RECENT_CONTEXTS = 50_000;
-    private final int recentContexts;
+    private final CacheCapacity recentContexts;
     /** Of the context datapoints at or behind the watermark, how many keep value, band and score ({@link LifecycleContext#prune(long, int, int)}). */
     private final int contextFullPoints;
     /** Lifecycle contexts of state from before {@link ReactiveSeries}: converted, never written. */
@@ -175,6 +176,11 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
      * trails the filter's by at most one step handles exactly what it handled with every value kept.
      */
     public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog, int recentContexts, int contextFullPoints) {
+        this(settings, catalog, CacheCapacity.of(recentContexts), contextFullPoints);
+    }
+
+    /** {@code recentContexts}: a fixed number or a share of the slot's heap ({@code anomaly.recent-contexts}). */
+    public BurstCandidates(AnomalySettings settings, SeverityCatalog catalog, CacheCapacity recentContexts, int contextFullPoints) {
         this.settings = settings;
         this.catalog = catalog;
         this.recentContexts = recentContexts;
@@ -281,7 +287,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         heldPoints = getRuntimeContext().getState(heldPointsDescriptor());
         context = getRuntimeContext().getState(contextDescriptor(settings));
         seriesState = getRuntimeContext().getState(seriesDescriptor(settings));
-        series = new RecentValues<>(recentContexts, settings.stateTtl().toMillis(), this::storeSeries);
+        series = new RecentValues<>(recentContexts.resolve(getRuntimeContext(), "reactive contexts cache"), settings.stateTtl().toMillis(), this::storeSeries);
         counters = new IoCounters(getRuntimeContext());
         lastWatermark = previousWatermark = Long.MIN_VALUE;
     }

@@ -4,6 +4,7 @@ import io.augur.ops.deadletter.DeadLetterReason;
 import io.augur.ops.deadletter.DeadLetters;
 import io.augur.ops.dedup.SeenWindow;
 import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.CacheCapacity;
 import io.augur.ops.flink.RecentValues;
 import io.augur.ops.flink.WriteBackOperator;
 import io.augur.ops.flink.SideOutputs;
@@ -35,7 +36,7 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     private final Duration window;
     private final Duration ttl;
     private final int deadLetterPayloadChars;
-    private final int recentSeries;
+    private final CacheCapacity recentSeries;
     private transient ValueState<SeriesSeen> seen;
     /** Windows of series just seen, as objects (a read of the state is an Avro deserialization plus {@link SeenWindow#of}). */
     private transient RecentValues<SeenWindow> recent;
@@ -47,6 +48,11 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
 
     /** @param recentSeries series per task whose window is kept in memory next to the keyed state; 0: none */
     public DedupDatapoints(Duration window, Duration ttl, int deadLetterPayloadChars, int recentSeries) {
+        this(window, ttl, deadLetterPayloadChars, CacheCapacity.of(recentSeries));
+    }
+
+    /** {@code recentSeries}: a fixed number or a share of the slot's heap ({@code dedup.recent-series}). */
+    public DedupDatapoints(Duration window, Duration ttl, int deadLetterPayloadChars, CacheCapacity recentSeries) {
         if (window.isNegative() || window.isZero()) throw new IllegalArgumentException("dedup.window must be positive, not " + window);
         this.window = window;
         this.ttl = ttl;
@@ -61,7 +67,7 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     @Override
     public void open(Configuration parameters) {
         seen = getRuntimeContext().getState(descriptor(ttl));
-        recent = new RecentValues<>(recentSeries, ttl.toMillis(), this::store);
+        recent = new RecentValues<>(recentSeries.resolve(getRuntimeContext(), "de-duplication cache"), ttl.toMillis(), this::store);
         counters = new IoCounters(getRuntimeContext());
     }
 

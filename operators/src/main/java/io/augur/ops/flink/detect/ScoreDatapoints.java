@@ -6,6 +6,7 @@ import io.augur.ops.detect.Score;
 import io.augur.ops.detect.Statistics;
 import io.augur.ops.detect.StoredBaseline;
 import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.CacheCapacity;
 import io.augur.ops.flink.RecentValues;
 import io.augur.ops.flink.WriteBackOperator;
 import io.augur.ops.flink.StateTtl;
@@ -38,7 +39,7 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
 
     private final DetectorSettings settings;
     private final Duration ttl;
-    private final int recentBaselines;
+    private final CacheCapacity recentBaselines;
     private transient BaselineDetector detector;
     private transient ValueState<SeriesBaseline> baseline;
     /**
@@ -63,12 +64,17 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
      *                        baseline back; 0: none
      */
     public ScoreDatapoints(DetectorSettings settings, Duration ttl, int recentBaselines) {
+        this(settings, ttl, CacheCapacity.of(recentBaselines));
+    }
+
+    /** {@code recentBaselines}: as above, a fixed number or a share of the slot's heap ({@code detector.recent-baselines}). */
+    public ScoreDatapoints(DetectorSettings settings, Duration ttl, CacheCapacity recentBaselines) {
         this.settings = settings;
         this.ttl = ttl;
         this.recentBaselines = recentBaselines;
     }
 
-    /** The default of {@code detector.recent-baselines}: series per task whose baseline is kept deserialized. */
+    /** Series per task whose baseline is kept deserialized, for the constructor without a capacity (the job's {@code detector.recent-baselines} is {@code auto} by default). */
     public static final int DEFAULT_RECENT_BASELINES = 20_000;
 
     /** The key: series id and the statistic Augur learns for it. */
@@ -118,7 +124,7 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     public void open(Configuration parameters) {
         detector = new BaselineDetector(settings);
         baseline = getRuntimeContext().getState(descriptor(ttl));
-        recent = new RecentValues<>(recentBaselines, ttl.toMillis(), this::store);
+        recent = new RecentValues<>(recentBaselines.resolve(getRuntimeContext(), "baselines cache"), ttl.toMillis(), this::store);
         counters = new IoCounters(getRuntimeContext());
     }
 
