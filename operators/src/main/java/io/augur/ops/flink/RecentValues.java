@@ -1,5 +1,7 @@
 package io.augur.ops.flink;
 
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 
 import java.util.ArrayList;
@@ -38,6 +40,8 @@ public final class RecentValues<V> {
     /** Every entry (for flush, sweep and forget); an entry knows its place here. */
     private final ArrayList<Entry<V>> entries = new ArrayList<>();
     private int dirty;
+    /** Writes of a key that found the cache full (its value went to the keyed state): the datapoints beyond the cache. */
+    private long refused;
     private long nextSweep = Long.MIN_VALUE;
     /**
      * The entry {@link #get} last found or {@link #put} last wrote, and its key: an operator writes the value of the key
@@ -80,6 +84,25 @@ public final class RecentValues<V> {
     @SuppressWarnings("unchecked")
     private Entry<V> entry(String key) {
         return key == lastKey ? lastEntry : (Entry<V>) slots.find(key, owner);
+    }
+
+    /**
+     * Gauges under {@code group.addGroup("cache", name)}: {@code series} (keys held), {@code capacity}, and
+     * {@code refusedWrites} (writes that found the cache full since the task started, so went to the keyed state: when
+     * it grows, series are beyond the cache and each of their datapoints reads and writes RocksDB; raise the capacity or
+     * {@code cache.heap-share}).
+     */
+    public RecentValues<V> withMetrics(MetricGroup group, String name) {
+        MetricGroup g = group.addGroup("cache", name);
+        g.gauge("series", (Gauge<Integer>) entries::size);
+        g.gauge("capacity", (Gauge<Integer>) () -> capacity);
+        g.gauge("refusedWrites", (Gauge<Long>) () -> refused);
+        return this;
+    }
+
+    /** Writes that found the cache full (see {@link #withMetrics}). */
+    public long refusedWrites() {
+        return refused;
     }
 
     /** The value last written for {@code key}, or null: not known here (read the state). */
@@ -147,7 +170,10 @@ public final class RecentValues<V> {
             return true;
         }
         if (entries.size() >= capacity) {
-            if (now < nextSweep) return false;
+            if (now < nextSweep) {
+                refused++;
+                return false;
+            }
             nextSweep = now + IDLE_MS;
             lastKey = null;
             lastEntry = null;
@@ -155,7 +181,10 @@ public final class RecentValues<V> {
                 Entry<V> x = entries.get(i);
                 if (!x.dirty && now - x.writtenAt >= IDLE_MS) remove(x);
             }
-            if (entries.size() >= capacity) return false;
+            if (entries.size() >= capacity) {
+                refused++;
+                return false;
+            }
         }
         e = new Entry<>(key, entries.size(), value, now, writeBack);
         e.slot = slots.add(key, owner, e);

@@ -41,6 +41,41 @@ class RecentValuesTest {
         assertThat(r.get("b", later)).isNull();
         assertThat(r.get("c", later)).isEqualTo("3");
         assertThat(r.get("a", later)).isEqualTo("1'");
+        assertThat(r.refusedWrites()).as("c and d found the cache full once each").isEqualTo(2);
+    }
+
+    @Test
+    void writesThatFindTheCacheFullGoToTheStateAndAreCountedInItsMetrics() throws Exception {
+        java.util.Map<String, String> state = new java.util.HashMap<>();
+        RecentValues<String> r = new RecentValues<>(1, DAY, state::put);
+        java.util.Map<String, org.apache.flink.metrics.Gauge<?>> gauges = new java.util.HashMap<>();
+        r.withMetrics(new org.apache.flink.metrics.groups.UnregisteredMetricsGroup() {
+            @Override
+            public org.apache.flink.metrics.MetricGroup addGroup(String name) {
+                return this;
+            }
+
+            @Override
+            public org.apache.flink.metrics.MetricGroup addGroup(String key, String value) {
+                return this;
+            }
+
+            @Override
+            public <T, G extends org.apache.flink.metrics.Gauge<T>> G gauge(String name, G gauge) {
+                gauges.put(name, gauge);
+                return gauge;
+            }
+        }, "baselines");
+        r.holdWrites();
+        r.write("a", "1", 0);                                         // held: written back at the flush
+        r.write("b", "2", 0);                                         // full: to the state at once
+        r.write("b", "3", 1);
+        assertThat(state).containsExactly(java.util.Map.entry("b", "3"));
+        assertThat(gauges.get("series").getValue()).isEqualTo(1);
+        assertThat(gauges.get("capacity").getValue()).isEqualTo(1);
+        assertThat(gauges.get("refusedWrites").getValue()).isEqualTo(2L);
+        r.flush((k, v) -> state.put(k, v));
+        assertThat(state).containsEntry("a", "1");
     }
 
     /** The entry last read or written is remembered for the next access with the same key object; equal keys in other objects, expiry and sweeps see the map. */

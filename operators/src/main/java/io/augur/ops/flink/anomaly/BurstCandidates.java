@@ -287,7 +287,8 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         heldPoints = getRuntimeContext().getState(heldPointsDescriptor());
         context = getRuntimeContext().getState(contextDescriptor(settings));
         seriesState = getRuntimeContext().getState(seriesDescriptor(settings));
-        series = new RecentValues<>(recentContexts.resolve(getRuntimeContext(), "reactive contexts cache"), settings.stateTtl().toMillis(), this::storeSeries);
+        series = new RecentValues<>(recentContexts.resolve(getRuntimeContext(), "reactive contexts cache"), settings.stateTtl().toMillis(), this::storeSeries)
+                .withMetrics(getRuntimeContext().getMetricGroup(), "reactiveContexts");
         counters = new IoCounters(getRuntimeContext());
         lastWatermark = previousWatermark = Long.MIN_VALUE;
     }

@@ -67,7 +67,8 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     @Override
     public void open(Configuration parameters) {
         seen = getRuntimeContext().getState(descriptor(ttl));
-        recent = new RecentValues<>(recentSeries.resolve(getRuntimeContext(), "de-duplication cache"), ttl.toMillis(), this::store);
+        recent = new RecentValues<>(recentSeries.resolve(getRuntimeContext(), "de-duplication cache"), ttl.toMillis(), this::store)
+                .withMetrics(getRuntimeContext().getMetricGroup(), "dedup");
         counters = new IoCounters(getRuntimeContext());
     }
 

@@ -124,7 +124,8 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     public void open(Configuration parameters) {
         detector = new BaselineDetector(settings);
         baseline = getRuntimeContext().getState(descriptor(ttl));
-        recent = new RecentValues<>(recentBaselines.resolve(getRuntimeContext(), "baselines cache"), ttl.toMillis(), this::store);
+        recent = new RecentValues<>(recentBaselines.resolve(getRuntimeContext(), "baselines cache"), ttl.toMillis(), this::store)
+                .withMetrics(getRuntimeContext().getMetricGroup(), "baselines");
         counters = new IoCounters(getRuntimeContext());
     }
 
