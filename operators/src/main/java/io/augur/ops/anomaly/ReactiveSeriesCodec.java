@@ -44,6 +44,16 @@ public final class ReactiveSeriesCodec {
     private static final int MAX_SCALE = 9, RAW = -2, SAME_AS_VALUE = -1;
     private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
     private static final double MAX_EXACT = 0x1p53;
+    /** Format 2 identity flags: the string is the state key's (series key, statistic, namespace, metric name; {@link #keyParts}). */
+    private static final int ID_KEY = 1, ID_STAT = 2, ID_NAMESPACE = 4, ID_METRIC = 8;
+    /**
+     * CloudWatch's units (StandardUnit), stored as their index + 1 (0: the string follows). Append only: the index is
+     * stored.
+     */
+    static final List<String> UNITS = List.of("Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes",
+            "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second",
+            "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second",
+            "Gigabits/Second", "Terabits/Second", "Count/Second", "None", "");
 
     private ReactiveSeriesCodec() {
     }
@@ -107,32 +117,97 @@ public final class ReactiveSeriesCodec {
 
     private static void writeContext(BinaryEncoder e, LifecycleContext c) throws IOException {
         int n = c.n;
-        e.writeInt(n);
-        long prev = 0, prevDelta = 0;
-        for (int i = 0; i < n; i++) {
-            long t = c.ts[i];
-            if (i == 0) e.writeLong(t);
-            else {
-                long delta = t - prev;
-                e.writeLong(i == 1 ? delta : delta - prevDelta);
-                prevDelta = delta;
+        e.writeInt(-n - 1); // format 2: the count as -(n + 1)
+        // timestamps: the first, the first delta, then the delta of deltas as runs: zeros counted, the others as they are
+        if (n > 0) e.writeLong(c.ts[0]);
+        if (n > 1) e.writeLong(c.ts[1] - c.ts[0]);
+        int i = 2;
+        while (i < n) {
+            int zeros = 0;
+            while (i < n && dod(c.ts, i) == 0) {
+                zeros++;
+                i++;
             }
-            prev = t;
+            e.writeInt(zeros);
+            if (i < n) e.writeLong(dod(c.ts, i++));
         }
-        for (int i = 0; i < n; i++) {
-            if (c.bare(i)) {
-                e.writeInt(c.sent[i] ? SENT : 0);
+        // the leading datapoints with only their timestamp: their count and their sent flags as bits
+        int bare = 0;
+        while (bare < n && c.bare(bare)) bare++;
+        e.writeInt(bare);
+        for (int k = 0; k < bare; k += 8) {
+            int bits = 0;
+            for (int j = k; j < Math.min(bare, k + 8); j++) if (c.sent[j]) bits |= 1 << (j - k);
+            e.writeFixed(new byte[] {(byte) bits});
+        }
+        double prevValue = Double.NaN;
+        for (int k = bare; k < n; k++) {
+            if (c.bare(k)) {
+                e.writeInt(c.sent[k] ? SENT : 0);
                 continue;
             }
-            int band = band(c.expected[i], c.lower[i], c.upper[i]);
-            boolean scoreZero = isPositiveZero(c.scores[i]);
+            int band = band(c.expected[k], c.lower[k], c.upper[k]);
+            boolean scoreZero = isPositiveZero(c.scores[k]);
             e.writeInt(FULL | band << BAND_SHIFT | (scoreZero ? SCORE_ZERO : 0));
-            writeFields(e, c.values[i], c.expected[i], c.lower[i], c.upper[i], c.scores[i], band, scoreZero);
+            writeFields(e, c.values[k], prevValue, c.expected[k], c.lower[k], c.upper[k], c.scores[k], band, scoreZero);
+            prevValue = c.values[k];
         }
+    }
+
+    private static long dod(long[] ts, int i) {
+        return (ts[i] - ts[i - 1]) - (ts[i - 1] - ts[i - 2]);
     }
 
     private static LifecycleContext readContext(BinaryDecoder d, List<LiveBound> bounds, boolean legacy) throws IOException {
         int n = d.readInt();
+        if (n >= 0) return readContext1(d, n, bounds, legacy);
+        n = -n - 1;
+        LifecycleContext c = new LifecycleContext(legacy && n == 0 ? 0 : Math.max(8, n), bounds, legacy);
+        if (n > 0) c.ts[0] = d.readLong();
+        if (n > 1) c.ts[1] = c.ts[0] + d.readLong();
+        int i = 2;
+        while (i < n) {
+            int zeros = d.readInt();
+            if (zeros < 0 || zeros > n - i) throw new IOException("bad timestamp run " + zeros);
+            for (int z = 0; z < zeros; z++, i++) c.ts[i] = 2 * c.ts[i - 1] - c.ts[i - 2];
+            if (i < n) {
+                c.ts[i] = 2 * c.ts[i - 1] - c.ts[i - 2] + d.readLong();
+                i++;
+            }
+        }
+        int bare = d.readInt();
+        if (bare < 0 || bare > n) throw new IOException("bad bare count " + bare);
+        byte[] one = new byte[1];
+        for (int k = 0; k < bare; k += 8) {
+            d.readFixed(one);
+            for (int j = k; j < Math.min(bare, k + 8); j++) {
+                c.sent[j] = (one[0] & (1 << (j - k))) != 0;
+                c.timestampOnly[j] = !c.sent[j];
+            }
+        }
+        double[] f = new double[5];
+        double prevValue = Double.NaN;
+        for (int k = bare; k < n; k++) {
+            int flags = d.readInt();
+            c.sent[k] = (flags & SENT) != 0;
+            if ((flags & FULL) == 0) {
+                c.timestampOnly[k] = !c.sent[k];
+            } else {
+                readFields(d, flags, prevValue, f);
+                c.values[k] = f[0];
+                c.expected[k] = f[1];
+                c.lower[k] = f[2];
+                c.upper[k] = f[3];
+                c.scores[k] = f[4];
+                prevValue = f[0];
+            }
+        }
+        c.n = n;
+        return c;
+    }
+
+    /** Format 1 (ReactiveSeries rows written before format 2): the count, delta-of-delta timestamps, a flag byte per datapoint. */
+    private static LifecycleContext readContext1(BinaryDecoder d, int n, List<LiveBound> bounds, boolean legacy) throws IOException {
         LifecycleContext c = new LifecycleContext(legacy && n == 0 ? 0 : Math.max(8, n), bounds, legacy);
         long prev = 0, prevDelta = 0;
         for (int i = 0; i < n; i++) {
@@ -154,7 +229,7 @@ public final class ReactiveSeriesCodec {
             if ((flags & FULL) == 0) {
                 c.timestampOnly[i] = !c.sent[i];
             } else {
-                readFields(d, flags, f);
+                readFields(d, flags, Double.NaN, f);
                 c.values[i] = f[0];
                 c.expected[i] = f[1];
                 c.lower[i] = f[2];
@@ -168,20 +243,46 @@ public final class ReactiveSeriesCodec {
 
     private static void writeHeld(BinaryEncoder e, HeldDatapoints h, LifecycleContext c, String key) throws IOException {
         int n = h.n;
-        e.writeInt(n);
+        e.writeInt(-n); // format 2: the count negated (0: none, the same in either format)
         if (n == 0) return;
         List<HeldDatapoints.Identity> ids = new ArrayList<>(1);
         int[] renumber = h.renumberIdentities(ids);
         e.writeInt(ids.size());
+        String[] parts = keyParts(key);
         for (HeldDatapoints.Identity x : ids) {
-            boolean isKey = x.seriesKey().equals(key);
-            e.writeBoolean(isKey);
+            boolean isKey = x.seriesKey().equals(key), stat = x.stat().equals(parts[2]), ns = x.namespace().equals(parts[0]),
+                    metric = x.metricName().equals(parts[1]);
+            e.writeInt((isKey ? ID_KEY : 0) | (stat ? ID_STAT : 0) | (ns ? ID_NAMESPACE : 0) | (metric ? ID_METRIC : 0));
             if (!isKey) e.writeString(x.seriesKey());
-            e.writeString(x.stat());
-            e.writeString(x.namespace());
-            e.writeString(x.metricName());
-            e.writeString(x.unit());
+            if (!stat) e.writeString(x.stat());
+            if (!ns) e.writeString(x.namespace());
+            if (!metric) e.writeString(x.metricName());
+            int unit = UNITS.indexOf(x.unit());
+            e.writeInt(unit + 1);
+            if (unit < 0) e.writeString(x.unit());
         }
+        writeHeldPoints(e, h, c, renumber, ids.size() > 1);
+    }
+
+    /**
+     * The namespace, metric name and statistic of a series key ({@code account|region|namespace|metric|dims|stat}), as
+     * far as {@code key} has them (else null): a held datapoint's strings are mostly these, and stored as a flag then.
+     */
+    static String[] keyParts(String key) {
+        String[] out = new String[3];
+        if (key == null) return out;
+        int a = key.indexOf('|'), b = a < 0 ? -1 : key.indexOf('|', a + 1), c = b < 0 ? -1 : key.indexOf('|', b + 1),
+                d = c < 0 ? -1 : key.indexOf('|', c + 1), last = key.lastIndexOf('|');
+        if (d > 0) {
+            out[0] = key.substring(b + 1, c);
+            out[1] = key.substring(c + 1, d);
+        }
+        if (last > d && d > 0) out[2] = key.substring(last + 1);
+        return out;
+    }
+
+    private static void writeHeldPoints(BinaryEncoder e, HeldDatapoints h, LifecycleContext c, int[] renumber, boolean identities) throws IOException {
+        int n = h.n;
         for (int j = 0; j < n; j++) {
             long t = h.ts[j];
             int ref = Arrays.binarySearch(c.ts, 0, c.n, t);
@@ -198,9 +299,9 @@ public final class ReactiveSeriesCodec {
                 int band = band(h.expected[j], h.lower[j], h.upper[j]);
                 boolean scoreZero = isPositiveZero(h.scores[j]);
                 e.writeInt(band << BAND_SHIFT | (scoreZero ? SCORE_ZERO : 0));
-                writeFields(e, h.values[j], h.expected[j], h.lower[j], h.upper[j], h.scores[j], band, scoreZero);
+                writeFields(e, h.values[j], Double.NaN, h.expected[j], h.lower[j], h.upper[j], h.scores[j], band, scoreZero);
             }
-            e.writeInt(renumber[h.identity[j]]);
+            if (identities) e.writeInt(renumber[h.identity[j]]); // format 2: not when there is one
             double v = h.values[j];
             writeNumber(e, h.min[j], v);
             writeNumber(e, h.max[j], v);
@@ -211,12 +312,25 @@ public final class ReactiveSeriesCodec {
 
     private static HeldDatapoints readHeld(BinaryDecoder d, LifecycleContext c, String key) throws IOException {
         int n = d.readInt();
+        boolean format2 = n < 0;
+        if (format2) n = -n;
         HeldDatapoints h = new HeldDatapoints(Math.max(4, n));
         if (n == 0) return h;
         int ids = d.readInt();
+        String[] parts = format2 ? keyParts(key) : null;
         for (int i = 0; i < ids; i++) {
-            String seriesKey = d.readBoolean() ? key : d.readString();
-            h.identities.add(new HeldDatapoints.Identity(seriesKey, d.readString(), d.readString(), d.readString(), d.readString()));
+            if (format2) {
+                int flags = d.readInt();
+                String seriesKey = (flags & ID_KEY) != 0 ? key : d.readString();
+                String stat = (flags & ID_STAT) != 0 ? parts[2] : d.readString();
+                String ns = (flags & ID_NAMESPACE) != 0 ? parts[0] : d.readString();
+                String metric = (flags & ID_METRIC) != 0 ? parts[1] : d.readString();
+                int unit = d.readInt();
+                h.identities.add(new HeldDatapoints.Identity(seriesKey, stat, ns, metric, unit == 0 ? d.readString() : UNITS.get(unit - 1)));
+            } else { // format 1: every string but a series key equal to the state's key
+                String seriesKey = d.readBoolean() ? key : d.readString();
+                h.identities.add(new HeldDatapoints.Identity(seriesKey, d.readString(), d.readString(), d.readString(), d.readString()));
+            }
         }
         double[] f = new double[5];
         for (int j = 0; j < n; j++) {
@@ -228,7 +342,7 @@ public final class ReactiveSeriesCodec {
             h.warm[j] = (flags & WARM) != 0;
             h.anomalous[j] = (flags & ANOMALOUS) != 0;
             if ((flags & OWN) != 0) {
-                readFields(d, d.readInt(), f);
+                readFields(d, d.readInt(), Double.NaN, f);
             } else {
                 f[0] = c.values[ref];
                 f[1] = c.expected[ref];
@@ -241,7 +355,7 @@ public final class ReactiveSeriesCodec {
             h.lower[j] = f[2];
             h.upper[j] = f[3];
             h.scores[j] = f[4];
-            h.identity[j] = d.readInt();
+            h.identity[j] = format2 && ids == 1 ? 0 : d.readInt();
             double v = f[0];
             h.min[j] = readNumber(d, v);
             h.max[j] = readNumber(d, v);
@@ -252,9 +366,9 @@ public final class ReactiveSeriesCodec {
         return h;
     }
 
-    private static void writeFields(BinaryEncoder e, double value, double expected, double lower, double upper, double score, int band,
-                                    boolean scoreZero) throws IOException {
-        writeNumber(e, value, Double.NaN);
+    private static void writeFields(BinaryEncoder e, double value, double sameAs, double expected, double lower, double upper, double score,
+                                    int band, boolean scoreZero) throws IOException {
+        writeNumber(e, value, sameAs);
         e.writeDouble(expected);
         if (band == BAND_SPREAD) e.writeDouble(upper - expected);
         else if (band == BAND_RAW) {
@@ -265,8 +379,8 @@ public final class ReactiveSeriesCodec {
     }
 
     /** value, expected, lower, upper, score into {@code f}. */
-    private static void readFields(BinaryDecoder d, int flags, double[] f) throws IOException {
-        f[0] = readNumber(d, Double.NaN);
+    private static void readFields(BinaryDecoder d, int flags, double sameAs, double[] f) throws IOException {
+        f[0] = readNumber(d, sameAs);
         double expected = d.readDouble();
         f[1] = expected;
         int band = (flags & BAND_MASK) >> BAND_SHIFT;
