@@ -1,5 +1,6 @@
 package io.augur.ops.anomaly;
 
+import io.augur.ops.codec.ExactDecimal;
 import io.augur.schema.LiveBound;
 import io.augur.schema.ReactiveSeries;
 import org.apache.avro.io.BinaryDecoder;
@@ -40,10 +41,8 @@ public final class ReactiveSeriesCodec {
     private static final int SENT = 1, FULL = 2, BAND_SHIFT = 2, BAND_MASK = 3 << BAND_SHIFT, SCORE_ZERO = 1 << 4;
     private static final int BAND_FLAT = 0, BAND_SPREAD = 1, BAND_RAW = 2;
     private static final int OWN = 1, DIR_SHIFT = 1, DIR_MASK = 3 << DIR_SHIFT, WARM = 1 << 3, ANOMALOUS = 1 << 4;
-    /** Number headers: 0..MAX_SCALE a decimal with that scale (zig-zag unscaled value follows); else raw or "the value". */
-    private static final int MAX_SCALE = 9, RAW = -2, SAME_AS_VALUE = -1;
-    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    private static final double MAX_EXACT = 0x1p53;
+    /** Number headers: 0..{@link ExactDecimal#MAX_SCALE} a decimal with that scale (zig-zag unscaled value follows); else raw or "the value". */
+    private static final int RAW = -2, SAME_AS_VALUE = -1;
     /** Format 2 identity flags: the string is the state key's (series key, statistic, namespace, metric name; {@link #keyParts}). */
     private static final int ID_KEY = 1, ID_STAT = 2, ID_NAMESPACE = 4, ID_METRIC = 8;
     /**
@@ -415,17 +414,11 @@ public final class ReactiveSeriesCodec {
             e.writeInt(SAME_AS_VALUE);
             return;
         }
-        for (int s = 0; s <= MAX_SCALE; s++) {
-            double scaled = x * POW10[s];
-            if (!(Math.abs(scaled) < MAX_EXACT)) break; // also NaN and infinities
-            double r = Math.rint(scaled);
-            if (r != scaled) continue;
-            long u = (long) r;
-            if (same((double) u / POW10[s], x)) {
-                e.writeInt(s);
-                e.writeLong(u);
-                return;
-            }
+        int s = ExactDecimal.scale(x);
+        if (s >= 0) {
+            e.writeInt(s);
+            e.writeLong(ExactDecimal.unscaled(x, s));
+            return;
         }
         e.writeInt(RAW);
         e.writeDouble(x);
@@ -435,8 +428,8 @@ public final class ReactiveSeriesCodec {
         int h = d.readInt();
         if (h == SAME_AS_VALUE) return value;
         if (h == RAW) return d.readDouble();
-        if (h < 0 || h > MAX_SCALE) throw new IOException("bad number header " + h);
-        return (double) d.readLong() / POW10[h];
+        if (h < 0 || h > ExactDecimal.MAX_SCALE) throw new IOException("bad number header " + h);
+        return ExactDecimal.value(d.readLong(), h);
     }
 
     private static boolean same(double a, double b) {
