@@ -139,7 +139,7 @@ public final class ReactiveSeriesCodec {
             for (int j = k; j < Math.min(bare, k + 8); j++) if (c.sent[j]) bits |= 1 << (j - k);
             e.writeFixed(new byte[] {(byte) bits});
         }
-        double prevValue = Double.NaN;
+        Xor x = new Xor();
         for (int k = bare; k < n; k++) {
             if (c.bare(k)) {
                 e.writeInt(c.sent[k] ? SENT : 0);
@@ -148,8 +148,7 @@ public final class ReactiveSeriesCodec {
             int band = band(c.expected[k], c.lower[k], c.upper[k]);
             boolean scoreZero = isPositiveZero(c.scores[k]);
             e.writeInt(FULL | band << BAND_SHIFT | (scoreZero ? SCORE_ZERO : 0));
-            writeFields(e, c.values[k], prevValue, c.expected[k], c.lower[k], c.upper[k], c.scores[k], band, scoreZero);
-            prevValue = c.values[k];
+            x.write(e, c.values[k], c.expected[k], c.lower[k], c.upper[k], c.scores[k], band, scoreZero);
         }
     }
 
@@ -185,20 +184,19 @@ public final class ReactiveSeriesCodec {
             }
         }
         double[] f = new double[5];
-        double prevValue = Double.NaN;
+        Xor x = new Xor();
         for (int k = bare; k < n; k++) {
             int flags = d.readInt();
             c.sent[k] = (flags & SENT) != 0;
             if ((flags & FULL) == 0) {
                 c.timestampOnly[k] = !c.sent[k];
             } else {
-                readFields(d, flags, prevValue, f);
+                x.read(d, flags, f);
                 c.values[k] = f[0];
                 c.expected[k] = f[1];
                 c.lower[k] = f[2];
                 c.upper[k] = f[3];
                 c.scores[k] = f[4];
-                prevValue = f[0];
             }
         }
         c.n = n;
@@ -395,6 +393,91 @@ public final class ReactiveSeriesCodec {
             f[3] = d.readDouble();
         }
         f[4] = (flags & SCORE_ZERO) != 0 ? 0.0 : d.readDouble();
+    }
+
+    /**
+     * Format 2's full context datapoints, in timestamp order: the value ({@link #writeNumber}, "the value" being the
+     * previous full datapoint's), then a byte saying how many high bytes the bits of the expected value, the spread and
+     * the score share with the previous full datapoint's (0..7, 0..7, 0..3: consecutive bands of a series change a
+     * little, so sign, exponent and high mantissa bits repeat; the first expected value is compared with its own
+     * datapoint's value), then only the low bytes of each XOR that differ. Exact: the XOR gives the bits back.
+     */
+    static final class Xor {
+        private long expected, spread, score;
+        private double value = Double.NaN;
+        private boolean first = true;
+
+        void write(BinaryEncoder e, double v, double exp, double lower, double upper, double sc, int band, boolean scoreZero) throws IOException {
+            writeNumber(e, v, value);
+            value = v;
+            long eb = Double.doubleToRawLongBits(exp), ex = eb ^ (first ? Double.doubleToRawLongBits(v) : expected);
+            long sb = band == BAND_SPREAD ? Double.doubleToRawLongBits(upper - exp) : spread, sx = sb ^ spread;
+            long cb = scoreZero ? score : Double.doubleToRawLongBits(sc), cx = cb ^ score;
+            int es = shared(ex, 7), ss = shared(sx, 7), cs = shared(cx, 3);
+            e.writeFixed(new byte[] {(byte) (es | ss << 3 | cs << 6)});
+            low(e, ex, 8 - es);
+            if (band == BAND_SPREAD) low(e, sx, 8 - ss);
+            else if (band == BAND_RAW) {
+                e.writeDouble(lower);
+                e.writeDouble(upper);
+            }
+            if (!scoreZero) low(e, cx, 8 - cs);
+            expected = eb;
+            spread = sb;
+            score = cb;
+            first = false;
+        }
+
+        void read(BinaryDecoder d, int flags, double[] f) throws IOException {
+            double v = readNumber(d, value);
+            value = v;
+            f[0] = v;
+            byte[] one = new byte[1];
+            d.readFixed(one);
+            int es = one[0] & 7, ss = (one[0] >> 3) & 7, cs = (one[0] >> 6) & 3;
+            long eb = low(d, 8 - es) ^ (first ? Double.doubleToRawLongBits(v) : expected);
+            double exp = Double.longBitsToDouble(eb);
+            f[1] = exp;
+            int band = (flags & BAND_MASK) >> BAND_SHIFT;
+            if (band == BAND_FLAT) {
+                f[2] = exp;
+                f[3] = exp;
+            } else if (band == BAND_SPREAD) {
+                spread ^= low(d, 8 - ss);
+                double sp = Double.longBitsToDouble(spread);
+                f[2] = exp - sp;
+                f[3] = exp + sp;
+            } else {
+                f[2] = d.readDouble();
+                f[3] = d.readDouble();
+            }
+            if ((flags & SCORE_ZERO) != 0) f[4] = 0.0;
+            else {
+                score ^= low(d, 8 - cs);
+                f[4] = Double.longBitsToDouble(score);
+            }
+            expected = eb;
+            first = false;
+        }
+
+        /** How many high bytes of {@code x} are zero, at most {@code max}. */
+        private static int shared(long x, int max) {
+            return Math.min(max, Long.numberOfLeadingZeros(x) / 8);
+        }
+
+        private static void low(BinaryEncoder e, long x, int bytes) throws IOException {
+            byte[] b = new byte[bytes];
+            for (int i = 0; i < bytes; i++) b[i] = (byte) (x >>> (8 * i));
+            e.writeFixed(b);
+        }
+
+        private static long low(BinaryDecoder d, int bytes) throws IOException {
+            byte[] b = new byte[bytes];
+            d.readFixed(b);
+            long x = 0;
+            for (int i = 0; i < bytes; i++) x |= (b[i] & 0xffL) << (8 * i);
+            return x;
+        }
     }
 
     /** How a band is stored: flat, expected ∓ spread (only when that gives both bounds bit for bit), or raw. */
