@@ -42,7 +42,7 @@ public final class ReactiveSeriesCodec {
     private static final int BAND_FLAT = 0, BAND_SPREAD = 1, BAND_RAW = 2;
     private static final int OWN = 1, DIR_SHIFT = 1, DIR_MASK = 3 << DIR_SHIFT, WARM = 1 << 3, ANOMALOUS = 1 << 4;
     /** Number headers: 0..{@link ExactDecimal#MAX_SCALE} a decimal with that scale (zig-zag unscaled value follows); else raw or "the value". */
-    private static final int RAW = -2, SAME_AS_VALUE = -1;
+    private static final int RAW = -2, SAME_AS_VALUE = -1, SAME_AS_ALTERNATIVE = -3;
     /** Format 2 identity flags: the string is the state key's (series key, statistic, namespace, metric name; {@link #keyParts}). */
     private static final int ID_KEY = 1, ID_STAT = 2, ID_NAMESPACE = 4, ID_METRIC = 8;
     /**
@@ -300,10 +300,11 @@ public final class ReactiveSeriesCodec {
             }
             if (identities) e.writeInt(renumber[h.identity[j]]); // format 2: not when there is one
             double v = h.values[j];
+            // format 2: the count first ("the value", or the held datapoint before's count), the sum may be value × count
+            writeNumber(e, h.count[j], v, j == 0 ? Double.NaN : h.count[j - 1]);
             writeNumber(e, h.min[j], v);
             writeNumber(e, h.max[j], v);
-            writeNumber(e, h.sum[j], v);
-            writeNumber(e, h.count[j], v);
+            writeNumber(e, h.sum[j], v, v * h.count[j]);
         }
     }
 
@@ -354,10 +355,17 @@ public final class ReactiveSeriesCodec {
             h.scores[j] = f[4];
             h.identity[j] = format2 && ids == 1 ? 0 : d.readInt();
             double v = f[0];
-            h.min[j] = readNumber(d, v);
-            h.max[j] = readNumber(d, v);
-            h.sum[j] = readNumber(d, v);
-            h.count[j] = readNumber(d, v);
+            if (format2) {
+                h.count[j] = readNumber(d, v, j == 0 ? Double.NaN : h.count[j - 1]);
+                h.min[j] = readNumber(d, v);
+                h.max[j] = readNumber(d, v);
+                h.sum[j] = readNumber(d, v, v * h.count[j]);
+            } else {
+                h.min[j] = readNumber(d, v);
+                h.max[j] = readNumber(d, v);
+                h.sum[j] = readNumber(d, v);
+                h.count[j] = readNumber(d, v);
+            }
         }
         h.n = n;
         return h;
@@ -398,9 +406,11 @@ public final class ReactiveSeriesCodec {
     /**
      * Format 2's full context datapoints, in timestamp order: the value ({@link #writeNumber}, "the value" being the
      * previous full datapoint's), then a byte saying how many high bytes the bits of the expected value, the spread and
-     * the score share with the previous full datapoint's (0..7, 0..7, 0..3: consecutive bands of a series change a
-     * little, so sign, exponent and high mantissa bits repeat; the first expected value is compared with its own
-     * datapoint's value), then only the low bytes of each XOR that differ. Exact: the XOR gives the bits back.
+     * the score share with the previous full datapoint's (3 bits each for the expected value and the spread: 0..6 high
+     * bytes, or 7: all, the same bits; 2 bits for the score: 0..2 high bytes, or 3: the same bits — consecutive bands
+     * of a series change a little, so sign, exponent and high mantissa bits repeat, and most scores of a quiet series
+     * repeat exactly; the first expected value is compared with its own datapoint's value), then only the low bytes of
+     * each XOR that differ. Exact: the XOR gives the bits back.
      */
     static final class Xor {
         private long expected, spread, score;
@@ -413,15 +423,15 @@ public final class ReactiveSeriesCodec {
             long eb = Double.doubleToRawLongBits(exp), ex = eb ^ (first ? Double.doubleToRawLongBits(v) : expected);
             long sb = band == BAND_SPREAD ? Double.doubleToRawLongBits(upper - exp) : spread, sx = sb ^ spread;
             long cb = scoreZero ? score : Double.doubleToRawLongBits(sc), cx = cb ^ score;
-            int es = shared(ex, 7), ss = shared(sx, 7), cs = shared(cx, 3);
+            int es = shared(ex, 6), ss = shared(sx, 6), cs = shared(cx, 2);
             e.writeFixed(new byte[] {(byte) (es | ss << 3 | cs << 6)});
-            low(e, ex, 8 - es);
-            if (band == BAND_SPREAD) low(e, sx, 8 - ss);
+            low(e, ex, bytes(es, 6));
+            if (band == BAND_SPREAD) low(e, sx, bytes(ss, 6));
             else if (band == BAND_RAW) {
                 e.writeDouble(lower);
                 e.writeDouble(upper);
             }
-            if (!scoreZero) low(e, cx, 8 - cs);
+            if (!scoreZero) low(e, cx, bytes(cs, 2));
             expected = eb;
             spread = sb;
             score = cb;
@@ -435,7 +445,7 @@ public final class ReactiveSeriesCodec {
             byte[] one = new byte[1];
             d.readFixed(one);
             int es = one[0] & 7, ss = (one[0] >> 3) & 7, cs = (one[0] >> 6) & 3;
-            long eb = low(d, 8 - es) ^ (first ? Double.doubleToRawLongBits(v) : expected);
+            long eb = low(d, bytes(es, 6)) ^ (first ? Double.doubleToRawLongBits(v) : expected);
             double exp = Double.longBitsToDouble(eb);
             f[1] = exp;
             int band = (flags & BAND_MASK) >> BAND_SHIFT;
@@ -443,7 +453,7 @@ public final class ReactiveSeriesCodec {
                 f[2] = exp;
                 f[3] = exp;
             } else if (band == BAND_SPREAD) {
-                spread ^= low(d, 8 - ss);
+                spread ^= low(d, bytes(ss, 6));
                 double sp = Double.longBitsToDouble(spread);
                 f[2] = exp - sp;
                 f[3] = exp + sp;
@@ -453,16 +463,21 @@ public final class ReactiveSeriesCodec {
             }
             if ((flags & SCORE_ZERO) != 0) f[4] = 0.0;
             else {
-                score ^= low(d, 8 - cs);
+                score ^= low(d, bytes(cs, 2));
                 f[4] = Double.longBitsToDouble(score);
             }
             expected = eb;
             first = false;
         }
 
-        /** How many high bytes of {@code x} are zero, at most {@code max}. */
+        /** How many high bytes of {@code x} are zero, at most {@code max}; {@code max + 1} when all are (the same bits). */
         private static int shared(long x, int max) {
-            return Math.min(max, Long.numberOfLeadingZeros(x) / 8);
+            return x == 0 ? max + 1 : Math.min(max, Long.numberOfLeadingZeros(x) / 8);
+        }
+
+        /** How many low bytes follow for a share code (the code after the largest count means none). */
+        private static int bytes(int code, int max) {
+            return code > max ? 0 : 8 - code;
         }
 
         private static void low(BinaryEncoder e, long x, int bytes) throws IOException {
@@ -493,8 +508,17 @@ public final class ReactiveSeriesCodec {
      * back as unscaled / 10^scale, checked bit for bit here), as "the value" ({@code value}) when it equals it, else raw.
      */
     static void writeNumber(BinaryEncoder e, double x, double value) throws IOException {
+        writeNumber(e, x, value, value);
+    }
+
+    /** As {@link #writeNumber(BinaryEncoder, double, double)}, or (format 2) as {@code alternative} when it equals that. */
+    static void writeNumber(BinaryEncoder e, double x, double value, double alternative) throws IOException {
         if (same(x, value)) {
             e.writeInt(SAME_AS_VALUE);
+            return;
+        }
+        if (same(x, alternative)) {
+            e.writeInt(SAME_AS_ALTERNATIVE);
             return;
         }
         int s = ExactDecimal.scale(x);
@@ -508,9 +532,18 @@ public final class ReactiveSeriesCodec {
     }
 
     static double readNumber(BinaryDecoder d, double value) throws IOException {
+        return readNumber(d, value, Double.NaN, false);
+    }
+
+    static double readNumber(BinaryDecoder d, double value, double alternative) throws IOException {
+        return readNumber(d, value, alternative, true);
+    }
+
+    private static double readNumber(BinaryDecoder d, double value, double alternative, boolean hasAlternative) throws IOException {
         int h = d.readInt();
         if (h == SAME_AS_VALUE) return value;
         if (h == RAW) return d.readDouble();
+        if (h == SAME_AS_ALTERNATIVE && hasAlternative) return alternative;
         if (h < 0 || h > ExactDecimal.MAX_SCALE) throw new IOException("bad number header " + h);
         return ExactDecimal.value(d.readLong(), h);
     }
