@@ -22,20 +22,31 @@ import java.util.List;
  * {@link #read} gives back objects that behave exactly as the ones written (every field a later call reads is
  * bit-identical; {@code ReactiveSeriesCodecTest}).
  *
- * <p><b>Context datapoints</b> ({@code points}, Avro binary primitives): their count; the timestamps as zig-zag varints
- * of the delta of deltas (a series reporting at a regular interval: one byte each); then per datapoint a flag byte
- * (sent, band form, score zero) and, for a datapoint not yet sent to the lifecycle, its value ({@link #writeNumber}), expected value,
- * band (nothing when lower = upper = expected, the spread when expected ∓ spread gives both bounds exactly, else both)
- * and score (nothing when +0.0). A datapoint already sent is never shipped again ({@link LifecycleContext#takeUnsent}
- * skips it, a later one of the same timestamp overwrites it): only its timestamp is kept (it still counts for
- * {@link LifecycleContext#prune}); its other fields read back as 0.
+ * <p>Two byte formats, told apart by the sign of each part's leading count: <b>format 1</b> (session 8; still read) and
+ * <b>format 2</b> (written since session 9). Rows are written in format 2 at their next write.
  *
- * <p><b>Held datapoints</b> ({@code held}): their count; the strings of the held datapoints (series key, left out when
- * it is the state's key, statistic, namespace, metric name, unit) once per distinct combination; then in arrival order
- * per datapoint: the index + 1 of the context datapoint of the same
- * timestamp (0: none, then the timestamp follows), a flag byte (own fields, direction, warm, anomalous); value, band and
- * score only when the context datapoint does not hold the same (it was sent, or a later one of that timestamp replaced
- * it); the identity index; min, max, sum and count ({@link #writeNumber}, or "the value").
+ * <p><b>Context datapoints</b> ({@code points}, Avro binary primitives). Format 1: their count; the timestamps as zig-zag
+ * varints of the delta of deltas (one byte each at a regular interval); then per datapoint a flag byte (sent, band form,
+ * score zero) and, for a datapoint not yet sent to the lifecycle, its value ({@link #writeNumber}), expected value, band
+ * (nothing when lower = upper = expected, the spread when expected ∓ spread gives both bounds exactly, else both) and
+ * score (nothing when +0.0). Format 2: the count as -(n + 1); the first timestamp, the first interval, then the delta
+ * of deltas as runs (a count of zeros, then the next non-zero one: a series reporting every minute takes one byte for
+ * all); the number of leading datapoints with only their timestamp and their sent flags as bits; then per other
+ * datapoint the flag byte and, when full, the fields of {@link Xor} (the value as "the previous full one's" when equal;
+ * expected value, spread and score as the XOR with the previous full datapoint's, only the differing low bytes). A
+ * datapoint already sent is never shipped again ({@link LifecycleContext#takeUnsent} skips it, a later one of the same
+ * timestamp overwrites it): only its timestamp is kept (it still counts for {@link LifecycleContext#prune}); its other
+ * fields read back as 0.
+ *
+ * <p><b>Held datapoints</b> ({@code held}): their count (format 2: negated); the strings of the held datapoints once per
+ * distinct combination (format 1: series key, left out when it is the state's key, statistic, namespace, metric name,
+ * unit; format 2: a flag per string that is the state key's own ({@link #keyParts}), the others, and the unit as an
+ * index into CloudWatch's units ({@link #UNITS}) or as a string); then in arrival order per datapoint: the index + 1
+ * of the context datapoint of the same timestamp (0: none, then the timestamp follows), a flag byte (own fields,
+ * direction, warm, anomalous); value, band and score only when the context datapoint does not hold the same (it was
+ * sent, or a later one of that timestamp replaced it); the identity index (format 2: only when there are several);
+ * format 1: min, max, sum and count ({@link #writeNumber}, or "the value"); format 2: count ("the value", or the held
+ * datapoint before's), min, max, sum ("the value", or value × count when that is exact).
  */
 public final class ReactiveSeriesCodec {
     private static final int SENT = 1, FULL = 2, BAND_SHIFT = 2, BAND_MASK = 3 << BAND_SHIFT, SCORE_ZERO = 1 << 4;

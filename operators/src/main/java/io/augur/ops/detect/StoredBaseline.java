@@ -34,6 +34,11 @@ import java.util.List;
  *       or 15 and the byte's two nibbles); each the shortest. A young series (its profile mostly unvisited, no peaks
  *       yet) stores some 170 bytes less; on NAB (every bin visited) about 10 % less.</li>
  * </ul>
+ * <b>Format 2</b> of {@code packed} (written since session 9, {@link #pack2}; format 1 is still read): the same
+ * profile and peaks encodings written with Avro's {@link BinaryEncoder}, plus the six evidence arrays (evidence, its log
+ * mean and deviation, the tail rate, mean and square: their fields then empty as well), a 2-bit code per double (the
+ * same bits as the double before, +0.0, an exact short decimal ({@link ExactDecimal}), or its 8 bytes): a young series'
+ * tail statistics start at repeated priors (0.15, 0.045), a constant series' are all equal.
  * Every other field is carried as it is (the stored copy is made field by field from the schema, so fields a later
  * version adds are carried too). State written before (full table, v5 fields, empty {@code packed}) is read as it is
  * and stored packed at its next write: no migration step, no uid or state change. Pure logic, no Flink.
