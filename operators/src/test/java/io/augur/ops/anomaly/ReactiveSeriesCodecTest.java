@@ -218,6 +218,29 @@ class ReactiveSeriesCodecTest {
     }
 
     @Test
+    void aHeldDatapointsStringsAreTheKeysPartsOrStoredAsTheyAre() {
+        assertThat(ReactiveSeriesCodec.keyParts(KEY)).containsExactly("AWS/Lambda", "Duration", "Average");
+        assertThat(ReactiveSeriesCodec.keyParts("a|r|NS|M||p99")).containsExactly("NS", "M", "p99");          // no dimensions
+        assertThat(ReactiveSeriesCodec.keyParts("a|r|NS|M|k=x|y|Sum")).containsExactly("NS", "M", "Sum");     // a '|' in a dimension
+        assertThat(ReactiveSeriesCodec.keyParts("a|r|NS|M|k=x")).containsExactly("NS", "M", null);            // a series id without a stat
+        assertThat(ReactiveSeriesCodec.keyParts("other|Sum")).containsExactly(null, null, null);
+        assertThat(ReactiveSeriesCodec.keyParts("")).containsExactly(null, null, null);
+        // whatever the key: a held datapoint's strings come back as they were
+        Random r = new Random(5);
+        for (String key : new String[] {KEY, "a|r|NS|M||p99", "a|r|NS|M|k=x|y|Sum", "a|r|NS|M|k=x", "other|Sum", "", "|||||"}) {
+            HeldDatapoints h = new HeldDatapoints();
+            List<ScoredDatapoint> ps = new ArrayList<>();
+            for (String unit : new String[] {"Count", "Widgets/Hour", "", "None"}) {
+                ScoredDatapoint p = point(r, T0 + ps.size() * MIN, r.nextBoolean() ? key : KEY, unit);
+                ps.add(p);
+                h.add(p);
+            }
+            ReactiveSeriesCodec.Series back = ReactiveSeriesCodec.read(key, ReactiveSeriesCodec.write(key, new LifecycleContext(), h));
+            for (int i = 0; i < ps.size(); i++) assertThat(bits(back.held().point(i))).as(key).isEqualTo(bits(HeldDatapoints.thin(ps.get(i))));
+        }
+    }
+
+    @Test
     void boundsAndTheLegacyFlagAreKept() {
         LifecycleContext c = LifecycleContext.legacy();
         ReactiveSeriesCodec.Series back = ReactiveSeriesCodec.read(KEY, ReactiveSeriesCodec.write(KEY, c, new HeldDatapoints()));
