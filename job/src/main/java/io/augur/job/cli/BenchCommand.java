@@ -121,6 +121,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = {"-s", "--set"}, description = "Override one configuration key of the full pipeline, e.g. --set detector.recent-baselines=0 (repeatable).")
         java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
 
+        @Option(names = "--keep-work", hidden = true, description = "Keep the bench's work directory (its checkpoints) and print where it is, e.g. to read the state rows back.")
+        boolean keepWork;
+
         @Override
         public Integer call() throws Exception {
             if (quick) {
@@ -223,7 +226,8 @@ public final class BenchCommand implements Runnable {
                 scales.add(n);
             }
             json.writeValue(out.toFile(), root);
-            try (var files = java.nio.file.Files.walk(work)) {
+            if (keepWork) System.out.println("work directory kept: " + work);
+            else try (var files = java.nio.file.Files.walk(work)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete()); // checkpoints and savepoints
             }
             System.out.println("written: " + out.toAbsolutePath());

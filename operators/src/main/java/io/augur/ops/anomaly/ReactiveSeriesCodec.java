@@ -1,5 +1,6 @@
 package io.augur.ops.anomaly;
 
+import io.augur.ops.codec.ExactDecimal;
 import io.augur.schema.LiveBound;
 import io.augur.schema.ReactiveSeries;
 import org.apache.avro.io.BinaryDecoder;
@@ -21,29 +22,48 @@ import java.util.List;
  * {@link #read} gives back objects that behave exactly as the ones written (every field a later call reads is
  * bit-identical; {@code ReactiveSeriesCodecTest}).
  *
- * <p><b>Context datapoints</b> ({@code points}, Avro binary primitives): their count; the timestamps as zig-zag varints
- * of the delta of deltas (a series reporting at a regular interval: one byte each); then per datapoint a flag byte
- * (sent, band form, score zero) and, for a datapoint not yet sent to the lifecycle, its value ({@link #writeNumber}), expected value,
- * band (nothing when lower = upper = expected, the spread when expected ∓ spread gives both bounds exactly, else both)
- * and score (nothing when +0.0). A datapoint already sent is never shipped again ({@link LifecycleContext#takeUnsent}
- * skips it, a later one of the same timestamp overwrites it): only its timestamp is kept (it still counts for
- * {@link LifecycleContext#prune}); its other fields read back as 0.
+ * <p>Two byte formats, told apart by the sign of each part's leading count: <b>format 1</b> (session 8; still read) and
+ * <b>format 2</b> (written since session 9). Rows are written in format 2 at their next write.
  *
- * <p><b>Held datapoints</b> ({@code held}): their count; the strings of the held datapoints (series key, left out when
- * it is the state's key, statistic, namespace, metric name, unit) once per distinct combination; then in arrival order
- * per datapoint: the index + 1 of the context datapoint of the same
- * timestamp (0: none, then the timestamp follows), a flag byte (own fields, direction, warm, anomalous); value, band and
- * score only when the context datapoint does not hold the same (it was sent, or a later one of that timestamp replaced
- * it); the identity index; min, max, sum and count ({@link #writeNumber}, or "the value").
+ * <p><b>Context datapoints</b> ({@code points}, Avro binary primitives). Format 1: their count; the timestamps as zig-zag
+ * varints of the delta of deltas (one byte each at a regular interval); then per datapoint a flag byte (sent, band form,
+ * score zero) and, for a datapoint not yet sent to the lifecycle, its value ({@link #writeNumber}), expected value, band
+ * (nothing when lower = upper = expected, the spread when expected ∓ spread gives both bounds exactly, else both) and
+ * score (nothing when +0.0). Format 2: the count as -(n + 1); the first timestamp, the first interval, then the delta
+ * of deltas as runs (a count of zeros, then the next non-zero one: a series reporting every minute takes one byte for
+ * all); the number of leading datapoints with only their timestamp and their sent flags as bits; then per other
+ * datapoint the flag byte and, when full, the fields of {@link Xor} (the value as "the previous full one's" when equal;
+ * expected value, spread and score as the XOR with the previous full datapoint's, only the differing low bytes). A
+ * datapoint already sent is never shipped again ({@link LifecycleContext#takeUnsent} skips it, a later one of the same
+ * timestamp overwrites it): only its timestamp is kept (it still counts for {@link LifecycleContext#prune}); its other
+ * fields read back as 0.
+ *
+ * <p><b>Held datapoints</b> ({@code held}): their count (format 2: negated); the strings of the held datapoints once per
+ * distinct combination (format 1: series key, left out when it is the state's key, statistic, namespace, metric name,
+ * unit; format 2: a flag per string that is the state key's own ({@link #keyParts}), the others, and the unit as an
+ * index into CloudWatch's units ({@link #UNITS}) or as a string); then in arrival order per datapoint: the index + 1
+ * of the context datapoint of the same timestamp (0: none, then the timestamp follows), a flag byte (own fields,
+ * direction, warm, anomalous); value, band and score only when the context datapoint does not hold the same (it was
+ * sent, or a later one of that timestamp replaced it); the identity index (format 2: only when there are several);
+ * format 1: min, max, sum and count ({@link #writeNumber}, or "the value"); format 2: count ("the value", or the held
+ * datapoint before's), min, max, sum ("the value", or value × count when that is exact).
  */
 public final class ReactiveSeriesCodec {
     private static final int SENT = 1, FULL = 2, BAND_SHIFT = 2, BAND_MASK = 3 << BAND_SHIFT, SCORE_ZERO = 1 << 4;
     private static final int BAND_FLAT = 0, BAND_SPREAD = 1, BAND_RAW = 2;
     private static final int OWN = 1, DIR_SHIFT = 1, DIR_MASK = 3 << DIR_SHIFT, WARM = 1 << 3, ANOMALOUS = 1 << 4;
-    /** Number headers: 0..MAX_SCALE a decimal with that scale (zig-zag unscaled value follows); else raw or "the value". */
-    private static final int MAX_SCALE = 9, RAW = -2, SAME_AS_VALUE = -1;
-    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    private static final double MAX_EXACT = 0x1p53;
+    /** Number headers: 0..{@link ExactDecimal#MAX_SCALE} a decimal with that scale (zig-zag unscaled value follows); else raw or "the value". */
+    private static final int RAW = -2, SAME_AS_VALUE = -1, SAME_AS_ALTERNATIVE = -3;
+    /** Format 2 identity flags: the string is the state key's (series key, statistic, namespace, metric name; {@link #keyParts}). */
+    private static final int ID_KEY = 1, ID_STAT = 2, ID_NAMESPACE = 4, ID_METRIC = 8;
+    /**
+     * CloudWatch's units (StandardUnit), stored as their index + 1 (0: the string follows). Append only: the index is
+     * stored.
+     */
+    static final List<String> UNITS = List.of("Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes",
+            "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second",
+            "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second",
+            "Gigabits/Second", "Terabits/Second", "Count/Second", "None", "");
 
     private ReactiveSeriesCodec() {
     }
@@ -107,32 +127,95 @@ public final class ReactiveSeriesCodec {
 
     private static void writeContext(BinaryEncoder e, LifecycleContext c) throws IOException {
         int n = c.n;
-        e.writeInt(n);
-        long prev = 0, prevDelta = 0;
-        for (int i = 0; i < n; i++) {
-            long t = c.ts[i];
-            if (i == 0) e.writeLong(t);
-            else {
-                long delta = t - prev;
-                e.writeLong(i == 1 ? delta : delta - prevDelta);
-                prevDelta = delta;
+        e.writeInt(-n - 1); // format 2: the count as -(n + 1)
+        // timestamps: the first, the first delta, then the delta of deltas as runs: zeros counted, the others as they are
+        if (n > 0) e.writeLong(c.ts[0]);
+        if (n > 1) e.writeLong(c.ts[1] - c.ts[0]);
+        int i = 2;
+        while (i < n) {
+            int zeros = 0;
+            while (i < n && dod(c.ts, i) == 0) {
+                zeros++;
+                i++;
             }
-            prev = t;
+            e.writeInt(zeros);
+            if (i < n) e.writeLong(dod(c.ts, i++));
         }
-        for (int i = 0; i < n; i++) {
-            if (c.bare(i)) {
-                e.writeInt(c.sent[i] ? SENT : 0);
+        // the leading datapoints with only their timestamp: their count and their sent flags as bits
+        int bare = 0;
+        while (bare < n && c.bare(bare)) bare++;
+        e.writeInt(bare);
+        for (int k = 0; k < bare; k += 8) {
+            int bits = 0;
+            for (int j = k; j < Math.min(bare, k + 8); j++) if (c.sent[j]) bits |= 1 << (j - k);
+            e.writeFixed(new byte[] {(byte) bits});
+        }
+        Xor x = new Xor();
+        for (int k = bare; k < n; k++) {
+            if (c.bare(k)) {
+                e.writeInt(c.sent[k] ? SENT : 0);
                 continue;
             }
-            int band = band(c.expected[i], c.lower[i], c.upper[i]);
-            boolean scoreZero = isPositiveZero(c.scores[i]);
+            int band = band(c.expected[k], c.lower[k], c.upper[k]);
+            boolean scoreZero = isPositiveZero(c.scores[k]);
             e.writeInt(FULL | band << BAND_SHIFT | (scoreZero ? SCORE_ZERO : 0));
-            writeFields(e, c.values[i], c.expected[i], c.lower[i], c.upper[i], c.scores[i], band, scoreZero);
+            x.write(e, c.values[k], c.expected[k], c.lower[k], c.upper[k], c.scores[k], band, scoreZero);
         }
+    }
+
+    private static long dod(long[] ts, int i) {
+        return (ts[i] - ts[i - 1]) - (ts[i - 1] - ts[i - 2]);
     }
 
     private static LifecycleContext readContext(BinaryDecoder d, List<LiveBound> bounds, boolean legacy) throws IOException {
         int n = d.readInt();
+        if (n >= 0) return readContext1(d, n, bounds, legacy);
+        n = -n - 1;
+        LifecycleContext c = new LifecycleContext(legacy && n == 0 ? 0 : Math.max(8, n), bounds, legacy);
+        if (n > 0) c.ts[0] = d.readLong();
+        if (n > 1) c.ts[1] = c.ts[0] + d.readLong();
+        int i = 2;
+        while (i < n) {
+            int zeros = d.readInt();
+            if (zeros < 0 || zeros > n - i) throw new IOException("bad timestamp run " + zeros);
+            for (int z = 0; z < zeros; z++, i++) c.ts[i] = 2 * c.ts[i - 1] - c.ts[i - 2];
+            if (i < n) {
+                c.ts[i] = 2 * c.ts[i - 1] - c.ts[i - 2] + d.readLong();
+                i++;
+            }
+        }
+        int bare = d.readInt();
+        if (bare < 0 || bare > n) throw new IOException("bad bare count " + bare);
+        byte[] one = new byte[1];
+        for (int k = 0; k < bare; k += 8) {
+            d.readFixed(one);
+            for (int j = k; j < Math.min(bare, k + 8); j++) {
+                c.sent[j] = (one[0] & (1 << (j - k))) != 0;
+                c.timestampOnly[j] = !c.sent[j];
+            }
+        }
+        double[] f = new double[5];
+        Xor x = new Xor();
+        for (int k = bare; k < n; k++) {
+            int flags = d.readInt();
+            c.sent[k] = (flags & SENT) != 0;
+            if ((flags & FULL) == 0) {
+                c.timestampOnly[k] = !c.sent[k];
+            } else {
+                x.read(d, flags, f);
+                c.values[k] = f[0];
+                c.expected[k] = f[1];
+                c.lower[k] = f[2];
+                c.upper[k] = f[3];
+                c.scores[k] = f[4];
+            }
+        }
+        c.n = n;
+        return c;
+    }
+
+    /** Format 1 (ReactiveSeries rows written before format 2): the count, delta-of-delta timestamps, a flag byte per datapoint. */
+    private static LifecycleContext readContext1(BinaryDecoder d, int n, List<LiveBound> bounds, boolean legacy) throws IOException {
         LifecycleContext c = new LifecycleContext(legacy && n == 0 ? 0 : Math.max(8, n), bounds, legacy);
         long prev = 0, prevDelta = 0;
         for (int i = 0; i < n; i++) {
@@ -154,7 +237,7 @@ public final class ReactiveSeriesCodec {
             if ((flags & FULL) == 0) {
                 c.timestampOnly[i] = !c.sent[i];
             } else {
-                readFields(d, flags, f);
+                readFields(d, flags, Double.NaN, f);
                 c.values[i] = f[0];
                 c.expected[i] = f[1];
                 c.lower[i] = f[2];
@@ -168,20 +251,46 @@ public final class ReactiveSeriesCodec {
 
     private static void writeHeld(BinaryEncoder e, HeldDatapoints h, LifecycleContext c, String key) throws IOException {
         int n = h.n;
-        e.writeInt(n);
+        e.writeInt(-n); // format 2: the count negated (0: none, the same in either format)
         if (n == 0) return;
         List<HeldDatapoints.Identity> ids = new ArrayList<>(1);
         int[] renumber = h.renumberIdentities(ids);
         e.writeInt(ids.size());
+        String[] parts = keyParts(key);
         for (HeldDatapoints.Identity x : ids) {
-            boolean isKey = x.seriesKey().equals(key);
-            e.writeBoolean(isKey);
+            boolean isKey = x.seriesKey().equals(key), stat = x.stat().equals(parts[2]), ns = x.namespace().equals(parts[0]),
+                    metric = x.metricName().equals(parts[1]);
+            e.writeInt((isKey ? ID_KEY : 0) | (stat ? ID_STAT : 0) | (ns ? ID_NAMESPACE : 0) | (metric ? ID_METRIC : 0));
             if (!isKey) e.writeString(x.seriesKey());
-            e.writeString(x.stat());
-            e.writeString(x.namespace());
-            e.writeString(x.metricName());
-            e.writeString(x.unit());
+            if (!stat) e.writeString(x.stat());
+            if (!ns) e.writeString(x.namespace());
+            if (!metric) e.writeString(x.metricName());
+            int unit = UNITS.indexOf(x.unit());
+            e.writeInt(unit + 1);
+            if (unit < 0) e.writeString(x.unit());
         }
+        writeHeldPoints(e, h, c, renumber, ids.size() > 1);
+    }
+
+    /**
+     * The namespace, metric name and statistic of a series key ({@code account|region|namespace|metric|dims|stat}), as
+     * far as {@code key} has them (else null): a held datapoint's strings are mostly these, and stored as a flag then.
+     */
+    static String[] keyParts(String key) {
+        String[] out = new String[3];
+        if (key == null) return out;
+        int a = key.indexOf('|'), b = a < 0 ? -1 : key.indexOf('|', a + 1), c = b < 0 ? -1 : key.indexOf('|', b + 1),
+                d = c < 0 ? -1 : key.indexOf('|', c + 1), last = key.lastIndexOf('|');
+        if (d > 0) {
+            out[0] = key.substring(b + 1, c);
+            out[1] = key.substring(c + 1, d);
+        }
+        if (last > d && d > 0) out[2] = key.substring(last + 1);
+        return out;
+    }
+
+    private static void writeHeldPoints(BinaryEncoder e, HeldDatapoints h, LifecycleContext c, int[] renumber, boolean identities) throws IOException {
+        int n = h.n;
         for (int j = 0; j < n; j++) {
             long t = h.ts[j];
             int ref = Arrays.binarySearch(c.ts, 0, c.n, t);
@@ -198,25 +307,39 @@ public final class ReactiveSeriesCodec {
                 int band = band(h.expected[j], h.lower[j], h.upper[j]);
                 boolean scoreZero = isPositiveZero(h.scores[j]);
                 e.writeInt(band << BAND_SHIFT | (scoreZero ? SCORE_ZERO : 0));
-                writeFields(e, h.values[j], h.expected[j], h.lower[j], h.upper[j], h.scores[j], band, scoreZero);
+                writeFields(e, h.values[j], Double.NaN, h.expected[j], h.lower[j], h.upper[j], h.scores[j], band, scoreZero);
             }
-            e.writeInt(renumber[h.identity[j]]);
+            if (identities) e.writeInt(renumber[h.identity[j]]); // format 2: not when there is one
             double v = h.values[j];
+            // format 2: the count first ("the value", or the held datapoint before's count), the sum may be value × count
+            writeNumber(e, h.count[j], v, j == 0 ? Double.NaN : h.count[j - 1]);
             writeNumber(e, h.min[j], v);
             writeNumber(e, h.max[j], v);
-            writeNumber(e, h.sum[j], v);
-            writeNumber(e, h.count[j], v);
+            writeNumber(e, h.sum[j], v, v * h.count[j]);
         }
     }
 
     private static HeldDatapoints readHeld(BinaryDecoder d, LifecycleContext c, String key) throws IOException {
         int n = d.readInt();
+        boolean format2 = n < 0;
+        if (format2) n = -n;
         HeldDatapoints h = new HeldDatapoints(Math.max(4, n));
         if (n == 0) return h;
         int ids = d.readInt();
+        String[] parts = format2 ? keyParts(key) : null;
         for (int i = 0; i < ids; i++) {
-            String seriesKey = d.readBoolean() ? key : d.readString();
-            h.identities.add(new HeldDatapoints.Identity(seriesKey, d.readString(), d.readString(), d.readString(), d.readString()));
+            if (format2) {
+                int flags = d.readInt();
+                String seriesKey = (flags & ID_KEY) != 0 ? key : d.readString();
+                String stat = (flags & ID_STAT) != 0 ? parts[2] : d.readString();
+                String ns = (flags & ID_NAMESPACE) != 0 ? parts[0] : d.readString();
+                String metric = (flags & ID_METRIC) != 0 ? parts[1] : d.readString();
+                int unit = d.readInt();
+                h.identities.add(new HeldDatapoints.Identity(seriesKey, stat, ns, metric, unit == 0 ? d.readString() : UNITS.get(unit - 1)));
+            } else { // format 1: every string but a series key equal to the state's key
+                String seriesKey = d.readBoolean() ? key : d.readString();
+                h.identities.add(new HeldDatapoints.Identity(seriesKey, d.readString(), d.readString(), d.readString(), d.readString()));
+            }
         }
         double[] f = new double[5];
         for (int j = 0; j < n; j++) {
@@ -228,7 +351,7 @@ public final class ReactiveSeriesCodec {
             h.warm[j] = (flags & WARM) != 0;
             h.anomalous[j] = (flags & ANOMALOUS) != 0;
             if ((flags & OWN) != 0) {
-                readFields(d, d.readInt(), f);
+                readFields(d, d.readInt(), Double.NaN, f);
             } else {
                 f[0] = c.values[ref];
                 f[1] = c.expected[ref];
@@ -241,20 +364,27 @@ public final class ReactiveSeriesCodec {
             h.lower[j] = f[2];
             h.upper[j] = f[3];
             h.scores[j] = f[4];
-            h.identity[j] = d.readInt();
+            h.identity[j] = format2 && ids == 1 ? 0 : d.readInt();
             double v = f[0];
-            h.min[j] = readNumber(d, v);
-            h.max[j] = readNumber(d, v);
-            h.sum[j] = readNumber(d, v);
-            h.count[j] = readNumber(d, v);
+            if (format2) {
+                h.count[j] = readNumber(d, v, j == 0 ? Double.NaN : h.count[j - 1]);
+                h.min[j] = readNumber(d, v);
+                h.max[j] = readNumber(d, v);
+                h.sum[j] = readNumber(d, v, v * h.count[j]);
+            } else {
+                h.min[j] = readNumber(d, v);
+                h.max[j] = readNumber(d, v);
+                h.sum[j] = readNumber(d, v);
+                h.count[j] = readNumber(d, v);
+            }
         }
         h.n = n;
         return h;
     }
 
-    private static void writeFields(BinaryEncoder e, double value, double expected, double lower, double upper, double score, int band,
-                                    boolean scoreZero) throws IOException {
-        writeNumber(e, value, Double.NaN);
+    private static void writeFields(BinaryEncoder e, double value, double sameAs, double expected, double lower, double upper, double score,
+                                    int band, boolean scoreZero) throws IOException {
+        writeNumber(e, value, sameAs);
         e.writeDouble(expected);
         if (band == BAND_SPREAD) e.writeDouble(upper - expected);
         else if (band == BAND_RAW) {
@@ -265,8 +395,8 @@ public final class ReactiveSeriesCodec {
     }
 
     /** value, expected, lower, upper, score into {@code f}. */
-    private static void readFields(BinaryDecoder d, int flags, double[] f) throws IOException {
-        f[0] = readNumber(d, Double.NaN);
+    private static void readFields(BinaryDecoder d, int flags, double sameAs, double[] f) throws IOException {
+        f[0] = readNumber(d, sameAs);
         double expected = d.readDouble();
         f[1] = expected;
         int band = (flags & BAND_MASK) >> BAND_SHIFT;
@@ -284,6 +414,98 @@ public final class ReactiveSeriesCodec {
         f[4] = (flags & SCORE_ZERO) != 0 ? 0.0 : d.readDouble();
     }
 
+    /**
+     * Format 2's full context datapoints, in timestamp order: the value ({@link #writeNumber}, "the value" being the
+     * previous full datapoint's), then a byte saying how many high bytes the bits of the expected value, the spread and
+     * the score share with the previous full datapoint's (3 bits each for the expected value and the spread: 0..6 high
+     * bytes, or 7: all, the same bits; 2 bits for the score: 0..2 high bytes, or 3: the same bits — consecutive bands
+     * of a series change a little, so sign, exponent and high mantissa bits repeat, and most scores of a quiet series
+     * repeat exactly; the first expected value is compared with its own datapoint's value), then only the low bytes of
+     * each XOR that differ. Exact: the XOR gives the bits back.
+     */
+    static final class Xor {
+        private long expected, spread, score;
+        private double value = Double.NaN;
+        private boolean first = true;
+
+        void write(BinaryEncoder e, double v, double exp, double lower, double upper, double sc, int band, boolean scoreZero) throws IOException {
+            writeNumber(e, v, value);
+            value = v;
+            long eb = Double.doubleToRawLongBits(exp), ex = eb ^ (first ? Double.doubleToRawLongBits(v) : expected);
+            long sb = band == BAND_SPREAD ? Double.doubleToRawLongBits(upper - exp) : spread, sx = sb ^ spread;
+            long cb = scoreZero ? score : Double.doubleToRawLongBits(sc), cx = cb ^ score;
+            int es = shared(ex, 6), ss = shared(sx, 6), cs = shared(cx, 2);
+            e.writeFixed(new byte[] {(byte) (es | ss << 3 | cs << 6)});
+            low(e, ex, bytes(es, 6));
+            if (band == BAND_SPREAD) low(e, sx, bytes(ss, 6));
+            else if (band == BAND_RAW) {
+                e.writeDouble(lower);
+                e.writeDouble(upper);
+            }
+            if (!scoreZero) low(e, cx, bytes(cs, 2));
+            expected = eb;
+            spread = sb;
+            score = cb;
+            first = false;
+        }
+
+        void read(BinaryDecoder d, int flags, double[] f) throws IOException {
+            double v = readNumber(d, value);
+            value = v;
+            f[0] = v;
+            byte[] one = new byte[1];
+            d.readFixed(one);
+            int es = one[0] & 7, ss = (one[0] >> 3) & 7, cs = (one[0] >> 6) & 3;
+            long eb = low(d, bytes(es, 6)) ^ (first ? Double.doubleToRawLongBits(v) : expected);
+            double exp = Double.longBitsToDouble(eb);
+            f[1] = exp;
+            int band = (flags & BAND_MASK) >> BAND_SHIFT;
+            if (band == BAND_FLAT) {
+                f[2] = exp;
+                f[3] = exp;
+            } else if (band == BAND_SPREAD) {
+                spread ^= low(d, bytes(ss, 6));
+                double sp = Double.longBitsToDouble(spread);
+                f[2] = exp - sp;
+                f[3] = exp + sp;
+            } else {
+                f[2] = d.readDouble();
+                f[3] = d.readDouble();
+            }
+            if ((flags & SCORE_ZERO) != 0) f[4] = 0.0;
+            else {
+                score ^= low(d, bytes(cs, 2));
+                f[4] = Double.longBitsToDouble(score);
+            }
+            expected = eb;
+            first = false;
+        }
+
+        /** How many high bytes of {@code x} are zero, at most {@code max}; {@code max + 1} when all are (the same bits). */
+        private static int shared(long x, int max) {
+            return x == 0 ? max + 1 : Math.min(max, Long.numberOfLeadingZeros(x) / 8);
+        }
+
+        /** How many low bytes follow for a share code (the code after the largest count means none). */
+        private static int bytes(int code, int max) {
+            return code > max ? 0 : 8 - code;
+        }
+
+        private static void low(BinaryEncoder e, long x, int bytes) throws IOException {
+            byte[] b = new byte[bytes];
+            for (int i = 0; i < bytes; i++) b[i] = (byte) (x >>> (8 * i));
+            e.writeFixed(b);
+        }
+
+        private static long low(BinaryDecoder d, int bytes) throws IOException {
+            byte[] b = new byte[bytes];
+            d.readFixed(b);
+            long x = 0;
+            for (int i = 0; i < bytes; i++) x |= (b[i] & 0xffL) << (8 * i);
+            return x;
+        }
+    }
+
     /** How a band is stored: flat, expected ∓ spread (only when that gives both bounds bit for bit), or raw. */
     private static int band(double expected, double lower, double upper) {
         if (same(lower, expected) && same(upper, expected)) return BAND_FLAT;
@@ -297,32 +519,44 @@ public final class ReactiveSeriesCodec {
      * back as unscaled / 10^scale, checked bit for bit here), as "the value" ({@code value}) when it equals it, else raw.
      */
     static void writeNumber(BinaryEncoder e, double x, double value) throws IOException {
+        writeNumber(e, x, value, value);
+    }
+
+    /** As {@link #writeNumber(BinaryEncoder, double, double)}, or (format 2) as {@code alternative} when it equals that. */
+    static void writeNumber(BinaryEncoder e, double x, double value, double alternative) throws IOException {
         if (same(x, value)) {
             e.writeInt(SAME_AS_VALUE);
             return;
         }
-        for (int s = 0; s <= MAX_SCALE; s++) {
-            double scaled = x * POW10[s];
-            if (!(Math.abs(scaled) < MAX_EXACT)) break; // also NaN and infinities
-            double r = Math.rint(scaled);
-            if (r != scaled) continue;
-            long u = (long) r;
-            if (same((double) u / POW10[s], x)) {
-                e.writeInt(s);
-                e.writeLong(u);
-                return;
-            }
+        if (same(x, alternative)) {
+            e.writeInt(SAME_AS_ALTERNATIVE);
+            return;
+        }
+        int s = ExactDecimal.scale(x);
+        if (s >= 0) {
+            e.writeInt(s);
+            e.writeLong(ExactDecimal.unscaled(x, s));
+            return;
         }
         e.writeInt(RAW);
         e.writeDouble(x);
     }
 
     static double readNumber(BinaryDecoder d, double value) throws IOException {
+        return readNumber(d, value, Double.NaN, false);
+    }
+
+    static double readNumber(BinaryDecoder d, double value, double alternative) throws IOException {
+        return readNumber(d, value, alternative, true);
+    }
+
+    private static double readNumber(BinaryDecoder d, double value, double alternative, boolean hasAlternative) throws IOException {
         int h = d.readInt();
         if (h == SAME_AS_VALUE) return value;
         if (h == RAW) return d.readDouble();
-        if (h < 0 || h > MAX_SCALE) throw new IOException("bad number header " + h);
-        return (double) d.readLong() / POW10[h];
+        if (h == SAME_AS_ALTERNATIVE && hasAlternative) return alternative;
+        if (h < 0 || h > ExactDecimal.MAX_SCALE) throw new IOException("bad number header " + h);
+        return ExactDecimal.value(d.readLong(), h);
     }
 
     private static boolean same(double a, double b) {

@@ -28,6 +28,11 @@ public final class DoubleList extends AbstractList<Double> implements RandomAcce
         return new DoubleList(a, l.size());
     }
 
+    /** A list over the first {@code n} of {@code a} (not copied). */
+    static DoubleList over(double[] a, int n) {
+        return new DoubleList(a, n);
+    }
+
     public double getDouble(int i) {
         if (i >= n) throw new IndexOutOfBoundsException(i);
         return a[i];

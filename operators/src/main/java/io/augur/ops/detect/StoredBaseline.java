@@ -1,8 +1,16 @@
 package io.augur.ops.detect;
 
+import io.augur.ops.codec.ExactDecimal;
 import io.augur.schema.SeriesBaseline;
 import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -26,6 +34,11 @@ import java.util.List;
  *       or 15 and the byte's two nibbles); each the shortest. A young series (its profile mostly unvisited, no peaks
  *       yet) stores some 170 bytes less; on NAB (every bin visited) about 10 % less.</li>
  * </ul>
+ * <b>Format 2</b> of {@code packed} (written since session 9, {@link #pack2}; format 1 is still read): the same
+ * profile and peaks encodings written with Avro's {@link BinaryEncoder}, plus the six evidence arrays (evidence, its log
+ * mean and deviation, the tail rate, mean and square: their fields then empty as well), a 2-bit code per double (the
+ * same bits as the double before, +0.0, an exact short decimal ({@link ExactDecimal}), or its 8 bytes): a young series'
+ * tail statistics start at repeated priors (0.15, 0.045), a constant series' are all equal.
  * Every other field is carried as it is (the stored copy is made field by field from the schema, so fields a later
  * version adds are carried too). State written before (full table, v5 fields, empty {@code packed}) is read as it is
  * and stored packed at its next write: no migration step, no uid or state change. Pure logic, no Flink.
@@ -33,8 +46,11 @@ import java.util.List;
 public final class StoredBaseline {
     /** First byte of the sparse form (format version 1). */
     static final byte SPARSE = 1;
-    /** First byte of {@code packed} (format version 1). */
+    /** First byte of {@code packed} in format 1 (session 8: profile and peaks, hand-written bytes; still read). */
     static final byte PACKED = 1;
+    /** First byte of {@code packed} in format 2 (written since session 9: Avro binary primitives; profile, peaks and the evidence arrays). */
+    static final byte PACKED2 = 2;
+    private static final int D_SAME = 0, D_ZERO = 1, D_DECIMAL = 2, D_RAW = 3;
     private static final int DAILY_PLAIN = 0, DAILY_CODED = 1, DAILY_XOR = 2, PEAKS_PLAIN = 0, PEAKS_BITMAP = 1, PEAKS_DELTA = 2;
     private static final int SAME = 0, ZERO = 1, NAN = 2, BITS = 3;
     private static final int NAN_BITS = Float.floatToRawIntBits(Float.NaN);
@@ -42,6 +58,13 @@ public final class StoredBaseline {
     private static final int DAILY_PEAK = SeriesBaseline.getClassSchema().getField("dailyPeak").pos();
     private static final int PATTERN = SeriesBaseline.getClassSchema().getField("patternCounts").pos();
     private static final int PACKED_FIELD = SeriesBaseline.getClassSchema().getField("packed").pos();
+    /** The double arrays format 2 packs (in this order; their fields are then empty in the stored copy). */
+    private static final int[] EVIDENCE_FIELDS = {field("evidence"), field("evidenceLogMean"), field("evidenceLogDev"), field("tailRate"),
+        field("tailMean"), field("tailSquare")};
+
+    private static int field(String name) {
+        return SeriesBaseline.getClassSchema().getField(name).pos();
+    }
 
     private StoredBaseline() {}
 
@@ -102,9 +125,10 @@ public final class StoredBaseline {
         if (sparse != null) s.put(PATTERN, sparse);
         ByteBuffer packed = b.getPacked();
         if (packed == null || !packed.hasRemaining()) { // not already in the stored form (a copy read back and not loaded)
-            s.put(PACKED_FIELD, pack(b.getDaily(), b.getDailyPeak()));
+            s.put(PACKED_FIELD, pack2(b));
             s.put(DAILY, List.of());
             s.put(DAILY_PEAK, ByteBuffer.allocate(0));
+            for (int f : EVIDENCE_FIELDS) s.put(f, List.of());
         }
         return s;
     }
@@ -116,14 +140,190 @@ public final class StoredBaseline {
         if (t != null) b.setPatternCounts(t);
         ByteBuffer packed = b.getPacked();
         if (packed == null) b.setPacked(ByteBuffer.allocate(0));
-        else if (packed.hasRemaining()) unpack(packed, b);
+        else if (packed.hasRemaining()) {
+            if (packed.get(packed.position()) == PACKED2) unpack2(packed, b);
+            else unpack(packed, b);
+        }
         return b;
     }
 
-    // ---- packed: daily profile and time-of-day peaks -----------------------------------------------------------------
+    // ---- format 2 (Avro binary primitives) ----------------------------------------------------------------------------
 
-    static ByteBuffer pack(List<Float> daily, ByteBuffer peaks) {
-        int n = daily == null ? 0 : daily.size();
+    /**
+     * Format 2 of {@code packed}: the version byte; the profile (its length, how it is stored, the codes and the bins'
+     * bytes, as format 1 decides them: {@link #dailyBytes}); the peaks (length, mode, bytes: {@link #peaksBytes}); the
+     * six evidence arrays ({@link #EVIDENCE_FIELDS}): their lengths, a 2-bit code per double (the same bits as the double
+     * before in this sequence, +0.0, an exact short decimal ({@link ExactDecimal}: one varint of unscaled × 10 + scale),
+     * or its 8 bytes) and the payloads. Everything through Avro's {@link BinaryEncoder}.
+     */
+    static ByteBuffer pack2(SeriesBaseline b) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(160);
+            BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(out, null);
+            e.writeFixed(new byte[] {PACKED2});
+            List<Float> daily = b.getDaily();
+            int n = daily == null ? 0 : daily.size();
+            e.writeInt(n);
+            byte[][] d = dailyBytes(daily, n);
+            e.writeInt(d[0][0]);
+            e.writeFixed(d[1]);
+            ByteBuffer peaks = b.getDailyPeak();
+            int pn = peaks == null ? 0 : peaks.remaining();
+            e.writeInt(pn);
+            byte[][] p = peaksBytes(peaks, pn);
+            e.writeInt(p[0][0]);
+            e.writeFixed(p[1]);
+            int total = 0;
+            List<?>[] arrays = new List<?>[EVIDENCE_FIELDS.length];
+            for (int k = 0; k < arrays.length; k++) {
+                arrays[k] = (List<?>) b.get(EVIDENCE_FIELDS[k]);
+                int len = arrays[k] == null ? 0 : arrays[k].size();
+                e.writeInt(len);
+                total += len;
+            }
+            double[] x = new double[total];
+            int j = 0;
+            for (List<?> a : arrays) {
+                if (a == null) continue;
+                DoubleList dl = a instanceof DoubleList l ? l : null;
+                for (int i = 0; i < a.size(); i++) x[j++] = dl != null ? dl.getDouble(i) : (Double) a.get(i);
+            }
+            byte[] codes = new byte[(total + 3) / 4];
+            int[] scales = new int[total];
+            long prev = Double.doubleToRawLongBits(Double.NaN);
+            for (int i = 0; i < total; i++) {
+                long bits = Double.doubleToRawLongBits(x[i]);
+                int c;
+                if (bits == 0L) c = D_ZERO;
+                else if (bits == prev) c = D_SAME;
+                else if ((scales[i] = ExactDecimal.scale(x[i])) >= 0) c = D_DECIMAL;
+                else c = D_RAW;
+                codes[i / 4] |= (byte) (c << (2 * (i % 4)));
+                prev = bits;
+            }
+            e.writeFixed(codes);
+            for (int i = 0; i < total; i++) {
+                int c = (codes[i / 4] >> (2 * (i % 4))) & 3;
+                if (c == D_DECIMAL) e.writeLong(ExactDecimal.unscaled(x[i], scales[i]) * 10 + scales[i]);
+                else if (c == D_RAW) e.writeDouble(x[i]);
+            }
+            e.flush();
+            return ByteBuffer.wrap(out.toByteArray());
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    /**
+     * Sets the profile, the peaks and the evidence arrays of {@code b} from a format-2 {@code packed}, which it empties;
+     * returns how the profile and peaks were packed (the profile's mode × 3 + the peaks' mode, for tests).
+     */
+    static int unpack2(ByteBuffer packed, SeriesBaseline b) {
+        try {
+            ByteBuffer in = packed.duplicate();
+            byte[] a = new byte[in.remaining()];
+            in.get(a);
+            BinaryDecoder d = DecoderFactory.get().binaryDecoder(a, 1, a.length - 1, null); // after the version byte
+            int n = d.readInt();
+            int mode = d.readInt();
+            float[] daily = new float[Math.max(n, 4)];
+            if (mode == DAILY_PLAIN) {
+                for (int i = 0; i < n; i++) daily[i] = Float.intBitsToFloat(int32(d));
+            } else {
+                byte[] codes = new byte[(n + 3) / 4];
+                d.readFixed(codes);
+                int prev = NAN_BITS;
+                for (int i = 0; i < n; i++) {
+                    int c = (codes[i / 4] >> (2 * (i % 4))) & 3;
+                    int bits;
+                    if (mode == DAILY_CODED) {
+                        bits = c == SAME ? prev : c == ZERO ? 0 : c == NAN ? NAN_BITS : int32(d);
+                    } else {
+                        int len = c == 0 ? 0 : c + 1, x = 0;
+                        for (int k = 0; k < len; k++) x |= (byte1(d) & 0xff) << (8 * k);
+                        bits = prev ^ x;
+                    }
+                    daily[i] = Float.intBitsToFloat(bits);
+                    prev = bits;
+                }
+            }
+            int pn = d.readInt();
+            int peaksMode = d.readInt();
+            byte[] peaks = new byte[pn];
+            if (peaksMode == PEAKS_BITMAP) {
+                byte[] map = new byte[(pn + 7) / 8];
+                d.readFixed(map);
+                for (int i = 0; i < pn; i++) if ((map[i / 8] & (1 << (i % 8))) != 0) peaks[i] = (byte) byte1(d);
+            } else if (peaksMode == PEAKS_DELTA) {
+                int k = 0, p = 0;
+                byte[] cur = new byte[1];
+                for (int i = 0; i < pn; i++) {
+                    int z = nibble(d, k++, cur);
+                    int x;
+                    if (z < 15) x = p + ((z >>> 1) ^ -(z & 1));
+                    else {
+                        x = nibble(d, k++, cur) | nibble(d, k++, cur) << 4;
+                    }
+                    peaks[i] = (byte) x;
+                    p = x;
+                }
+            } else if (pn > 0) {
+                d.readFixed(peaks);
+            }
+            int[] lens = new int[EVIDENCE_FIELDS.length];
+            int total = 0;
+            for (int k = 0; k < lens.length; k++) total += lens[k] = d.readInt();
+            byte[] codes = new byte[(total + 3) / 4];
+            d.readFixed(codes);
+            long prev = Double.doubleToRawLongBits(Double.NaN);
+            int i = 0;
+            for (int k = 0; k < lens.length; k++) {
+                double[] x = new double[Math.max(lens[k], 4)];
+                for (int j = 0; j < lens[k]; j++, i++) {
+                    int c = (codes[i / 4] >> (2 * (i % 4))) & 3;
+                    long bits = switch (c) {
+                        case D_SAME -> prev;
+                        case D_ZERO -> 0L;
+                        case D_DECIMAL -> {
+                            long v = d.readLong();
+                            yield Double.doubleToRawLongBits(ExactDecimal.value(Math.floorDiv(v, 10), (int) Math.floorMod(v, 10)));
+                        }
+                        default -> Double.doubleToRawLongBits(d.readDouble());
+                    };
+                    x[j] = Double.longBitsToDouble(bits);
+                    prev = bits;
+                }
+                b.put(EVIDENCE_FIELDS[k], DoubleList.over(x, lens[k]));
+            }
+            b.setDaily(FloatList.over(daily, n));
+            b.setDailyPeak(ByteBuffer.wrap(peaks));
+            b.setPacked(ByteBuffer.allocate(0));
+            return mode * 3 + peaksMode;
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    private static int int32(BinaryDecoder d) throws IOException {
+        byte[] b = new byte[4];
+        d.readFixed(b);
+        return (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
+    }
+
+    private static int byte1(BinaryDecoder d) throws IOException {
+        byte[] b = new byte[1];
+        d.readFixed(b);
+        return b[0];
+    }
+
+    /** Nibble {@code k} of a run of nibbles read byte by byte (low nibble first; {@code cur} holds the byte of odd k). */
+    private static int nibble(BinaryDecoder d, int k, byte[] cur) throws IOException {
+        if (k % 2 == 0) d.readFixed(cur);
+        return (cur[0] >> (4 * (k % 2))) & 15;
+    }
+
+    /** The profile as format 1 stores it: {mode}, then the codes and the bins' bytes. */
+    private static byte[][] dailyBytes(List<Float> daily, int n) {
         int[] bits = new int[n];
         FloatList fl = daily instanceof FloatList x ? x : null;
         for (int i = 0; i < n; i++) bits[i] = Float.floatToRawIntBits(fl != null ? fl.getFloat(i) : daily.get(i));
@@ -134,32 +334,19 @@ public final class StoredBaseline {
             xored += xorBytes(bits[i] ^ prev);
             prev = bits[i];
         }
-        int dailyMode = plain <= Math.min(coded, xored) ? DAILY_PLAIN : coded <= xored ? DAILY_CODED : DAILY_XOR;
-        int pn = peaks == null ? 0 : peaks.remaining(), pbase = peaks == null ? 0 : peaks.position();
-        int nonZero = 0, nibbles = 0, p = 0;
-        for (int i = 0; i < pn; i++) {
-            int x = peaks.get(pbase + i) & 0xff;
-            if (x != 0) nonZero++;
-            nibbles += zigzag(x - p) < 15 ? 1 : 3;
-            p = x;
-        }
-        int bitmap = (pn + 7) / 8 + nonZero, delta = (nibbles + 1) / 2;
-        int peaksMode = pn <= Math.min(bitmap, delta) ? PEAKS_PLAIN : bitmap <= delta ? PEAKS_BITMAP : PEAKS_DELTA;
-        Bytes out = new Bytes(12 + Math.min(plain, Math.min(coded, xored)) + Math.min(pn, Math.min(bitmap, delta)));
-        out.put(PACKED);
-        out.varint(n);
-        out.put(dailyMode);
-        if (dailyMode == DAILY_PLAIN) {
+        int mode = plain <= Math.min(coded, xored) ? DAILY_PLAIN : coded <= xored ? DAILY_CODED : DAILY_XOR;
+        Bytes out = new Bytes(Math.min(plain, Math.min(coded, xored)) + 1);
+        if (mode == DAILY_PLAIN) {
             for (int i = 0; i < n; i++) out.int32(bits[i]);
         } else {
             int codes = out.skip((n + 3) / 4);
             prev = NAN_BITS;
             for (int i = 0; i < n; i++) {
                 int c;
-                if (dailyMode == DAILY_CODED) {
+                if (mode == DAILY_CODED) {
                     c = code(bits[i], prev);
                     if (c == BITS) out.int32(bits[i]);
-                } else { // the XOR with the bin before: its low 0, 2, 3 or 4 bytes
+                } else {
                     int x = bits[i] ^ prev, len = xorBytes(x);
                     c = len == 0 ? 0 : len - 1;
                     for (int k = 0; k < len; k++) out.put(x >>> (8 * k));
@@ -168,9 +355,23 @@ public final class StoredBaseline {
                 prev = bits[i];
             }
         }
-        out.varint(pn);
-        out.put(peaksMode);
-        if (peaksMode == PEAKS_BITMAP) {
+        return new byte[][] {{(byte) mode}, java.util.Arrays.copyOf(out.a, out.n)};
+    }
+
+    /** The peaks as format 1 stores them: {mode}, then their bytes (plain, bitmap and non-zero bytes, or nibbles). */
+    private static byte[][] peaksBytes(ByteBuffer peaks, int pn) {
+        int pbase = peaks == null ? 0 : peaks.position();
+        int nonZero = 0, nibbles = 0, p = 0;
+        for (int i = 0; i < pn; i++) {
+            int x = peaks.get(pbase + i) & 0xff;
+            if (x != 0) nonZero++;
+            nibbles += zigzag(x - p) < 15 ? 1 : 3;
+            p = x;
+        }
+        int bitmap = (pn + 7) / 8 + nonZero, delta = (nibbles + 1) / 2;
+        int mode = pn <= Math.min(bitmap, delta) ? PEAKS_PLAIN : bitmap <= delta ? PEAKS_BITMAP : PEAKS_DELTA;
+        Bytes out = new Bytes(Math.min(pn, Math.min(bitmap, delta)) + 1);
+        if (mode == PEAKS_BITMAP) {
             int map = out.skip((pn + 7) / 8);
             for (int i = 0; i < pn; i++) {
                 byte v = peaks.get(pbase + i);
@@ -179,7 +380,7 @@ public final class StoredBaseline {
                     out.put(v);
                 }
             }
-        } else if (peaksMode == PEAKS_DELTA) { // per byte a nibble: the zig-zag difference to the byte before, or 15 and the byte
+        } else if (mode == PEAKS_DELTA) {
             int at = out.skip(delta), k = 0;
             p = 0;
             for (int i = 0; i < pn; i++) {
@@ -195,6 +396,23 @@ public final class StoredBaseline {
         } else {
             for (int i = 0; i < pn; i++) out.put(peaks.get(pbase + i));
         }
+        return new byte[][] {{(byte) mode}, java.util.Arrays.copyOf(out.a, out.n)};
+    }
+
+    // ---- format 1 (session 8; still read, and written by tests only) ----------------------------------------------------
+
+    /** Format 1 of {@code packed} (written by tests only, to check that state of session 8 still loads). */
+    static ByteBuffer pack(List<Float> daily, ByteBuffer peaks) {
+        int n = daily == null ? 0 : daily.size(), pn = peaks == null ? 0 : peaks.remaining();
+        byte[][] d = dailyBytes(daily, n), p = peaksBytes(peaks, pn);
+        Bytes out = new Bytes(12 + d[1].length + p[1].length);
+        out.put(PACKED);
+        out.varint(n);
+        out.put(d[0][0]);
+        for (byte x : d[1]) out.put(x);
+        out.varint(pn);
+        out.put(p[0][0]);
+        for (byte x : p[1]) out.put(x);
         return ByteBuffer.wrap(out.a, 0, out.n).slice();
     }
 

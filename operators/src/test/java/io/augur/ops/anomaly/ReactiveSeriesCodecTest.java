@@ -84,7 +84,12 @@ class ReactiveSeriesCodecTest {
         for (int i = 0; i < n; i++) {
             ts += r.nextInt(8) == 0 ? r.nextInt(5) * MIN + r.nextInt(2000) - 1000 : MIN; // mostly regular
             long t = r.nextInt(10) == 0 ? ts - r.nextInt(5) * MIN : ts;                 // out of order, the same timestamp again
-            ScoredDatapoint p = point(r, t, r.nextInt(8) == 0 ? "other|Sum" : KEY, r.nextBoolean() ? "Milliseconds" : "Count");
+            ScoredDatapoint p = point(r, t, r.nextInt(8) == 0 ? "other|Sum" : KEY, switch (r.nextInt(6)) {
+                case 0 -> "Widgets/Hour"; // not a CloudWatch unit: stored as a string
+                case 1 -> "None";
+                case 2 -> "Count";
+                default -> "Milliseconds";
+            });
             if (!c.isLegacy()) c.add(p, r.nextInt(4) == 0);
             if (r.nextInt(3) == 0) h.add(r.nextInt(6) == 0 ? point(r, t, KEY, "Count") : p); // held: the same datapoint, or another of that time
             if (!c.isLegacy() && r.nextInt(15) == 0) c.addOnset(p, 8 * MIN);
@@ -97,38 +102,73 @@ class ReactiveSeriesCodecTest {
     @Test
     void everyFieldThatCanStillBeReadComesBackBitForBit() {
         Random r = new Random(7);
-        int unsent = 0, held = 0, bounds = 0, floors = 0;
+        int[] counts = new int[4];
         for (int k = 0; k < 400; k++) {
             Case x = series(r);
             ReactiveSeries record = ReactiveSeriesCodec.write(KEY, x.context(), x.held());
             ReactiveSeriesCodec.Series back = ReactiveSeriesCodec.read(KEY, record);
-            LifecycleContext c = x.context(), b = back.context();
-            assertThat(b.isLegacy()).isEqualTo(c.isLegacy());
-            assertThat(b.size()).isEqualTo(c.size());
-            assertThat(b.toRecord().getTimestamps()).as("timestamps").isEqualTo(c.toRecord().getTimestamps());
-            assertThat(b.toRecord().getSent()).as("sent").isEqualTo(c.toRecord().getSent());
-            assertThat(b.bounds()).as("bounds").isEqualTo(c.bounds());
-            assertThat(b.floor()).as("values floor").isEqualTo(c.floor());
-            if (c.floor() != Long.MIN_VALUE) floors++;
-            bounds += c.bounds().size();
-            // the held datapoints: every field of the thin datapoint, bit for bit, in arrival order
-            assertThat(back.held().size()).isEqualTo(x.held().size());
-            for (int i = 0; i < x.held().size(); i++) {
-                assertThat(back.held().timestamp(i)).isEqualTo(x.held().timestamp(i));
-                assertThat(bits(back.held().point(i))).as("held %d of case %d", i, k).isEqualTo(bits(x.held().point(i)));
-                held++;
-            }
-            // what the context can still ship: the datapoints not yet sent, with value, band and score
-            ReactiveSeries again = ReactiveSeriesCodec.write(KEY, b, back.held());
-            assertThat(again).as("written again: the same bytes").isEqualTo(record);
-            List<ReactivePoint> shipped = c.takeUnsent(KEY), shippedBack = b.takeUnsent(KEY);
-            assertThat(shippedBack.stream().map(ReactiveSeriesCodecTest::bits).toList()).isEqualTo(shipped.stream().map(ReactiveSeriesCodecTest::bits).toList());
-            unsent += shipped.size();
+            // written again: the same bytes
+            assertThat(ReactiveSeriesCodec.write(KEY, back.context(), back.held())).as("written again: the same bytes").isEqualTo(record);
+            assertReadsBack(x, back, "case " + k, counts);
         }
-        assertThat(unsent).isGreaterThan(3000);
-        assertThat(held).isGreaterThan(2000);
-        assertThat(bounds).isGreaterThan(100);
-        assertThat(floors).as("series with a values floor").isGreaterThan(50);
+        assertThat(counts[0]).isGreaterThan(3000);
+        assertThat(counts[1]).isGreaterThan(2000);
+        assertThat(counts[2]).isGreaterThan(100);
+        assertThat(counts[3]).as("series with a values floor").isGreaterThan(50);
+    }
+
+    /** Rows written in format 1 (before session 9) read back exactly, and are written in format 2 from then on, exactly too. */
+    @Test
+    void rowsOfFormat1AreReadExactlyAndWrittenInFormat2() {
+        Random r = new Random(11);
+        int[] counts = new int[4];
+        long before = 0, after = 0;
+        for (int k = 0; k < 400; k++) {
+            Case x = series(r);
+            String key = r.nextInt(5) == 0 ? "other|Sum" : KEY;
+            ReactiveSeries old = ReactiveSeriesCodecFormat1.write(key, x.context(), x.held());
+            ReactiveSeriesCodec.Series back = ReactiveSeriesCodec.read(key, old);
+            assertReadsBack(x, back, "format 1, case " + k, new int[4]);
+            ReactiveSeries now = ReactiveSeriesCodec.write(key, back.context(), back.held());
+            ReactiveSeriesCodec.Series again = ReactiveSeriesCodec.read(key, now);
+            assertThat(ReactiveSeriesCodec.write(key, again.context(), again.held())).isEqualTo(now);
+            assertReadsBack(x, again, "format 1 then 2, case " + k, counts);
+            before += old.getPoints().remaining() + old.getHeld().remaining();
+            after += now.getPoints().remaining() + now.getHeld().remaining();
+        }
+        assertThat(counts[0]).isGreaterThan(3000);
+        assertThat(after).as("format 2 is smaller").isLessThan(before);
+    }
+
+    /** Every field of {@code x} that can still be read, bit for bit, in {@code back}; counts unsent, held, bounds, floors. */
+    private static void assertReadsBack(Case x, ReactiveSeriesCodec.Series back, String what, int[] counts) {
+        LifecycleContext c = x.context(), b = back.context();
+        assertThat(b.isLegacy()).as(what).isEqualTo(c.isLegacy());
+        assertThat(b.size()).as(what).isEqualTo(c.size());
+        assertThat(b.toRecord().getTimestamps()).as("timestamps, " + what).isEqualTo(c.toRecord().getTimestamps());
+        assertThat(b.toRecord().getSent()).as("sent, " + what).isEqualTo(c.toRecord().getSent());
+        for (int i = 0; i < c.size(); i++) assertThat(b.bare(i)).as("bare %d, %s", i, what).isEqualTo(c.bare(i));
+        assertThat(b.bounds()).as("bounds, " + what).isEqualTo(c.bounds());
+        assertThat(b.floor()).as("values floor, " + what).isEqualTo(c.floor());
+        if (c.floor() != Long.MIN_VALUE) counts[3]++;
+        counts[2] += c.bounds().size();
+        // the held datapoints: every field of the thin datapoint, bit for bit, in arrival order
+        assertThat(back.held().size()).as(what).isEqualTo(x.held().size());
+        for (int i = 0; i < x.held().size(); i++) {
+            assertThat(back.held().timestamp(i)).isEqualTo(x.held().timestamp(i));
+            assertThat(bits(back.held().point(i))).as("held %d, %s", i, what).isEqualTo(bits(x.held().point(i)));
+            counts[1]++;
+        }
+        // what the context can still ship: the datapoints not yet sent, with value, band and score (on copies: taking marks them sent)
+        LifecycleContext cc = copy(c), bc = copy(b);
+        List<ReactivePoint> shipped = cc.takeUnsent(KEY), shippedBack = bc.takeUnsent(KEY);
+        assertThat(shippedBack.stream().map(ReactiveSeriesCodecTest::bits).toList()).as(what)
+                .isEqualTo(shipped.stream().map(ReactiveSeriesCodecTest::bits).toList());
+        counts[0] += shipped.size();
+    }
+
+    private static LifecycleContext copy(LifecycleContext c) {
+        return ReactiveSeriesCodecFormat1.read(KEY, ReactiveSeriesCodecFormat1.write(KEY, c, new HeldDatapoints())).context();
     }
 
     /** Every double as its bits (Avro's equals compares doubles with Double.compare: -0.0 and 0.0 differ, NaNs do not). */
@@ -163,16 +203,41 @@ class ReactiveSeriesCodecTest {
             if (m >= 30) h.add(p);
         }
         ReactiveSeries record = ReactiveSeriesCodec.write(KEY, c, h);
-        // per context datapoint: 1 timestamp byte, 1 flag byte, value as a decimal (1 + 4), expected and spread (16), score 0 (nothing)
-        assertThat(record.getPoints().remaining()).isLessThanOrEqualTo(8 + 36 * (1 + 1 + 5 + 16));
-        // per held datapoint: reference, flags, identity, min/max/sum ("the value": 1 each) and count (a decimal: 2): 8 bytes; the strings once
-        assertThat(record.getHeld().remaining()).isLessThanOrEqualTo(2 + 6 * 8 + 1 + 1 + "Average".length() + "AWS/Lambda".length()
-                + "Duration".length() + "Milliseconds".length() + 5);
+        // the timestamps: the first (6 bytes), the interval (3) and one run of 34 regular ones (1); no leading bare datapoint (1);
+        // per context datapoint: 1 flag byte, value as a decimal (1 + 4), expected and spread (16), score 0 (nothing)
+        assertThat(record.getPoints().remaining()).isLessThanOrEqualTo(1 + 6 + 3 + 1 + 1 + 36 * (1 + 5 + 16));
+        // per held datapoint: reference, flags, min/max/sum ("the value": 1 each) and count (a decimal: 2): 7 bytes; the strings
+        // are the key's (namespace, metric name, statistic: flags) and a CloudWatch unit (its index): 1 + 1 + 1 + 1 bytes in all
+        assertThat(record.getHeld().remaining()).isLessThanOrEqualTo(1 + 1 + 1 + 1 + 6 * 7);
         ReactiveSeriesCodec.Series back = ReactiveSeriesCodec.read(KEY, record);
         for (int i = 0; i < 6; i++) assertThat(bits(back.held().point(i))).isEqualTo(bits(HeldDatapoints.thin(ps.get(30 + i))));
         // sent: only the timestamps stay
         for (int m = 0; m < 36; m++) c.add(ps.get(m), true);
-        assertThat(ReactiveSeriesCodec.write(KEY, c, new HeldDatapoints()).getPoints().remaining()).isLessThanOrEqualTo(8 + 36 * 2);
+        // sent: only the timestamps stay (11 bytes, above) and their sent flags as bits (1 + 5)
+        assertThat(ReactiveSeriesCodec.write(KEY, c, new HeldDatapoints()).getPoints().remaining()).isLessThanOrEqualTo(1 + 6 + 3 + 1 + 1 + 5);
+    }
+
+    @Test
+    void aHeldDatapointsStringsAreTheKeysPartsOrStoredAsTheyAre() {
+        assertThat(ReactiveSeriesCodec.keyParts(KEY)).containsExactly("AWS/Lambda", "Duration", "Average");
+        assertThat(ReactiveSeriesCodec.keyParts("a|r|NS|M||p99")).containsExactly("NS", "M", "p99");          // no dimensions
+        assertThat(ReactiveSeriesCodec.keyParts("a|r|NS|M|k=x|y|Sum")).containsExactly("NS", "M", "Sum");     // a '|' in a dimension
+        assertThat(ReactiveSeriesCodec.keyParts("a|r|NS|M|k=x")).containsExactly("NS", "M", null);            // a series id without a stat
+        assertThat(ReactiveSeriesCodec.keyParts("other|Sum")).containsExactly(null, null, null);
+        assertThat(ReactiveSeriesCodec.keyParts("")).containsExactly(null, null, null);
+        // whatever the key: a held datapoint's strings come back as they were
+        Random r = new Random(5);
+        for (String key : new String[] {KEY, "a|r|NS|M||p99", "a|r|NS|M|k=x|y|Sum", "a|r|NS|M|k=x", "other|Sum", "", "|||||"}) {
+            HeldDatapoints h = new HeldDatapoints();
+            List<ScoredDatapoint> ps = new ArrayList<>();
+            for (String unit : new String[] {"Count", "Widgets/Hour", "", "None"}) {
+                ScoredDatapoint p = point(r, T0 + ps.size() * MIN, r.nextBoolean() ? key : KEY, unit);
+                ps.add(p);
+                h.add(p);
+            }
+            ReactiveSeriesCodec.Series back = ReactiveSeriesCodec.read(key, ReactiveSeriesCodec.write(key, new LifecycleContext(), h));
+            for (int i = 0; i < ps.size(); i++) assertThat(bits(back.held().point(i))).as(key).isEqualTo(bits(HeldDatapoints.thin(ps.get(i))));
+        }
     }
 
     @Test

@@ -57,13 +57,17 @@ class StoredBaselineTest {
         SeriesBaseline expected = fromAvro(original);
         // driven by the schema: every field of SeriesBaseline, including any added later, must come back equal, and the
         // stored form may differ from the baseline in the pattern memory and the packed fields only
-        java.util.Set<String> packed = java.util.Set.of("patternCounts", "daily", "dailyPeak", "packed");
+        java.util.Set<String> packed = java.util.Set.of("patternCounts", "daily", "dailyPeak", "packed", "evidence", "evidenceLogMean",
+                "evidenceLogDev", "tailRate", "tailMean", "tailSquare");
         for (Schema.Field f : SeriesBaseline.getClassSchema().getFields()) {
             assertThat(loaded.get(f.pos())).as(f.name()).isEqualTo(expected.get(f.pos()));
             if (!packed.contains(f.name())) assertThat(raw.get(f.pos())).as(f.name()).isEqualTo(expected.get(f.pos()));
         }
         assertThat(raw.getDaily()).isEmpty();
         assertThat(raw.getDailyPeak().remaining()).isZero();
+        assertThat(raw.getEvidence()).isEmpty();
+        assertThat(raw.getTailSquare()).isEmpty();
+        assertThat(raw.getPacked().get(0)).isEqualTo(StoredBaseline.PACKED2);
         assertThat(raw.getPacked().remaining()).isPositive();
         assertThat(loaded).isEqualTo(expected);
         assertThat(avro(loaded)).isEqualTo(original);
@@ -169,6 +173,7 @@ class StoredBaselineTest {
             ByteBuffer pb = ByteBuffer.wrap(peaks);
             if (peaks.length > 4 && r.nextBoolean()) pb = ByteBuffer.wrap(peaks, 2, peaks.length - 2).slice(); // any position/offset
             if (r.nextInt(4) != 0) b.setDailyPeak(pb); // else the detector's own
+            if (r.nextInt(3) == 0) randomEvidence(r, b);
             byte[] original = avro(b);
             byte[][] stored = new byte[1][];
             StoredBaseline.store(b, x -> stored[0] = avro(x));
@@ -178,7 +183,7 @@ class StoredBaselineTest {
             byte[][] again = new byte[1][];
             StoredBaseline.store(loaded, x -> again[0] = avro(x));
             assertThat(again[0]).as("case %d: stored again", k).isEqualTo(stored[0]);
-            modes[StoredBaseline.unpack(fromAvro(stored[0]).getPacked(), new SeriesBaseline())]++;
+            modes[StoredBaseline.unpack2(fromAvro(stored[0]).getPacked(), new SeriesBaseline())]++;
         }
         int[] daily = new int[3], peaks = new int[3];
         for (int m = 0; m < 9; m++) {
@@ -187,6 +192,66 @@ class StoredBaselineTest {
         }
         assertThat(java.util.Arrays.stream(daily).min().getAsInt()).as("fewest profiles stored in one way (plain, coded, XORs): %s", java.util.Arrays.toString(daily)).isGreaterThan(100);
         assertThat(java.util.Arrays.stream(peaks).min().getAsInt()).as("fewest peaks stored in one way (plain, bitmap, differences): %s", java.util.Arrays.toString(peaks)).isGreaterThan(100);
+    }
+
+    /** A double as a test's random evidence value: NaN (with payloads), ±0, decimals, repeats, subnormal, infinities, any bits. */
+    private static double randomDouble(Random r, double prev) {
+        return switch (r.nextInt(12)) {
+            case 0 -> Double.NaN;
+            case 1 -> Double.longBitsToDouble(0x7ff8000000000000L | r.nextInt(1 << 30)); // a NaN with a payload
+            case 2 -> 0.0;
+            case 3 -> -0.0;
+            case 4 -> Double.MIN_VALUE;
+            case 5 -> r.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+            case 6 -> prev;
+            case 7 -> (r.nextInt(2_000_001) - 1_000_000) / Math.pow(10, r.nextInt(10)); // a decimal, negative too
+            case 8 -> (double) (r.nextLong() >> r.nextInt(64)); // integers of any size
+            case 9 -> Double.parseDouble(Float.toString(r.nextFloat() * 100));
+            default -> Double.longBitsToDouble(r.nextLong());
+        };
+    }
+
+    /** Random evidence arrays of random lengths (0 too) in random list types. */
+    static void randomEvidence(Random r, SeriesBaseline b) {
+        double prev = 0;
+        for (String f : new String[] {"evidence", "evidenceLogMean", "evidenceLogDev", "tailRate", "tailMean", "tailSquare"}) {
+            int n = r.nextInt(5) == 0 ? r.nextInt(12) : 4;
+            java.util.List<Double> l = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) l.add(prev = randomDouble(r, prev));
+            b.put(SeriesBaseline.getClassSchema().getField(f).pos(), r.nextBoolean() ? l : DoubleList.of(l));
+        }
+    }
+
+    /**
+     * State written in format 1 (session 8: profile and peaks packed with the hand-written bytes, the evidence arrays in
+     * their fields) loads to exactly the baseline, and is stored in format 2 (smaller) from then on.
+     */
+    @Test
+    void format1StateLoadsExactlyAndIsStoredInFormat2() throws IOException {
+        Random r = new Random(5);
+        long before = 0, after = 0;
+        for (int k = 0; k < 500; k++) {
+            SeriesBaseline b = trained(r.nextInt(4) == 0 ? 3 * 1440 : r.nextInt(2000));
+            if (r.nextInt(4) == 0) randomEvidence(r, b);
+            byte[] original = avro(b);
+            // the format-1 stored form, as session 8 wrote it
+            SeriesBaseline f1 = fromAvro(original);
+            f1.setPatternCounts(StoredBaseline.sparse(f1.getPatternCounts()) == null ? f1.getPatternCounts() : StoredBaseline.sparse(f1.getPatternCounts()));
+            f1.setPacked(StoredBaseline.pack(f1.getDaily(), f1.getDailyPeak()));
+            f1.setDaily(java.util.List.of());
+            f1.setDailyPeak(ByteBuffer.allocate(0));
+            byte[] stored1 = avro(f1);
+            SeriesBaseline loaded = StoredBaseline.load(fromAvro(stored1));
+            assertThat(avro(loaded)).as("case %d: format 1 loads exactly", k).isEqualTo(original);
+            byte[][] stored2 = new byte[1][];
+            StoredBaseline.store(loaded, x -> stored2[0] = avro(x));
+            assertThat(fromAvro(stored2[0]).getPacked().get(0)).isEqualTo(StoredBaseline.PACKED2);
+            assertThat(avro(StoredBaseline.load(fromAvro(stored2[0])))).as("case %d: then format 2", k).isEqualTo(original);
+            before += stored1.length;
+            after += stored2[0].length;
+        }
+        System.out.printf("format 1 -> 2: %.1f -> %.1f B per stored baseline%n", before / 500.0, after / 500.0);
+        assertThat(after).isLessThan(before);
     }
 
     /** A baseline trained for {@code minutes} on a daily cycle with noise and a few bursts. */
