@@ -35,6 +35,11 @@ public final class LifecycleContext {
     int n;
     /** {@link #floor()}. */
     long valuesFloor = Long.MIN_VALUE;
+    /**
+     * The datapoints before this index are all bare ({@link #bare}: sent or stripped), so {@link #prune} does not look
+     * at them again (a lower bound: 0 knows nothing). Not stored.
+     */
+    private int bareBelow;
     final List<LiveBound> bounds;
     private final boolean legacy;
 
@@ -123,6 +128,7 @@ public final class LifecycleContext {
 
     /** A datapoint that persists against a live bound's band extends its reach (an open anomaly goes on). */
     public void extend(ScoredDatapoint p, double minRelativeChange) {
+        if (bounds.isEmpty()) return; // a quiet series: nearly always
         long t = p.getDatapoint().getTimestamp();
         String unit = p.getDatapoint().getUnit();
         for (LiveBound b : bounds) {
@@ -144,12 +150,14 @@ public final class LifecycleContext {
             return;
         }
         if (n == ts.length) grow();
+        if (i < bareBelow) bareBelow = i;
         if (i < n) shift(i, i + 1, n - i);
         n++;
         set(i, p, wasSent);
     }
 
     private void set(int i, ScoredDatapoint p, boolean wasSent) {
+        if (i < bareBelow) bareBelow = i;
         ts[i] = p.getDatapoint().getTimestamp();
         values[i] = p.getValue();
         expected[i] = p.getExpected();
@@ -187,16 +195,19 @@ public final class LifecycleContext {
             shift(drop, 0, n - drop);
             n -= drop;
             behind -= drop;
+            bareBelow = Math.max(0, bareBelow - drop);
         }
-        int behindFloor = 0;
-        while (behindFloor < behind && ts[behindFloor] <= floorWatermark) behindFloor++;
+        int behindFloor = behind; // floorWatermark <= watermark: from the end too (one watermark step between them)
+        while (behindFloor > 0 && ts[behindFloor - 1] > floorWatermark) behindFloor--;
         boolean stripped = false;
-        for (int i = 0; i < behindFloor - full; i++) {
+        int strip = behindFloor - full;
+        for (int i = bareBelow; i < strip; i++) { // those before bareBelow are bare already
             if (bare(i)) continue;
             values[i] = expected[i] = lower[i] = upper[i] = scores[i] = 0;
             timestampOnly[i] = true;
             stripped = true;
         }
+        if (strip > bareBelow) bareBelow = strip;
         if (stripped) valuesFloor = Math.max(valuesFloor, ts[behindFloor - 1]);
     }
 
@@ -237,8 +248,12 @@ public final class LifecycleContext {
         return bounds;
     }
 
+    /**
+     * Room for one more datapoint: a quarter more (at least 4), not double: a series' context settles at its
+     * {@code keep} datapoints plus those ahead of the watermark, and the columns are kept per series in memory.
+     */
     private void grow() {
-        int c = Math.max(8, ts.length * 2);
+        int c = Math.max(8, ts.length + Math.max(4, ts.length >> 2));
         ts = Arrays.copyOf(ts, c);
         values = Arrays.copyOf(values, c);
         expected = Arrays.copyOf(expected, c);
