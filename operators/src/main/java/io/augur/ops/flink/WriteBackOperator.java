@@ -21,8 +21,8 @@ import java.util.List;
  * answering from its caches touches no state. This operator keeps the record's key as pending instead
  * ({@link #getCurrentKey()} answers it: the function's context, timer registrations and the caches' flush use it) and sets
  * it on the backend only before a state access: every keyed state handle the function gets wraps its accesses
- * ({@link KeyOnAccessStateStore}), and anything that sets a key ({@link #setCurrentKey}: timers firing, the flush) sets
- * it at once.
+ * ({@link KeyOnAccessStateStore}). The same for every other key set through the operator ({@link #setCurrentKey}: timers
+ * firing, the caches' flush).
  */
 public final class WriteBackOperator<IN, OUT> extends KeyedProcessOperator<String, IN, OUT> {
     private static final long serialVersionUID = 1L;
@@ -58,8 +58,13 @@ public final class WriteBackOperator<IN, OUT> extends KeyedProcessOperator<Strin
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void setKeyContextElement1(StreamRecord record) throws Exception {
-        if (stateKeySelector1 == null) return;
-        pendingKey = ((KeySelector) stateKeySelector1).getKey(record.getValue());
+        if (stateKeySelector1 != null) setCurrentKey(((KeySelector) stateKeySelector1).getKey(record.getValue()));
+    }
+
+    /** The key of the record or timer at hand: pending, set on the keyed state backend before a state access. */
+    @Override
+    public void setCurrentKey(Object key) {
+        pendingKey = key;
         keyPending = true;
     }
 
@@ -68,16 +73,13 @@ public final class WriteBackOperator<IN, OUT> extends KeyedProcessOperator<Strin
         return keyPending ? pendingKey : super.getCurrentKey();
     }
 
-    @Override
-    public void setCurrentKey(Object key) {
+    /** Sets the pending key on the keyed state backend (before a state access). */
+    void applyPendingKey() {
+        if (!keyPending) return;
+        Object key = pendingKey;
         keyPending = false;
         pendingKey = null;
         super.setCurrentKey(key);
-    }
-
-    /** Sets the pending key on the keyed state backend (before a state access). */
-    void applyPendingKey() {
-        if (keyPending) setCurrentKey(pendingKey);
     }
 
     @Override
