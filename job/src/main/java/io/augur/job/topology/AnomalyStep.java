@@ -9,6 +9,7 @@ import io.augur.ops.anomaly.LimitCatalog;
 import io.augur.ops.anomaly.MaintenanceWindows;
 import io.augur.ops.anomaly.SeverityCatalog;
 import io.augur.ops.flink.WriteBackOperator;
+import io.augur.ops.flink.avro.AvroCodersTypeInfo;
 import io.augur.ops.flink.anomaly.BurstCandidates;
 import io.augur.ops.flink.anomaly.CountLatePoints;
 import io.augur.ops.flink.anomaly.DeploymentEvents;
@@ -93,6 +94,9 @@ public final class AnomalyStep {
         // proactive: forecasts of series with a limit; CEP waits for agreeing forecasts; the lifecycle follows them
         SingleOutputStreamOperator<ExhaustionForecast> forecasts = scores
                 .filter(ForecastExhaustion.hasLimit(limits)).uid("anomaly-limited-series").name("Series with a limit")
+                // crosses the network to the forecaster (keyed, keeps its own state, not its inputs): generated Avro coders,
+                // the same bytes as AvroTypeInfo's serializer without the generic writer's per-field dispatch (issue 9)
+                .returns(new AvroCodersTypeInfo<>(ScoredDatapoint.class, ScoredDatapoint::new))
                 .keyBy(ForecastExhaustion.forecastKey(limits)) // a metric reporting a limit joins the series it limits
                 .process(new ForecastExhaustion(s, limits), new AvroTypeInfo<>(ExhaustionForecast.class))
                 .uid(FORECAST_UID).name("Forecast time to limit");

@@ -39,6 +39,13 @@ public final class HeldDatapoints {
      * an object read back from state has none, and the filter registers again).
      */
     private long cleanupTimer = Long.MIN_VALUE;
+    /**
+     * Whether the burst-candidates filter knows that the series has no onset candidates in its keyed state (not stored:
+     * an object read back from state knows nothing, and the filter reads the state again). Only the filter writes that
+     * state, and it keeps this in step with every write; the state's TTL is refreshed by writes only, so skipping a read
+     * of an absent row changes nothing.
+     */
+    private boolean noOnsets;
 
     public HeldDatapoints() {
         this(4);
@@ -85,7 +92,7 @@ public final class HeldDatapoints {
     /** Appends {@code p} (whole or thin: the same fields are kept). */
     public void add(ScoredDatapoint p) {
         MetricDatapoint d = p.getDatapoint();
-        if (n == ts.length) grow(Math.max(4, n * 2));
+        if (n == ts.length) grow(Math.max(4, n + Math.max(4, n >> 2))); // a quarter more, not double: kept per series in memory
         identity[n] = identityOf(p.getSeriesKey(), p.getStat(), d.getNamespace(), d.getMetricName(), d.getUnit());
         ts[n] = d.getTimestamp();
         values[n] = p.getValue();
@@ -129,6 +136,16 @@ public final class HeldDatapoints {
 
     public boolean isEmpty() {
         return n == 0;
+    }
+
+    /** Whether the series' onset candidates are known to be none ({@link #noOnsets(boolean)}). */
+    public boolean noOnsets() {
+        return noOnsets;
+    }
+
+    /** {@code true}: the series' keyed state holds no onset candidates (read or cleared just now); {@code false}: unknown. */
+    public void noOnsets(boolean known) {
+        noOnsets = known;
     }
 
     public long timestamp(int i) {

@@ -32,9 +32,20 @@ public final class LifecycleContext {
     long[] ts;
     double[] values, expected, lower, upper, scores;
     boolean[] sent, timestampOnly;
+    /** The datapoints are at indexes {@code start .. n-1}; {@code start} is 0 whenever the codec reads the arrays ({@link #compact}). */
     int n;
+    /**
+     * The first datapoint kept: {@link #prune} drops the oldest by moving it up, and the arrays are moved down
+     * ({@link #compact}) only when they are full or read by the codec, not per datapoint. Not stored.
+     */
+    private int start;
     /** {@link #floor()}. */
     long valuesFloor = Long.MIN_VALUE;
+    /**
+     * The datapoints before this index are all bare ({@link #bare}: sent or stripped), so {@link #prune} does not look
+     * at them again (a lower bound: 0 knows nothing). Not stored.
+     */
+    private int bareBelow;
     final List<LiveBound> bounds;
     private final boolean legacy;
 
@@ -85,6 +96,7 @@ public final class LifecycleContext {
         List<Long> t = new ArrayList<>(n);
         List<Double> v = new ArrayList<>(n), e = new ArrayList<>(n), lo = new ArrayList<>(n), up = new ArrayList<>(n), s = new ArrayList<>(n);
         List<Boolean> se = new ArrayList<>(n);
+        compact();
         for (int i = 0; i < n; i++) {
             t.add(ts[i]);
             v.add(values[i]);
@@ -123,6 +135,7 @@ public final class LifecycleContext {
 
     /** A datapoint that persists against a live bound's band extends its reach (an open anomaly goes on). */
     public void extend(ScoredDatapoint p, double minRelativeChange) {
+        if (bounds.isEmpty()) return; // a quiet series: nearly always
         long t = p.getDatapoint().getTimestamp();
         String unit = p.getDatapoint().getUnit();
         for (LiveBound b : bounds) {
@@ -137,19 +150,24 @@ public final class LifecycleContext {
     /** Adds a datapoint ahead of the watermark ({@code sent}: forwarded to the lifecycle now). */
     public void add(ScoredDatapoint p, boolean wasSent) {
         long t = p.getDatapoint().getTimestamp();
+        if (n == ts.length) { // full: room at the start, else more room
+            if (start > 0) compact();
+            else grow();
+        }
         int i = n;
-        while (i > 0 && ts[i - 1] > t) i--;
-        if (i > 0 && ts[i - 1] == t) { // the same timestamp again (de-duplication lets none through): the later one counts
+        while (i > start && ts[i - 1] > t) i--;
+        if (i > start && ts[i - 1] == t) { // the same timestamp again (de-duplication lets none through): the later one counts
             set(i - 1, p, wasSent || sent[i - 1]);
             return;
         }
-        if (n == ts.length) grow();
+        if (i < bareBelow) bareBelow = i;
         if (i < n) shift(i, i + 1, n - i);
         n++;
         set(i, p, wasSent);
     }
 
     private void set(int i, ScoredDatapoint p, boolean wasSent) {
+        if (i < bareBelow) bareBelow = i;
         ts[i] = p.getDatapoint().getTimestamp();
         values[i] = p.getValue();
         expected[i] = p.getExpected();
@@ -181,22 +199,20 @@ public final class LifecycleContext {
      */
     public void prune(long watermark, long floorWatermark, int keep, int full) {
         int behind = n; // sorted by timestamp, and few are ahead of the watermark: count them from the end
-        while (behind > 0 && ts[behind - 1] > watermark) behind--;
-        int drop = behind - keep;
-        if (drop > 0) {
-            shift(drop, 0, n - drop);
-            n -= drop;
-            behind -= drop;
-        }
-        int behindFloor = 0;
-        while (behindFloor < behind && ts[behindFloor] <= floorWatermark) behindFloor++;
+        while (behind > start && ts[behind - 1] > watermark) behind--;
+        int drop = behind - start - keep;
+        if (drop > 0) start += drop; // the arrays move down when full (or read by the codec), not per datapoint
+        int behindFloor = behind; // floorWatermark <= watermark: from the end too (one watermark step between them)
+        while (behindFloor > start && ts[behindFloor - 1] > floorWatermark) behindFloor--;
         boolean stripped = false;
-        for (int i = 0; i < behindFloor - full; i++) {
+        int strip = behindFloor - full;
+        for (int i = Math.max(bareBelow, start); i < strip; i++) { // those before bareBelow are bare already
             if (bare(i)) continue;
             values[i] = expected[i] = lower[i] = upper[i] = scores[i] = 0;
             timestampOnly[i] = true;
             stripped = true;
         }
+        if (strip > bareBelow) bareBelow = strip;
         if (stripped) valuesFloor = Math.max(valuesFloor, ts[behindFloor - 1]);
     }
 
@@ -219,7 +235,7 @@ public final class LifecycleContext {
      */
     public List<ReactivePoint> takeUnsent(String seriesKey) {
         List<ReactivePoint> out = null;
-        for (int i = 0; i < n; i++) {
+        for (int i = start; i < n; i++) {
             if (sent[i]) continue;
             if (out == null) out = new ArrayList<>();
             out.add(ReactivePoint.newBuilder().setSeriesKey(seriesKey).setTimestamp(ts[i]).setValue(values[i]).setExpected(expected[i])
@@ -230,15 +246,31 @@ public final class LifecycleContext {
     }
 
     public int size() {
-        return n;
+        return n - start;
+    }
+
+    /**
+     * Moves the datapoints to the start of the arrays (indexes {@code 0 .. n-1}): the codec ({@link ReactiveSeriesCodec})
+     * reads and fills the arrays from 0.
+     */
+    void compact() {
+        if (start == 0) return;
+        shift(start, 0, n - start);
+        n -= start;
+        bareBelow = Math.max(0, bareBelow - start);
+        start = 0;
     }
 
     public List<LiveBound> bounds() {
         return bounds;
     }
 
+    /**
+     * Room for one more datapoint: a quarter more (at least 4), not double: a series' context settles at its
+     * {@code keep} datapoints plus those ahead of the watermark, and the columns are kept per series in memory.
+     */
     private void grow() {
-        int c = Math.max(8, ts.length * 2);
+        int c = Math.max(8, ts.length + Math.max(4, ts.length >> 2));
         ts = Arrays.copyOf(ts, c);
         values = Arrays.copyOf(values, c);
         expected = Arrays.copyOf(expected, c);

@@ -74,6 +74,7 @@ public final class ReactiveSeriesCodec {
 
     /** The state record of {@code c} and {@code h}, the series' state key {@code key} (a held datapoint's series key is mostly the same). */
     public static ReactiveSeries write(String key, LifecycleContext c, HeldDatapoints h) {
+        c.compact(); // the datapoints at indexes 0 .. n-1
         try {
             ByteArrayOutputStream points = new ByteArrayOutputStream(16 + c.n * 34);
             BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(points, null);

@@ -49,7 +49,7 @@ public final class SeenWindow {
     private final long minSlot;
     private long top;
     private long slot;
-    private BitSet bits;
+    private GridBits bits;
     private final List<Long> off;
     private long from;
     private boolean migrated;
@@ -58,7 +58,7 @@ public final class SeenWindow {
         if (windowMillis <= 0) throw new IllegalArgumentException("the de-duplication window must be positive, not " + windowMillis + " ms");
         this.window = windowMillis;
         this.minSlot = Math.max(1, (windowMillis + MAX_SLOTS - 1) / MAX_SLOTS);
-        this.bits = new BitSet();
+        this.bits = new GridBits();
         this.off = new ArrayList<>();
     }
 
@@ -80,7 +80,7 @@ public final class SeenWindow {
         if (run > 0 || (seen != null && seen.remaining() > 0)) {
             w.top = s.getTop();
             w.slot = s.getSlot();
-            w.bits = bits(run, seen);
+            w.bits = GridBits.of(bits(run, seen));
             w.off.addAll(s.getOffGrid());
             w.from = s.getFrom();
             // the window may have changed since the state was written: a grid finer than the new bound is laid out anew
@@ -161,8 +161,9 @@ public final class SeenWindow {
      * ({@code seenRun}, v3): the bits after it in {@code seen}.
      */
     public SeriesSeen toRecord() {
-        int run = bits.nextClearBit(0);
-        BitSet rest = run == 0 ? bits : bits.get(run + 1, Math.max(run + 1, bits.length()));
+        BitSet all = bits.toBitSet();
+        int run = all.nextClearBit(0);
+        BitSet rest = run == 0 ? all : all.get(run + 1, Math.max(run + 1, all.length()));
         return SeriesSeen.newBuilder()
                 .setRecent(List.of())
                 .setTop(top)
@@ -185,6 +186,7 @@ public final class SeenWindow {
 
     /** Every remembered timestamp, ascending. */
     public List<Long> timestamps() {
+        BitSet bits = this.bits.toBitSet();
         List<Long> out = new ArrayList<>(bits.cardinality() + off.size());
         for (int i = bits.length() - 1; i >= 0; i = i == 0 ? -1 : bits.previousSetBit(i - 1)) {
             out.add(top - i * slot);
@@ -216,7 +218,7 @@ public final class SeenWindow {
 
     /** Moves every bit {@code k} places up (the grid's top advances k slots); bits beyond the window fall off. */
     private void shift(long k) {
-        bits = shifted(bits, k, window / slot);
+        bits.shiftUp(k, window / slot); // in place: the same bits as shifted(bits, k, window / slot)
     }
 
     /** Bit i of {@code bits} as bit i + k, where i + k <= {@code limit} (word by word, not bit by bit). */
@@ -242,7 +244,7 @@ public final class SeenWindow {
      * the grid is kept off it.
      */
     private void rebuild(List<Long> sorted) {
-        bits = new BitSet();
+        bits = new GridBits();
         off.clear();
         slot = 0;
         if (sorted.isEmpty()) return;
@@ -279,7 +281,7 @@ public final class SeenWindow {
                 bits.clear();
             } else if (slot > 0) {
                 long keep = (top - from) / slot;
-                if (keep + 1 < bits.length()) bits.clear((int) keep + 1, bits.length());
+                if (keep + 1 < bits.length()) bits.clearFrom((int) keep + 1);
             }
         }
         if (bits.isEmpty() && !off.isEmpty()) rebuild(new ArrayList<>(off)); // re-anchor the grid on what is left

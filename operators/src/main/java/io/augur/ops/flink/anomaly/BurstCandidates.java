@@ -327,12 +327,13 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
             return;
         }
         long window = settings.burstWindow().toMillis();
-        List<Long> known = onsets.value();
+        List<Long> known = onsets(h);
         if (onset) {
             release(h, ts, window, watermark, out);
             List<Long> next = stillOpen(known, window, watermark);
             next.add(ts);
             onsets.update(next);
+            h.noOnsets(false);
             emit(out, p, ts);
             return;
         }
@@ -409,12 +410,28 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         long now = System.currentTimeMillis();
         ReactiveSeriesCodec.Series s = series(key, now);
         if (s.held().retainAfter(watermark)) series.write(key, s, now);
-        List<Long> known = onsets.value();
+        List<Long> known = onsets(s.held());
         if (known != null) {
             List<Long> next = stillOpen(known, settings.burstWindow().toMillis(), watermark);
-            if (next.isEmpty()) onsets.clear();
-            else if (next.size() != known.size()) onsets.update(next);
+            if (next.isEmpty()) {
+                onsets.clear();
+                s.held().noOnsets(true);
+            } else if (next.size() != known.size()) {
+                onsets.update(next);
+            }
         }
+    }
+
+    /**
+     * The series' onset candidates ({@code burst-onsets}; null: none). Most series have none: once a read found none
+     * (or the timer cleared them), the series' in-memory object says so ({@link HeldDatapoints#noOnsets()}) and the
+     * state is not read again (on RocksDB a point read per datapoint) until an onset is written.
+     */
+    private List<Long> onsets(HeldDatapoints h) throws Exception {
+        if (h.noOnsets()) return null;
+        List<Long> known = onsets.value();
+        if (known == null) h.noOnsets(true);
+        return known;
     }
 
     /** The onset candidates whose burst window the watermark has not passed. */
