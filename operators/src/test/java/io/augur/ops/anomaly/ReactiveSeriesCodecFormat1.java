@@ -37,6 +37,7 @@ final class ReactiveSeriesCodecFormat1 {
 
     /** The state record of {@code c} and {@code h}, the series' state key {@code key} (a held datapoint's series key is mostly the same). */
     public static ReactiveSeries write(String key, LifecycleContext c, HeldDatapoints h) {
+        c.compact(); // the in-memory layout since session 9 (helper-perf12): the datapoints at indexes 0 .. n-1, as the codec reads them
         try {
             ByteArrayOutputStream points = new ByteArrayOutputStream(16 + c.n * 34);
             BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(points, null);
