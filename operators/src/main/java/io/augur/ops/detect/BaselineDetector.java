@@ -592,7 +592,7 @@ public final class BaselineDetector implements Serializable {
     /**
      * Whether the profile's bins are a daily shape: smooth at the scale of a bin. Neighbouring bins (around the day)
      * differ on average by less than {@link #SHAPE_ROUGHNESS} times the bins' mean absolute deviation from their
-     * median bin. A daily shape spans hours (a sine: 0.13, NAB's art_daily square waves: 0.1-0.2); bins that differ like
+     * median bin. A daily shape spans hours (a sine: 0.13, NAB's art_daily square waves 0.12-0.23); bins that differ like
      * noise (about 1.4) or that hold the remnants of a few spikes in an otherwise flat profile (one bin: 2, two
      * neighbouring bins: 1) are not one. A shape narrower than about {@code 2 / SHAPE_ROUGHNESS} bins (a half-hour batch
      * job at the same time every day) is left to the time-of-day memory.
