@@ -615,10 +615,31 @@ public final class BaselineDetector implements Serializable {
             }
         }
         if (k == 0 || steps == 0) return false;
-        java.util.Arrays.sort(v, 0, k);
-        double median = v[k / 2], dev = 0;
+        double median = select(v, k, k / 2), dev = 0;
         for (int i = 0; i < k; i++) dev += Math.abs(v[i] - median);
         return rough / steps < SHAPE_ROUGHNESS * (dev / k);
+    }
+
+    /** The {@code r}-th smallest of {@code v[0..k)} (reorders them; Hoare's selection, no allocation). */
+    static double select(double[] v, int k, int r) {
+        int lo = 0, hi = k - 1;
+        while (lo < hi) {
+            double pivot = v[(lo + hi) >>> 1];
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (v[i] < pivot) i++;
+                while (v[j] > pivot) j--;
+                if (i <= j) {
+                    double t = v[i];
+                    v[i++] = v[j];
+                    v[j--] = t;
+                }
+            }
+            if (r <= j) hi = j;
+            else if (r >= i) lo = i;
+            else return v[r];
+        }
+        return v[r];
     }
 
     private static final int PROFILE_UNKNOWN = 0, PROFILE_OFF = 1, PROFILE_ON = 2;

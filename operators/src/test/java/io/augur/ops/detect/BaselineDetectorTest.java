@@ -504,6 +504,20 @@ class BaselineDetectorTest {
     }
 
     @Test
+    void theShapeTestsMedianIsTheMiddleValue() {
+        Random r = new Random(32);
+        for (int n = 1; n <= 60; n++) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) v[i] = r.nextInt(5) == 0 ? 3.0 : r.nextGaussian(); // ties included
+            double[] sorted = v.clone();
+            java.util.Arrays.sort(sorted);
+            for (int rank : new int[]{0, n / 2, n - 1}) {
+                assertThat(BaselineDetector.select(v.clone(), n, rank)).as("n %d rank %d", n, rank).isEqualTo(sorted[rank]);
+            }
+        }
+    }
+
+    @Test
     void aFlatSeriesWithSparseSpikesHasNoDailyProfileThoughItsBinsHoldRemnantsOfTheSpikes() {
         // zeros with a 20 every 83 datapoints (about 7 hours, drifting through the day): the second day's visit of a
         // bin that had a spike holds a sixth of it, and the bins keep such remnants for days. They are not a daily
