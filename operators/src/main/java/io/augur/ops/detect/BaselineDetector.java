@@ -51,7 +51,9 @@ import java.util.List;
  *       day's profile bins are measured from a level that does not swing with the daily shape); the first day's profile
  *       bins are provisional and replaced by their visit on the second day; the profile can count from the third day.</li>
  *   <li><b>Whether the profile counts</b> is a slowly changing state (on after its tests have held for half a day, off
- *       after they have failed for two); once it counts, the slow level learns from what the profile does not explain
+ *       after they have failed for two). Its tests: it explains the series (its residual spread is under half the spread
+ *       around the slow level), it is centred on the slow level (not a trend the level lags), and it is a daily shape
+ *       (its bins are smooth at the bin scale, not noise or the remnants of a few spikes). Once it counts, the slow level learns from what the profile does not explain
  *       (Holt-Winters), and a departure is held against the profile's expected value. While the profile's bins hold one
  *       day's visit (day 3), the slow level does not follow a departure from the profile on the other side of the slow
  *       level: the bins may hold an incident of day 2.</li>
@@ -150,12 +152,18 @@ public final class BaselineDetector implements Serializable {
      * level does not follow it. The departure still counts (the profile and the spreads do not learn from it).
      */
     private static final double SINGLE_VISIT_DAYS = 3;
+    /** The profile is a daily shape only while its bins are this smooth (see {@link #shaped}). */
+    private static final double SHAPE_ROUGHNESS = 0.5;
 
     private final DetectorSettings settings;
     /** The signed rarity of each evidence statistic at the latest call (diagnostics in tests; not thread-safe). */
     final transient double[] lastEvidence = new double[EVIDENCE];
     /** The same before the time-of-day cap (diagnostics in tests). */
     final transient double[] lastRawEvidence = new double[EVIDENCE];
+    /** Whether the daily profile counted at the latest call (diagnostics in tests). */
+    transient boolean lastProven;
+    /** Scratch for the profile's shape test (one per detector; the detector is not thread-safe). */
+    private transient double[] binScratch;
 
     public BaselineDetector(DetectorSettings settings) {
         this.settings = settings;
@@ -319,6 +327,7 @@ public final class BaselineDetector implements Serializable {
         // has replaced all of it, and only while it is a shape around the slow level (not a trend the level lags)
         boolean eligible = !Double.isNaN(rDaily) && interval <= binMs * 4;
         boolean dailyProven = profileCounts(s, timestampMillis, age, eligible);
+        lastProven = dailyProven;
 
         double zDaily = Double.isNaN(rDaily) ? Double.NaN : rDaily / (MAD_TO_SD * dailyScale);
         double zPoint = zFlat;
@@ -580,6 +589,59 @@ public final class BaselineDetector implements Serializable {
         return k == 0 || Math.abs(sum / k) < 0.25 * slowDev;
     }
 
+    /**
+     * Whether the profile's bins are a daily shape: smooth at the scale of a bin. Neighbouring bins (around the day)
+     * differ on average by less than {@link #SHAPE_ROUGHNESS} times the bins' mean absolute deviation from their
+     * median bin. A daily shape spans hours (a sine: 0.13, NAB's art_daily square waves 0.12-0.23); bins that differ like
+     * noise (about 1.4) or that hold the remnants of a few spikes in an otherwise flat profile (one bin: 2, two
+     * neighbouring bins: 1) are not one. A shape narrower than about {@code 2 / SHAPE_ROUGHNESS} bins (a half-hour batch
+     * job at the same time every day) is left to the time-of-day memory.
+     */
+    private boolean shaped(List<Float> daily) {
+        FloatList bins = FloatList.of(daily);
+        int size = bins.size();
+        double[] v = binScratch;
+        if (v == null || v.length < size) v = binScratch = new double[size];
+        int k = 0;
+        double rough = 0;
+        int steps = 0;
+        for (int i = 0; i < size; i++) {
+            float b = bins.getFloat(i), c = bins.getFloat((i + 1) % size);
+            if (Float.isNaN(b)) continue;
+            v[k++] = b;
+            if (!Float.isNaN(c)) {
+                rough += Math.abs(c - b);
+                steps++;
+            }
+        }
+        if (k == 0 || steps == 0) return false;
+        double median = select(v, k, k / 2), dev = 0;
+        for (int i = 0; i < k; i++) dev += Math.abs(v[i] - median);
+        return rough / steps < SHAPE_ROUGHNESS * (dev / k);
+    }
+
+    /** The {@code r}-th smallest of {@code v[0..k)} (reorders them; Hoare's selection, no allocation). */
+    static double select(double[] v, int k, int r) {
+        int lo = 0, hi = k - 1;
+        while (lo < hi) {
+            double pivot = v[(lo + hi) >>> 1];
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (v[i] < pivot) i++;
+                while (v[j] > pivot) j--;
+                if (i <= j) {
+                    double t = v[i];
+                    v[i++] = v[j];
+                    v[j--] = t;
+                }
+            }
+            if (r <= j) hi = j;
+            else if (r >= i) lo = i;
+            else return v[r];
+        }
+        return v[r];
+    }
+
     private static final int PROFILE_UNKNOWN = 0, PROFILE_OFF = 1, PROFILE_ON = 2;
     /** The profile's tests must hold this long (from the series' second day) to switch it on, fail this long to switch it off. */
     private static final double PROFILE_ON_DAYS = 0.5, PROFILE_OFF_DAYS = 2;
@@ -592,10 +654,14 @@ public final class BaselineDetector implements Serializable {
      * to switch it on (at the earliest on the third day), and fail for two days to switch it off. v4 decided per
      * datapoint, and its centred test against {@code slowDev} (small in a daily series' quiet phase, large in its busy
      * one) stopped counting the profile in the quiet phase: whether a NAB window was seen then depended on
-     * {@code HUBER}. The hysteresis and the long-run spread for the centred test remove that.
+     * {@code HUBER}. The hysteresis and the long-run spread for the centred test remove that. A third test (session 9)
+     * asks for a daily shape ({@link #shaped}): on a flat series with sparse spikes the two tests held (the bins' residual
+     * is small, and they average near the slow level) though the bins held only remnants of the spikes, and a departure
+     * from one of them moved the slow level below the flat values.
      */
-    private static boolean profileCounts(SeriesBaseline s, long t, double age, boolean eligible) {
-        boolean hold = eligible && age >= DAY_MS && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(s.getDaily(), s.getAbsDev());
+    private boolean profileCounts(SeriesBaseline s, long t, double age, boolean eligible) {
+        boolean hold = eligible && age >= DAY_MS && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(s.getDaily(), s.getAbsDev())
+                && shaped(s.getDaily());
         int state = s.getProfileState();
         if (state == PROFILE_UNKNOWN) { // a baseline from before v5: the per-datapoint decision it was kept with
             boolean legacy = eligible && age >= 2 * DAY_MS && s.getDailyScale() < PROVEN * s.getSlowDev() && centred(s.getDaily(), s.getSlowDev());
