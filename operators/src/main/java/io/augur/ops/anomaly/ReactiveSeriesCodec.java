@@ -204,15 +204,20 @@ public final class ReactiveSeriesCodec {
                 c.timestampOnly[k] = !c.sent[k];
             } else {
                 x.read(d, flags, f);
-                c.values[k] = f[0];
-                c.expected[k] = f[1];
-                c.lower[k] = f[2];
-                c.upper[k] = f[3];
-                c.scores[k] = f[4];
+                setFull(c, k, f);
             }
         }
         c.n = n;
         return c;
+    }
+
+    /** Datapoint {@code k} of {@code c} gets its value, band and score from {@code f} (value, expected, lower, upper, score). */
+    private static void setFull(LifecycleContext c, int k, double[] f) {
+        c.values[k] = f[0];
+        c.expected[k] = f[1];
+        c.lower[k] = f[2];
+        c.upper[k] = f[3];
+        c.scores[k] = f[4];
     }
 
     /** Format 1 (ReactiveSeries rows written before format 2): the count, delta-of-delta timestamps, a flag byte per datapoint. */
@@ -239,11 +244,7 @@ public final class ReactiveSeriesCodec {
                 c.timestampOnly[i] = !c.sent[i];
             } else {
                 readFields(d, flags, Double.NaN, f);
-                c.values[i] = f[0];
-                c.expected[i] = f[1];
-                c.lower[i] = f[2];
-                c.upper[i] = f[3];
-                c.scores[i] = f[4];
+                setFull(c, i, f);
             }
         }
         c.n = n;
