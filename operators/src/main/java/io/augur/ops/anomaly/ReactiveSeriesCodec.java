@@ -429,6 +429,8 @@ public final class ReactiveSeriesCodec {
         private long expected, spread, score;
         private double value = Double.NaN;
         private boolean first = true;
+        /** The code byte of the datapoint at hand (one array for the whole row, not one per datapoint). */
+        private final byte[] one = new byte[1];
 
         void write(BinaryEncoder e, double v, double exp, double lower, double upper, double sc, int band, boolean scoreZero) throws IOException {
             writeNumber(e, v, value);
@@ -437,7 +439,8 @@ public final class ReactiveSeriesCodec {
             long sb = band == BAND_SPREAD ? Double.doubleToRawLongBits(upper - exp) : spread, sx = sb ^ spread;
             long cb = scoreZero ? score : Double.doubleToRawLongBits(sc), cx = cb ^ score;
             int es = shared(ex, 6), ss = shared(sx, 6), cs = shared(cx, 2);
-            e.writeFixed(new byte[] {(byte) (es | ss << 3 | cs << 6)});
+            one[0] = (byte) (es | ss << 3 | cs << 6);
+            e.writeFixed(one);
             low(e, ex, bytes(es, 6));
             if (band == BAND_SPREAD) low(e, sx, bytes(ss, 6));
             else if (band == BAND_RAW) {
@@ -455,7 +458,6 @@ public final class ReactiveSeriesCodec {
             double v = readNumber(d, value);
             value = v;
             f[0] = v;
-            byte[] one = new byte[1];
             d.readFixed(one);
             int es = one[0] & 7, ss = (one[0] >> 3) & 7, cs = (one[0] >> 6) & 3;
             long eb = low(d, bytes(es, 6)) ^ (first ? Double.doubleToRawLongBits(v) : expected);
