@@ -70,7 +70,7 @@ public final class CacheCapacity implements Serializable {
         long heap = Runtime.getRuntime().maxMemory();
         int slots = slotsPerTaskManager(context);
         int n = seriesPerTask(heap, slots, heapShare, HEAP_BYTES_PER_SERIES);
-        LOG.info("{} (subtask {}): auto capacity {} series ({} % of a {} MB heap over {} slot(s), {} B per series)", cache,
+        LOG.info("cache {} (subtask {}): auto capacity {} series ({} % of a {} MB heap over {} slot(s), {} B per series)", cache,
                 context.getTaskInfo().getIndexOfThisSubtask(), n, String.format(Locale.ROOT, "%.0f", heapShare * 100),
                 heap >> 20, slots, HEAP_BYTES_PER_SERIES);
         return n;

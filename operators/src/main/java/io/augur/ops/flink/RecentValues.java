@@ -1,5 +1,6 @@
 package io.augur.ops.flink;
 
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -84,6 +85,14 @@ public final class RecentValues<V> {
     @SuppressWarnings("unchecked")
     private Entry<V> entry(String key) {
         return key == lastKey ? lastEntry : (Entry<V>) slots.find(key, owner);
+    }
+
+    /**
+     * The cache {@code name} of the function whose runtime context is {@code context}: its capacity resolved for the task
+     * ({@link CacheCapacity#resolve}), its gauges registered ({@link #withMetrics}), both under that one name.
+     */
+    public static <V> RecentValues<V> open(RuntimeContext context, String name, CacheCapacity capacity, long ttlMs, Writer<V> state) {
+        return new RecentValues<>(capacity.resolve(context, name), ttlMs, state).withMetrics(context.getMetricGroup(), name);
     }
 
     /**

@@ -287,8 +287,7 @@ public class BurstCandidates extends KeyedProcessFunction<String, ScoredDatapoin
         heldPoints = getRuntimeContext().getState(heldPointsDescriptor());
         context = getRuntimeContext().getState(contextDescriptor(settings));
         seriesState = getRuntimeContext().getState(seriesDescriptor(settings));
-        series = new RecentValues<>(recentContexts.resolve(getRuntimeContext(), "reactive contexts cache"), settings.stateTtl().toMillis(), this::storeSeries)
-                .withMetrics(getRuntimeContext().getMetricGroup(), "reactiveContexts");
+        series = RecentValues.open(getRuntimeContext(), "reactiveContexts", recentContexts, settings.stateTtl().toMillis(), this::storeSeries);
         counters = new IoCounters(getRuntimeContext());
         lastWatermark = previousWatermark = Long.MIN_VALUE;
     }

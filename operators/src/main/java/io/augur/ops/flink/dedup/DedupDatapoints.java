@@ -67,8 +67,7 @@ public class DedupDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     @Override
     public void open(Configuration parameters) {
         seen = getRuntimeContext().getState(descriptor(ttl));
-        recent = new RecentValues<>(recentSeries.resolve(getRuntimeContext(), "de-duplication cache"), ttl.toMillis(), this::store)
-                .withMetrics(getRuntimeContext().getMetricGroup(), "dedup");
+        recent = RecentValues.open(getRuntimeContext(), "dedup", recentSeries, ttl.toMillis(), this::store);
         counters = new IoCounters(getRuntimeContext());
     }
 

@@ -124,8 +124,7 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
     public void open(Configuration parameters) {
         detector = new BaselineDetector(settings);
         baseline = getRuntimeContext().getState(descriptor(ttl));
-        recent = new RecentValues<>(recentBaselines.resolve(getRuntimeContext(), "baselines cache"), ttl.toMillis(), this::store)
-                .withMetrics(getRuntimeContext().getMetricGroup(), "baselines");
+        recent = RecentValues.open(getRuntimeContext(), "baselines", recentBaselines, ttl.toMillis(), this::store);
         counters = new IoCounters(getRuntimeContext());
     }
 
