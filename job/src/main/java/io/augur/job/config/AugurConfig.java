@@ -395,10 +395,6 @@ public final class AugurConfig {
                 case "integer or auto":
                     if (!v.equals("auto") && Long.parseLong(v) < 0) throw new NumberFormatException("negative");
                     break;
-                case "fraction":
-                    double f = Double.parseDouble(v);
-                    if (!(f >= 0 && f <= 1)) throw new NumberFormatException("not in [0,1]");
-                    break;
                 case "fraction in (0,1)":
                     double share = Double.parseDouble(v);
                     if (!(share > 0 && share < 1)) throw new NumberFormatException("not in (0,1)");
@@ -417,7 +413,6 @@ public final class AugurConfig {
                     + (k.values().endsWith("duration") ? " such as 30s, 5m, 2h, 1d or PT5M"
                     : k.values().equals("memory size") ? " such as 8mb, 64mb or 1gb"
                     : k.values().equals("integer or auto") ? " (auto, or a non-negative whole number)"
-                    : k.values().equals("fraction") ? " (a number from 0 to 1, such as 0.3)"
                     : k.values().equals("fraction in (0,1)") ? " (a number above 0 and below 1, such as 0.3)" : " (a non-negative whole number)"));
         }
         return v;
