@@ -26,14 +26,23 @@ public final class HeldDatapoints {
     record Identity(String seriesKey, String stat, String namespace, String metricName, String unit) {
     }
 
-    // package-private: ReactiveSeriesCodec reads and fills them
+    // package-private: ReactiveSeriesCodec reads and fills them (through the accessors below)
     final List<Identity> identities = new ArrayList<>(1);
-    int[] identity;
+    /**
+     * One row per datapoint, one array per kind of field (not per field: every array costs its header, and the held
+     * datapoints of every cached series are in memory): the timestamps; {@value #D} doubles per datapoint ({@link #VALUE}
+     * .. {@link #COUNT}); the identity index; a flag byte (warm, anomalous, direction -1/0/+1, or "other", whose int is
+     * then in {@link #otherDirections}, made only for such a datapoint).
+     */
     long[] ts;
-    double[] values, scores, expected, lower, upper, min, max, sum, count;
-    int[] directions;
-    boolean[] warm, anomalous;
+    private double[] d;
+    private int[] identity;
+    private byte[] flags;
+    private int[] otherDirections;
     int n;
+    private static final int D = 9;
+    private static final int VALUE = 0, SCORE = 1, EXPECTED = 2, LOWER = 3, UPPER = 4, MIN = 5, MAX = 6, SUM = 7, COUNT = 8;
+    private static final int WARM = 1, ANOMALOUS = 2, DIR_SHIFT = 2, DIR_MASK = 3 << DIR_SHIFT, DIR_OTHER = 3;
     /**
      * The cleanup timer the burst-candidates filter last registered for this series through this object (not stored:
      * an object read back from state has none, and the filter registers again).
@@ -52,20 +61,10 @@ public final class HeldDatapoints {
     }
 
     HeldDatapoints(int capacity) {
-        identity = new int[capacity];
         ts = new long[capacity];
-        values = new double[capacity];
-        scores = new double[capacity];
-        expected = new double[capacity];
-        lower = new double[capacity];
-        upper = new double[capacity];
-        min = new double[capacity];
-        max = new double[capacity];
-        sum = new double[capacity];
-        count = new double[capacity];
-        directions = new int[capacity];
-        warm = new boolean[capacity];
-        anomalous = new boolean[capacity];
+        d = new double[capacity * D];
+        identity = new int[capacity];
+        flags = new byte[capacity];
     }
 
     /**
@@ -91,23 +90,97 @@ public final class HeldDatapoints {
 
     /** Appends {@code p} (whole or thin: the same fields are kept). */
     public void add(ScoredDatapoint p) {
-        MetricDatapoint d = p.getDatapoint();
+        MetricDatapoint m = p.getDatapoint();
         if (n == ts.length) grow(Math.max(4, n + Math.max(4, n >> 2))); // a quarter more, not double: kept per series in memory
-        identity[n] = identityOf(p.getSeriesKey(), p.getStat(), d.getNamespace(), d.getMetricName(), d.getUnit());
-        ts[n] = d.getTimestamp();
-        values[n] = p.getValue();
-        scores[n] = p.getScore();
-        expected[n] = p.getExpected();
-        lower[n] = p.getLower();
-        upper[n] = p.getUpper();
-        min[n] = d.getMin();
-        max[n] = d.getMax();
-        sum[n] = d.getSum();
-        count[n] = d.getCount();
-        directions[n] = p.getDirection();
-        warm[n] = p.getWarm();
-        anomalous[n] = p.getAnomalous();
+        set(n, m.getTimestamp(), p.getDirection(), p.getWarm(), p.getAnomalous(),
+                identityOf(p.getSeriesKey(), p.getStat(), m.getNamespace(), m.getMetricName(), m.getUnit()));
+        setBand(n, p.getValue(), p.getExpected(), p.getLower(), p.getUpper(), p.getScore());
+        setStats(n, m.getMin(), m.getMax(), m.getSum(), m.getCount());
         n++;
+    }
+
+    /** Datapoint {@code i}'s timestamp, direction, warm and anomalous flags and identity index. */
+    void set(int i, long timestamp, int direction, boolean warm, boolean anomalous, int identityIndex) {
+        ts[i] = timestamp;
+        int dir = direction == 0 ? 0 : direction == 1 ? 1 : direction == -1 ? 2 : DIR_OTHER;
+        flags[i] = (byte) ((warm ? WARM : 0) | (anomalous ? ANOMALOUS : 0) | dir << DIR_SHIFT);
+        if (dir == DIR_OTHER) {
+            if (otherDirections == null || otherDirections.length < ts.length) otherDirections = Arrays.copyOf(otherDirections == null ? new int[0] : otherDirections, ts.length);
+            otherDirections[i] = direction;
+        }
+        identity[i] = identityIndex;
+    }
+
+    /** Datapoint {@code i}'s value, band and score. */
+    void setBand(int i, double value, double expected, double lower, double upper, double score) {
+        int k = i * D;
+        d[k + VALUE] = value;
+        d[k + EXPECTED] = expected;
+        d[k + LOWER] = lower;
+        d[k + UPPER] = upper;
+        d[k + SCORE] = score;
+    }
+
+    /** Datapoint {@code i}'s statistics. */
+    void setStats(int i, double min, double max, double sum, double count) {
+        int k = i * D;
+        d[k + MIN] = min;
+        d[k + MAX] = max;
+        d[k + SUM] = sum;
+        d[k + COUNT] = count;
+    }
+
+    double value(int i) {
+        return d[i * D + VALUE];
+    }
+
+    double score(int i) {
+        return d[i * D + SCORE];
+    }
+
+    double expected(int i) {
+        return d[i * D + EXPECTED];
+    }
+
+    double lower(int i) {
+        return d[i * D + LOWER];
+    }
+
+    double upper(int i) {
+        return d[i * D + UPPER];
+    }
+
+    double min(int i) {
+        return d[i * D + MIN];
+    }
+
+    double max(int i) {
+        return d[i * D + MAX];
+    }
+
+    double sum(int i) {
+        return d[i * D + SUM];
+    }
+
+    double count(int i) {
+        return d[i * D + COUNT];
+    }
+
+    int direction(int i) {
+        int dir = (flags[i] & DIR_MASK) >> DIR_SHIFT;
+        return dir == 0 ? 0 : dir == 1 ? 1 : dir == 2 ? -1 : otherDirections[i];
+    }
+
+    boolean warm(int i) {
+        return (flags[i] & WARM) != 0;
+    }
+
+    boolean anomalous(int i) {
+        return (flags[i] & ANOMALOUS) != 0;
+    }
+
+    int identity(int i) {
+        return identity[i];
     }
 
     /** The index of the identity with these strings (compared by value, as {@link Identity#equals}), added when new. */
@@ -117,8 +190,14 @@ public final class HeldDatapoints {
             if (Objects.equals(x.seriesKey(), seriesKey) && Objects.equals(x.stat(), stat) && Objects.equals(x.namespace(), namespace)
                     && Objects.equals(x.metricName(), metricName) && Objects.equals(x.unit(), unit)) return i;
         }
-        identities.add(new Identity(seriesKey, stat, namespace, metricName, unit));
+        // the namespace, metric name and unit of a decoded datapoint are new strings: canonical ones are shared by every
+        // series of the metric (the JVM's string table holds them weakly); the series key is the state key's own object
+        identities.add(new Identity(seriesKey, canonical(stat), canonical(namespace), canonical(metricName), canonical(unit)));
         return identities.size() - 1;
+    }
+
+    private static String canonical(String s) {
+        return s == null ? null : s.intern();
     }
 
     public int size() {
@@ -155,8 +234,8 @@ public final class HeldDatapoints {
     /** The thin datapoint added {@code i}-th of those held (arrival order), rebuilt. */
     public ScoredDatapoint point(int i) {
         Identity x = identities.get(identity[i]);
-        return thin(x.seriesKey, x.stat, values[i], scores[i], directions[i], expected[i], lower[i], upper[i], warm[i], anomalous[i],
-                x.namespace, x.metricName, ts[i], min[i], max[i], sum[i], count[i], x.unit);
+        return thin(x.seriesKey, x.stat, value(i), score(i), direction(i), expected(i), lower(i), upper(i), warm(i), anomalous(i),
+                x.namespace, x.metricName, ts[i], min(i), max(i), sum(i), count(i), x.unit);
     }
 
     /** Keeps the datapoints {@code keep} marks (indexes {@code 0..size()-1}), in their order. */
@@ -168,7 +247,7 @@ public final class HeldDatapoints {
             k++;
         }
         n = k;
-        if (n == 0) identities.clear();
+        if (n == 0 && identities.size() > 1) identities.clear(); // the one identity of a series stays for its next datapoints
     }
 
     /** Drops the datapoints at or behind {@code watermark}; whether any was dropped. */
@@ -181,7 +260,7 @@ public final class HeldDatapoints {
         }
         if (k == n) return false;
         n = k;
-        if (n == 0) identities.clear();
+        if (n == 0 && identities.size() > 1) identities.clear(); // the one identity of a series stays for its next datapoints
         return true;
     }
 
@@ -200,20 +279,9 @@ public final class HeldDatapoints {
         for (HeldIdentity x : r.getIdentities())
             h.identities.add(new Identity(x.getSeriesKey(), x.getStat(), x.getNamespace(), x.getMetricName(), x.getUnit()));
         for (int i = 0; i < size; i++) {
-            h.identity[i] = r.getIdentity().get(i);
-            h.ts[i] = r.getTimestamps().get(i);
-            h.values[i] = r.getValues().get(i);
-            h.scores[i] = r.getScores().get(i);
-            h.directions[i] = r.getDirections().get(i);
-            h.expected[i] = r.getExpected().get(i);
-            h.lower[i] = r.getLower().get(i);
-            h.upper[i] = r.getUpper().get(i);
-            h.warm[i] = r.getWarm().get(i);
-            h.anomalous[i] = r.getAnomalous().get(i);
-            h.min[i] = r.getMin().get(i);
-            h.max[i] = r.getMax().get(i);
-            h.sum[i] = r.getSum().get(i);
-            h.count[i] = r.getCount().get(i);
+            h.set(i, r.getTimestamps().get(i), r.getDirections().get(i), r.getWarm().get(i), r.getAnomalous().get(i), r.getIdentity().get(i));
+            h.setBand(i, r.getValues().get(i), r.getExpected().get(i), r.getLower().get(i), r.getUpper().get(i), r.getScores().get(i));
+            h.setStats(i, r.getMin().get(i), r.getMax().get(i), r.getSum().get(i), r.getCount().get(i));
         }
         h.n = size;
         return h;
@@ -251,18 +319,18 @@ public final class HeldDatapoints {
         for (int i = 0; i < n; i++) {
             id.add(renumber[identity[i]]);
             t.add(ts[i]);
-            v.add(values[i]);
-            s.add(scores[i]);
-            di.add(directions[i]);
-            e.add(expected[i]);
-            lo.add(lower[i]);
-            up.add(upper[i]);
-            wa.add(warm[i]);
-            an.add(anomalous[i]);
-            mi.add(min[i]);
-            ma.add(max[i]);
-            su.add(sum[i]);
-            co.add(count[i]);
+            v.add(value(i));
+            s.add(score(i));
+            di.add(direction(i));
+            e.add(expected(i));
+            lo.add(lower(i));
+            up.add(upper(i));
+            wa.add(warm(i));
+            an.add(anomalous(i));
+            mi.add(min(i));
+            ma.add(max(i));
+            su.add(sum(i));
+            co.add(count(i));
         }
         return HeldPoints.newBuilder().setIdentities(ids).setIdentity(id).setTimestamps(t).setValues(v).setScores(s).setDirections(di)
                 .setExpected(e).setLower(lo).setUpper(up).setWarm(wa).setAnomalous(an).setMin(mi).setMax(ma).setSum(su).setCount(co).build();
@@ -271,54 +339,27 @@ public final class HeldDatapoints {
     private void copyFrom(HeldDatapoints o) {
         identities.clear();
         identities.addAll(o.identities);
-        identity = o.identity;
         ts = o.ts;
-        values = o.values;
-        scores = o.scores;
-        expected = o.expected;
-        lower = o.lower;
-        upper = o.upper;
-        min = o.min;
-        max = o.max;
-        sum = o.sum;
-        count = o.count;
-        directions = o.directions;
-        warm = o.warm;
-        anomalous = o.anomalous;
+        d = o.d;
+        identity = o.identity;
+        flags = o.flags;
+        otherDirections = o.otherDirections;
         n = o.n;
     }
 
     private void move(int from, int to) {
-        identity[to] = identity[from];
         ts[to] = ts[from];
-        values[to] = values[from];
-        scores[to] = scores[from];
-        expected[to] = expected[from];
-        lower[to] = lower[from];
-        upper[to] = upper[from];
-        min[to] = min[from];
-        max[to] = max[from];
-        sum[to] = sum[from];
-        count[to] = count[from];
-        directions[to] = directions[from];
-        warm[to] = warm[from];
-        anomalous[to] = anomalous[from];
+        System.arraycopy(d, from * D, d, to * D, D);
+        identity[to] = identity[from];
+        flags[to] = flags[from];
+        if (otherDirections != null) otherDirections[to] = otherDirections[from];
     }
 
     private void grow(int c) {
-        identity = Arrays.copyOf(identity, c);
         ts = Arrays.copyOf(ts, c);
-        values = Arrays.copyOf(values, c);
-        scores = Arrays.copyOf(scores, c);
-        expected = Arrays.copyOf(expected, c);
-        lower = Arrays.copyOf(lower, c);
-        upper = Arrays.copyOf(upper, c);
-        min = Arrays.copyOf(min, c);
-        max = Arrays.copyOf(max, c);
-        sum = Arrays.copyOf(sum, c);
-        count = Arrays.copyOf(count, c);
-        directions = Arrays.copyOf(directions, c);
-        warm = Arrays.copyOf(warm, c);
-        anomalous = Arrays.copyOf(anomalous, c);
+        d = Arrays.copyOf(d, c * D);
+        identity = Arrays.copyOf(identity, c);
+        flags = Arrays.copyOf(flags, c);
+        if (otherDirections != null) otherDirections = Arrays.copyOf(otherDirections, c);
     }
 }

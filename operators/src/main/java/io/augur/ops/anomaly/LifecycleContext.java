@@ -28,10 +28,26 @@ import java.util.List;
  * quiet + flap window of a reach already known, i.e. inside a live bound.
  */
 public final class LifecycleContext {
-    // package-private: ReactiveSeriesCodec reads and fills them
+    private static final byte SENT = 1, TIMESTAMP_ONLY = 2;
+    /** Doubles per datapoint with values: value, expected, lower, upper, score. */
+    private static final int F = 5;
+    private static final double[] NO_VALUES = new double[0];
+    /** {@link #vbase} while no datapoint has values here. */
+    private static final int NONE = Integer.MAX_VALUE;
+    // package-private: ReactiveSeriesCodec reads and fills them (the flags and values through the accessors below)
     long[] ts;
-    double[] values, expected, lower, upper, scores;
-    boolean[] sent, timestampOnly;
+    /** Per datapoint: sent, and/or only its timestamp kept. */
+    private byte[] flags;
+    /**
+     * Value, expected value, lower and upper bound and score of the datapoints from index {@link #vbase} on, {@value #F}
+     * per datapoint ({@code v[F * (i - vbase)]}): one array for all five, and only for the datapoints that can still be
+     * read. Those before {@code vbase} are all bare (sent or stripped: {@link #bare}), and a bare datapoint's values are
+     * never read again (a stripped one's read as 0, a sent one is not shipped again, nor stored: {@link ReactiveSeriesCodec}),
+     * so they read as 0 here. A settled series keeps about 30 datapoints of which some 15 have values: the values of the
+     * others are not kept (they were, as zeros, in one array per field).
+     */
+    private double[] v = NO_VALUES;
+    private int vbase = NONE;
     /** The datapoints are at indexes {@code start .. n-1}; {@code start} is 0 whenever the codec reads the arrays ({@link #compact}). */
     int n;
     /**
@@ -55,13 +71,7 @@ public final class LifecycleContext {
 
     LifecycleContext(int capacity, List<LiveBound> bounds, boolean legacy) {
         ts = new long[capacity];
-        values = new double[capacity];
-        expected = new double[capacity];
-        lower = new double[capacity];
-        upper = new double[capacity];
-        scores = new double[capacity];
-        sent = new boolean[capacity];
-        timestampOnly = new boolean[capacity];
+        flags = new byte[capacity];
         this.bounds = bounds;
         this.legacy = legacy;
     }
@@ -80,36 +90,77 @@ public final class LifecycleContext {
         LifecycleContext c = new LifecycleContext(Math.max(n, r.getLegacy() ? 0 : 8), new ArrayList<>(), r.getLegacy());
         for (int i = 0; i < n; i++) {
             c.ts[i] = r.getTimestamps().get(i);
-            c.values[i] = r.getValues().get(i);
-            c.expected[i] = r.getExpected().get(i);
-            c.lower[i] = r.getLower().get(i);
-            c.upper[i] = r.getUpper().get(i);
-            c.scores[i] = r.getScores().get(i);
-            c.sent[i] = r.getSent().get(i);
+            c.setFull(i, r.getSent().get(i), r.getValues().get(i), r.getExpected().get(i), r.getLower().get(i), r.getUpper().get(i),
+                    r.getScores().get(i));
         }
         c.n = n;
         for (LiveBound b : r.getBounds()) c.bounds.add(LiveBound.newBuilder(b).build());
         return c;
     }
 
+    /** The legacy state record (a sent datapoint's values read as 0 here: they are never read again). */
     public ReactiveContext toRecord() {
         List<Long> t = new ArrayList<>(n);
-        List<Double> v = new ArrayList<>(n), e = new ArrayList<>(n), lo = new ArrayList<>(n), up = new ArrayList<>(n), s = new ArrayList<>(n);
+        List<Double> va = new ArrayList<>(n), e = new ArrayList<>(n), lo = new ArrayList<>(n), up = new ArrayList<>(n), s = new ArrayList<>(n);
         List<Boolean> se = new ArrayList<>(n);
         compact();
         for (int i = 0; i < n; i++) {
             t.add(ts[i]);
-            v.add(values[i]);
-            e.add(expected[i]);
-            lo.add(lower[i]);
-            up.add(upper[i]);
-            s.add(scores[i]);
-            se.add(sent[i]);
+            va.add(value(i));
+            e.add(expected(i));
+            lo.add(lower(i));
+            up.add(upper(i));
+            s.add(score(i));
+            se.add(sent(i));
         }
         List<LiveBound> bs = new ArrayList<>(bounds.size());
         for (LiveBound b : bounds) bs.add(LiveBound.newBuilder(b).build());
-        return ReactiveContext.newBuilder().setTimestamps(t).setValues(v).setExpected(e).setLower(lo).setUpper(up).setScores(s)
+        return ReactiveContext.newBuilder().setTimestamps(t).setValues(va).setExpected(e).setLower(lo).setUpper(up).setScores(s)
                 .setSent(se).setBounds(bs).setLegacy(legacy).build();
+    }
+
+    // ---- the datapoints' fields (the codec's view) -------------------------------------------------------------------
+
+    boolean sent(int i) {
+        return (flags[i] & SENT) != 0;
+    }
+
+    double value(int i) {
+        return i < vbase ? 0 : v[F * (i - vbase)];
+    }
+
+    double expected(int i) {
+        return i < vbase ? 0 : v[F * (i - vbase) + 1];
+    }
+
+    double lower(int i) {
+        return i < vbase ? 0 : v[F * (i - vbase) + 2];
+    }
+
+    double upper(int i) {
+        return i < vbase ? 0 : v[F * (i - vbase) + 3];
+    }
+
+    double score(int i) {
+        return i < vbase ? 0 : v[F * (i - vbase) + 4];
+    }
+
+    /** Datapoint {@code i} (filled by a reader, in index order) keeps only its timestamp: sent, or stripped. */
+    void setBare(int i, boolean sent) {
+        flags[i] = sent ? SENT : TIMESTAMP_ONLY;
+    }
+
+    /** Datapoint {@code i} (filled by a reader, in index order) keeps its value, band and score. */
+    void setFull(int i, boolean sent, double value, double expected, double lower, double upper, double score) {
+        flags[i] = sent ? SENT : 0;
+        if (i < vbase) lowerBase(i);
+        int k = F * (i - vbase);
+        if (k + F > v.length) v = Arrays.copyOf(v, Math.max(k + F, F * Math.max(4, ts.length - vbase)));
+        v[k] = value;
+        v[k + 1] = expected;
+        v[k + 2] = lower;
+        v[k + 3] = upper;
+        v[k + 4] = score;
     }
 
     /** Drops the bounds no longer live at {@code watermark} ({@code tail}: quiet + flap window). */
@@ -157,11 +208,12 @@ public final class LifecycleContext {
         int i = n;
         while (i > start && ts[i - 1] > t) i--;
         if (i > start && ts[i - 1] == t) { // the same timestamp again (de-duplication lets none through): the later one counts
-            set(i - 1, p, wasSent || sent[i - 1]);
+            set(i - 1, p, wasSent || sent(i - 1));
             return;
         }
         if (i < bareBelow) bareBelow = i;
         if (i < n) shift(i, i + 1, n - i);
+        openValues(i);
         n++;
         set(i, p, wasSent);
     }
@@ -169,13 +221,62 @@ public final class LifecycleContext {
     private void set(int i, ScoredDatapoint p, boolean wasSent) {
         if (i < bareBelow) bareBelow = i;
         ts[i] = p.getDatapoint().getTimestamp();
-        values[i] = p.getValue();
-        expected[i] = p.getExpected();
-        lower[i] = p.getLower();
-        upper[i] = p.getUpper();
-        scores[i] = p.getScore();
-        sent[i] = wasSent;
-        timestampOnly[i] = false;
+        flags[i] = wasSent ? SENT : 0;
+        if (i < vbase) {
+            if (wasSent) return; // bare: its values are never read
+            lowerBase(i);
+        }
+        int k = F * (i - vbase);
+        v[k] = p.getValue();
+        v[k + 1] = p.getExpected();
+        v[k + 2] = p.getLower();
+        v[k + 3] = p.getUpper();
+        v[k + 4] = p.getScore();
+    }
+
+    /**
+     * Room in the values for a datapoint inserted at {@code i} (the timestamps and flags from {@code i} on have moved up
+     * one already; {@link #n} not yet counted): the values from {@code i} on move up one too.
+     */
+    private void openValues(int i) {
+        if (i < vbase) { // the values from vbase on belong to datapoints one index up now; i gets values in set() if it needs them
+            if (vbase != NONE) vbase++;
+            return;
+        }
+        if (v.length < F * (n + 1 - vbase)) {
+            reclaim();
+            if (v.length < F * (n + 1 - vbase)) {
+                int rows = v.length / F;
+                v = Arrays.copyOf(v, F * Math.max(n + 1 - vbase, rows + Math.max(4, rows >> 2)));
+            }
+        }
+        if (i < n) System.arraycopy(v, F * (i - vbase), v, F * (i - vbase + 1), F * (n - i));
+    }
+
+    /** The values start at datapoint {@code i} (before {@link #vbase}, which has values or is {@link #NONE}); those between are bare (0). */
+    private void lowerBase(int i) {
+        if (vbase == NONE) {
+            if (v.length == 0) v = new double[F * Math.max(4, ts.length - i)];
+            vbase = i;
+            return;
+        }
+        int up = vbase - i, used = Math.max(0, n - vbase);
+        if (v.length < F * (used + up)) {
+            int rows = v.length / F;
+            v = Arrays.copyOf(v, F * Math.max(used + up, rows + Math.max(4, rows >> 2)));
+        }
+        System.arraycopy(v, 0, v, F * up, F * used);
+        Arrays.fill(v, 0, F * up, 0.0);
+        vbase = i;
+    }
+
+    /** Drops the values of the bare datapoints at the start (before {@link #bareBelow}, and those pruned): moves the others down. */
+    private void reclaim() {
+        if (vbase == NONE) return;
+        int from = Math.min(n, Math.max(start, bareBelow));
+        if (from <= vbase) return;
+        System.arraycopy(v, F * (from - vbase), v, 0, F * (n - from));
+        vbase = from;
     }
 
     /** Keeps every datapoint ahead of {@code watermark} and the newest {@code keep} at or behind it. */
@@ -208,8 +309,8 @@ public final class LifecycleContext {
         int strip = behindFloor - full;
         for (int i = Math.max(bareBelow, start); i < strip; i++) { // those before bareBelow are bare already
             if (bare(i)) continue;
-            values[i] = expected[i] = lower[i] = upper[i] = scores[i] = 0;
-            timestampOnly[i] = true;
+            if (i >= vbase) Arrays.fill(v, F * (i - vbase), F * (i - vbase + 1), 0.0); // read as 0 (shipped as context with the others 0)
+            flags[i] = TIMESTAMP_ONLY;
             stripped = true;
         }
         if (strip > bareBelow) bareBelow = strip;
@@ -227,7 +328,7 @@ public final class LifecycleContext {
 
     /** Whether only the timestamp of datapoint {@code i} is kept (sent, or stripped by {@link #prune(long, int, int)}). */
     boolean bare(int i) {
-        return sent[i] || timestampOnly[i];
+        return flags[i] != 0;
     }
 
     /**
@@ -236,11 +337,11 @@ public final class LifecycleContext {
     public List<ReactivePoint> takeUnsent(String seriesKey) {
         List<ReactivePoint> out = null;
         for (int i = start; i < n; i++) {
-            if (sent[i]) continue;
+            if (sent(i)) continue;
             if (out == null) out = new ArrayList<>();
-            out.add(ReactivePoint.newBuilder().setSeriesKey(seriesKey).setTimestamp(ts[i]).setValue(values[i]).setExpected(expected[i])
-                    .setLower(lower[i]).setUpper(upper[i]).setScore(scores[i]).setExtreme(null).setContext(true).setFloor(valuesFloor).build());
-            sent[i] = true;
+            out.add(ReactivePoint.newBuilder().setSeriesKey(seriesKey).setTimestamp(ts[i]).setValue(value(i)).setExpected(expected(i))
+                    .setLower(lower(i)).setUpper(upper(i)).setScore(score(i)).setExtreme(null).setContext(true).setFloor(valuesFloor).build());
+            flags[i] |= SENT;
         }
         return out == null ? List.of() : out;
     }
@@ -255,9 +356,11 @@ public final class LifecycleContext {
      */
     void compact() {
         if (start == 0) return;
+        reclaim(); // the values from max(start, bareBelow) on: vbase >= start afterwards
         shift(start, 0, n - start);
         n -= start;
         bareBelow = Math.max(0, bareBelow - start);
+        if (vbase != NONE) vbase -= start;
         start = 0;
     }
 
@@ -272,23 +375,12 @@ public final class LifecycleContext {
     private void grow() {
         int c = Math.max(8, ts.length + Math.max(4, ts.length >> 2));
         ts = Arrays.copyOf(ts, c);
-        values = Arrays.copyOf(values, c);
-        expected = Arrays.copyOf(expected, c);
-        lower = Arrays.copyOf(lower, c);
-        upper = Arrays.copyOf(upper, c);
-        scores = Arrays.copyOf(scores, c);
-        sent = Arrays.copyOf(sent, c);
-        timestampOnly = Arrays.copyOf(timestampOnly, c);
+        flags = Arrays.copyOf(flags, c);
     }
 
+    /** Moves timestamps and flags (the values move with {@link #openValues}, {@link #reclaim}, {@link #compact}). */
     private void shift(int from, int to, int len) {
         System.arraycopy(ts, from, ts, to, len);
-        System.arraycopy(values, from, values, to, len);
-        System.arraycopy(expected, from, expected, to, len);
-        System.arraycopy(lower, from, lower, to, len);
-        System.arraycopy(upper, from, upper, to, len);
-        System.arraycopy(scores, from, scores, to, len);
-        System.arraycopy(sent, from, sent, to, len);
-        System.arraycopy(timestampOnly, from, timestampOnly, to, len);
+        System.arraycopy(flags, from, flags, to, len);
     }
 }

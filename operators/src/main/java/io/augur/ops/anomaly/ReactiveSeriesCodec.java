@@ -148,19 +148,19 @@ public final class ReactiveSeriesCodec {
         e.writeInt(bare);
         for (int k = 0; k < bare; k += 8) {
             int bits = 0;
-            for (int j = k; j < Math.min(bare, k + 8); j++) if (c.sent[j]) bits |= 1 << (j - k);
+            for (int j = k; j < Math.min(bare, k + 8); j++) if (c.sent(j)) bits |= 1 << (j - k);
             e.writeFixed(new byte[] {(byte) bits});
         }
         Xor x = new Xor();
         for (int k = bare; k < n; k++) {
             if (c.bare(k)) {
-                e.writeInt(c.sent[k] ? SENT : 0);
+                e.writeInt(c.sent(k) ? SENT : 0);
                 continue;
             }
-            int band = band(c.expected[k], c.lower[k], c.upper[k]);
-            boolean scoreZero = isPositiveZero(c.scores[k]);
+            int band = band(c.expected(k), c.lower(k), c.upper(k));
+            boolean scoreZero = isPositiveZero(c.score(k));
             e.writeInt(FULL | band << BAND_SHIFT | (scoreZero ? SCORE_ZERO : 0));
-            x.write(e, c.values[k], c.expected[k], c.lower[k], c.upper[k], c.scores[k], band, scoreZero);
+            x.write(e, c.value(k), c.expected(k), c.lower(k), c.upper(k), c.score(k), band, scoreZero);
         }
     }
 
@@ -191,33 +191,23 @@ public final class ReactiveSeriesCodec {
         for (int k = 0; k < bare; k += 8) {
             d.readFixed(one);
             for (int j = k; j < Math.min(bare, k + 8); j++) {
-                c.sent[j] = (one[0] & (1 << (j - k))) != 0;
-                c.timestampOnly[j] = !c.sent[j];
+                c.setBare(j, (one[0] & (1 << (j - k))) != 0);
             }
         }
         double[] f = new double[5];
         Xor x = new Xor();
         for (int k = bare; k < n; k++) {
             int flags = d.readInt();
-            c.sent[k] = (flags & SENT) != 0;
+            boolean sent = (flags & SENT) != 0;
             if ((flags & FULL) == 0) {
-                c.timestampOnly[k] = !c.sent[k];
+                c.setBare(k, sent);
             } else {
                 x.read(d, flags, f);
-                setFull(c, k, f);
+                c.setFull(k, sent, f[0], f[1], f[2], f[3], f[4]);
             }
         }
         c.n = n;
         return c;
-    }
-
-    /** Datapoint {@code k} of {@code c} gets its value, band and score from {@code f} (value, expected, lower, upper, score). */
-    private static void setFull(LifecycleContext c, int k, double[] f) {
-        c.values[k] = f[0];
-        c.expected[k] = f[1];
-        c.lower[k] = f[2];
-        c.upper[k] = f[3];
-        c.scores[k] = f[4];
     }
 
     /** Format 1 (ReactiveSeries rows written before format 2): the count, delta-of-delta timestamps, a flag byte per datapoint. */
@@ -239,12 +229,12 @@ public final class ReactiveSeriesCodec {
         double[] f = new double[5];
         for (int i = 0; i < n; i++) {
             int flags = d.readInt();
-            c.sent[i] = (flags & SENT) != 0;
+            boolean sent = (flags & SENT) != 0;
             if ((flags & FULL) == 0) {
-                c.timestampOnly[i] = !c.sent[i];
+                c.setBare(i, sent);
             } else {
                 readFields(d, flags, Double.NaN, f);
-                setFull(c, i, f);
+                c.setFull(i, sent, f[0], f[1], f[2], f[3], f[4]);
             }
         }
         c.n = n;
@@ -297,27 +287,27 @@ public final class ReactiveSeriesCodec {
             long t = h.ts[j];
             int ref = Arrays.binarySearch(c.ts, 0, c.n, t);
             if (ref < 0) ref = -1;
-            boolean own = ref < 0 || c.bare(ref) || !same(c.values[ref], h.values[j]) || !same(c.scores[ref], h.scores[j])
-                    || !same(c.expected[ref], h.expected[j]) || !same(c.lower[ref], h.lower[j]) || !same(c.upper[ref], h.upper[j]);
-            int dir = h.directions[j];
+            boolean own = ref < 0 || c.bare(ref) || !same(c.value(ref), h.value(j)) || !same(c.score(ref), h.score(j))
+                    || !same(c.expected(ref), h.expected(j)) || !same(c.lower(ref), h.lower(j)) || !same(c.upper(ref), h.upper(j));
+            int dir = h.direction(j);
             int dirCode = dir == 0 ? 0 : dir == 1 ? 1 : dir == -1 ? 2 : 3;
             e.writeInt(ref + 1);
             if (ref < 0) e.writeLong(t);
-            e.writeInt((own ? OWN : 0) | dirCode << DIR_SHIFT | (h.warm[j] ? WARM : 0) | (h.anomalous[j] ? ANOMALOUS : 0));
+            e.writeInt((own ? OWN : 0) | dirCode << DIR_SHIFT | (h.warm(j) ? WARM : 0) | (h.anomalous(j) ? ANOMALOUS : 0));
             if (dirCode == 3) e.writeInt(dir);
             if (own) {
-                int band = band(h.expected[j], h.lower[j], h.upper[j]);
-                boolean scoreZero = isPositiveZero(h.scores[j]);
+                int band = band(h.expected(j), h.lower(j), h.upper(j));
+                boolean scoreZero = isPositiveZero(h.score(j));
                 e.writeInt(band << BAND_SHIFT | (scoreZero ? SCORE_ZERO : 0));
-                writeFields(e, h.values[j], Double.NaN, h.expected[j], h.lower[j], h.upper[j], h.scores[j], band, scoreZero);
+                writeFields(e, h.value(j), Double.NaN, h.expected(j), h.lower(j), h.upper(j), h.score(j), band, scoreZero);
             }
-            if (identities) e.writeInt(renumber[h.identity[j]]); // format 2: not when there is one
-            double v = h.values[j];
+            if (identities) e.writeInt(renumber[h.identity(j)]); // format 2: not when there is one
+            double v = h.value(j);
             // format 2: the count first ("the value", or the held datapoint before's count), the sum may be value × count
-            writeNumber(e, h.count[j], v, j == 0 ? Double.NaN : h.count[j - 1]);
-            writeNumber(e, h.min[j], v);
-            writeNumber(e, h.max[j], v);
-            writeNumber(e, h.sum[j], v, v * h.count[j]);
+            writeNumber(e, h.count(j), v, j == 0 ? Double.NaN : h.count(j - 1));
+            writeNumber(e, h.min(j), v);
+            writeNumber(e, h.max(j), v);
+            writeNumber(e, h.sum(j), v, v * h.count(j));
         }
     }
 
@@ -346,38 +336,32 @@ public final class ReactiveSeriesCodec {
         double[] f = new double[5];
         for (int j = 0; j < n; j++) {
             int ref = d.readInt() - 1;
-            h.ts[j] = ref < 0 ? d.readLong() : c.ts[ref];
+            long t = ref < 0 ? d.readLong() : c.ts[ref];
             int flags = d.readInt();
             int dirCode = (flags & DIR_MASK) >> DIR_SHIFT;
-            h.directions[j] = dirCode == 0 ? 0 : dirCode == 1 ? 1 : dirCode == 2 ? -1 : d.readInt();
-            h.warm[j] = (flags & WARM) != 0;
-            h.anomalous[j] = (flags & ANOMALOUS) != 0;
+            int dir = dirCode == 0 ? 0 : dirCode == 1 ? 1 : dirCode == 2 ? -1 : d.readInt();
             if ((flags & OWN) != 0) {
                 readFields(d, d.readInt(), Double.NaN, f);
             } else {
-                f[0] = c.values[ref];
-                f[1] = c.expected[ref];
-                f[2] = c.lower[ref];
-                f[3] = c.upper[ref];
-                f[4] = c.scores[ref];
+                f[0] = c.value(ref);
+                f[1] = c.expected(ref);
+                f[2] = c.lower(ref);
+                f[3] = c.upper(ref);
+                f[4] = c.score(ref);
             }
-            h.values[j] = f[0];
-            h.expected[j] = f[1];
-            h.lower[j] = f[2];
-            h.upper[j] = f[3];
-            h.scores[j] = f[4];
-            h.identity[j] = format2 && ids == 1 ? 0 : d.readInt();
+            h.setBand(j, f[0], f[1], f[2], f[3], f[4]);
+            h.set(j, t, dir, (flags & WARM) != 0, (flags & ANOMALOUS) != 0, format2 && ids == 1 ? 0 : d.readInt());
             double v = f[0];
             if (format2) {
-                h.count[j] = readNumber(d, v, j == 0 ? Double.NaN : h.count[j - 1]);
-                h.min[j] = readNumber(d, v);
-                h.max[j] = readNumber(d, v);
-                h.sum[j] = readNumber(d, v, v * h.count[j]);
+                double count = readNumber(d, v, j == 0 ? Double.NaN : h.count(j - 1));
+                double min = readNumber(d, v);
+                double max = readNumber(d, v);
+                h.setStats(j, min, max, readNumber(d, v, v * count), count);
             } else {
-                h.min[j] = readNumber(d, v);
-                h.max[j] = readNumber(d, v);
-                h.sum[j] = readNumber(d, v);
-                h.count[j] = readNumber(d, v);
+                double min = readNumber(d, v);
+                double max = readNumber(d, v);
+                double sum = readNumber(d, v);
+                h.setStats(j, min, max, sum, readNumber(d, v));
             }
         }
         h.n = n;

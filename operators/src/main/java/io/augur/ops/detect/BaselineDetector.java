@@ -173,6 +173,19 @@ public final class BaselineDetector implements Serializable {
         return settings;
     }
 
+    /**
+     * An empty {@code bytes} field, shared by every baseline that has none (the time-of-day peaks before a day, the
+     * working baseline's {@code packed}): a buffer of capacity 0 cannot change (position and limit stay 0), and a field
+     * that gets bytes gets a buffer of its own ({@link #score}, {@code StoredBaseline}).
+     */
+    static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
+
+    /**
+     * A new series' baseline, its lists already in their working forms ({@link FloatList}, {@link DoubleList}): the
+     * first datapoint only sets the level, and the lists of boxed numbers a new baseline had before (about 1.7 KB) lived
+     * until the series' second datapoint, a minute later: long enough to be copied by young collections, and with a
+     * million new series (a restart, the bench's latency run) a large share of their work.
+     */
     public SeriesBaseline newState() {
         SeriesBaseline s = new SeriesBaseline();
         s.setCount(0L);
@@ -185,25 +198,17 @@ public final class BaselineDetector implements Serializable {
         s.setFlatScale(0.0);
         s.setDailyScale(0.0);
         s.setSlowDev(0.0);
-        List<Float> daily = new ArrayList<>(settings.dailyBins());
-        for (int i = 0; i < settings.dailyBins(); i++) daily.add(Float.NaN);
-        s.setDaily(daily);
-        List<Double> ev = new ArrayList<>(EVIDENCE);
-        List<Double> lm = new ArrayList<>(EVIDENCE);
-        List<Double> ld = new ArrayList<>(EVIDENCE);
-        for (int i = 0; i < EVIDENCE; i++) {
-            ev.add(0.0);
-            lm.add(PRIOR_LOG_MEAN);
-            ld.add(PRIOR_LOG_DEV);
-        }
-        s.setEvidencePeak(new ArrayList<>()); // unused since v2
-        s.setEvidence(ev);
-        s.setEvidenceLogMean(lm);
-        s.setEvidenceLogDev(ld);
+        float[] daily = new float[Math.max(settings.dailyBins(), 4)];
+        java.util.Arrays.fill(daily, 0, settings.dailyBins(), Float.NaN);
+        s.setDaily(FloatList.over(daily, settings.dailyBins()));
+        s.setEvidencePeak(List.of()); // unused since v2
+        s.setEvidence(filled(0.0));
+        s.setEvidenceLogMean(filled(PRIOR_LOG_MEAN));
+        s.setEvidenceLogDev(filled(PRIOR_LOG_DEV));
         s.setOutlierRun(0);
         s.setLastAlert(0L);
         s.setLastAlertTime(0L);
-        s.setDailyPeak(ByteBuffer.allocate(0));
+        s.setDailyPeak(NO_BYTES);
         s.setPatternCounts(ByteBuffer.wrap(new byte[PatternMemory.SLOTS]));
         s.setNovelty(0.0);
         s.setRangeLow(1.0); // empty range: the first value starts it
@@ -213,9 +218,19 @@ public final class BaselineDetector implements Serializable {
         s.setRangeSince(0L);
         s.setProfileState(PROFILE_OFF);
         s.setProfileSince(0L);
-        s.setPacked(ByteBuffer.allocate(0)); // the stored form's (StoredBaseline): empty in the working baseline
-        ensureTail(s);
+        s.setPacked(NO_BYTES); // the stored form's (StoredBaseline): empty in the working baseline
+        // the tail statistics start from the prior (as ensureTail seeds them)
+        s.setTailRate(filled(PRIOR_TAIL_RATE));
+        s.setTailMean(filled(PRIOR_TAIL_MEAN));
+        s.setTailSquare(filled(2 * PRIOR_TAIL_MEAN * PRIOR_TAIL_MEAN));
         return s;
+    }
+
+    /** One value per evidence statistic, in the working form. */
+    private static DoubleList filled(double v) {
+        double[] a = new double[EVIDENCE];
+        java.util.Arrays.fill(a, v);
+        return DoubleList.over(a, EVIDENCE);
     }
 
     /** Seeds the tail statistics (absent in v1 state) with the prior: a well-modelled series' point evidence. */

@@ -32,12 +32,12 @@ class ReactiveRowProbe {
             ctxN += c.n;
             HeldDatapoints h = s.held();
             for (int j = 0; j < h.n; j++) {
-                boolean sv = Double.doubleToRawLongBits(h.sum[j]) == Double.doubleToRawLongBits(h.values[j]);
-                if (!sv) { sumOther++; if (Double.doubleToRawLongBits(h.values[j] * h.count[j]) == Double.doubleToRawLongBits(h.sum[j])) sumVc++; }
-                if (Double.doubleToRawLongBits(h.min[j]) != Double.doubleToRawLongBits(h.values[j])) minOther++;
-                if (Double.doubleToRawLongBits(h.count[j]) != Double.doubleToRawLongBits(h.values[j])) countOther++;
-                if (j > 0 && Double.doubleToRawLongBits(h.count[j]) == Double.doubleToRawLongBits(h.count[j - 1])) countSame++;
-                if (h.identity[j] != 0) idOther++;
+                boolean sv = Double.doubleToRawLongBits(h.sum(j)) == Double.doubleToRawLongBits(h.value(j));
+                if (!sv) { sumOther++; if (Double.doubleToRawLongBits(h.value(j) * h.count(j)) == Double.doubleToRawLongBits(h.sum(j))) sumVc++; }
+                if (Double.doubleToRawLongBits(h.min(j)) != Double.doubleToRawLongBits(h.value(j))) minOther++;
+                if (Double.doubleToRawLongBits(h.count(j)) != Double.doubleToRawLongBits(h.value(j))) countOther++;
+                if (j > 0 && Double.doubleToRawLongBits(h.count(j)) == Double.doubleToRawLongBits(h.count(j - 1))) countSame++;
+                if (h.identity(j) != 0) idOther++;
             }
             heldN += s.held().n;
             long pe = 0, ps = 0, psc = 0;
@@ -45,10 +45,10 @@ class ReactiveRowProbe {
             for (int i = 0; i < c.n; i++) {
                 if (c.bare(i)) { bare++; continue; }
                 full++;
-                if (Double.doubleToRawLongBits(c.scores[i]) == 0) scoreZero++;
-                if (c.lower[i] == c.expected[i] && c.upper[i] == c.expected[i]) flat++;
-                long e = Double.doubleToRawLongBits(c.expected[i]), sp = Double.doubleToRawLongBits(c.upper[i] - c.expected[i]), sc = Double.doubleToRawLongBits(c.scores[i]);
-                long v = Double.doubleToRawLongBits(c.values[i]);
+                if (Double.doubleToRawLongBits(c.score(i)) == 0) scoreZero++;
+                if (c.lower(i) == c.expected(i) && c.upper(i) == c.expected(i)) flat++;
+                long e = Double.doubleToRawLongBits(c.expected(i)), sp = Double.doubleToRawLongBits(c.upper(i) - c.expected(i)), sc = Double.doubleToRawLongBits(c.score(i));
+                long v = Double.doubleToRawLongBits(c.value(i));
                 if (!first) {
                     sharedE[Long.numberOfLeadingZeros(e ^ pe) / 8]++;
                     sharedS[Long.numberOfLeadingZeros(sp ^ ps) / 8]++;

@@ -105,13 +105,13 @@ final class ReactiveSeriesCodecFormat1 {
         }
         for (int i = 0; i < n; i++) {
             if (c.bare(i)) {
-                e.writeInt(c.sent[i] ? SENT : 0);
+                e.writeInt(c.sent(i) ? SENT : 0);
                 continue;
             }
-            int band = band(c.expected[i], c.lower[i], c.upper[i]);
-            boolean scoreZero = isPositiveZero(c.scores[i]);
+            int band = band(c.expected(i), c.lower(i), c.upper(i));
+            boolean scoreZero = isPositiveZero(c.score(i));
             e.writeInt(FULL | band << BAND_SHIFT | (scoreZero ? SCORE_ZERO : 0));
-            writeFields(e, c.values[i], c.expected[i], c.lower[i], c.upper[i], c.scores[i], band, scoreZero);
+            writeFields(e, c.value(i), c.expected(i), c.lower(i), c.upper(i), c.score(i), band, scoreZero);
         }
     }
 
@@ -134,16 +134,12 @@ final class ReactiveSeriesCodecFormat1 {
         double[] f = new double[5];
         for (int i = 0; i < n; i++) {
             int flags = d.readInt();
-            c.sent[i] = (flags & SENT) != 0;
+            boolean sent = (flags & SENT) != 0;
             if ((flags & FULL) == 0) {
-                c.timestampOnly[i] = !c.sent[i];
+                c.setBare(i, sent);
             } else {
                 readFields(d, flags, f);
-                c.values[i] = f[0];
-                c.expected[i] = f[1];
-                c.lower[i] = f[2];
-                c.upper[i] = f[3];
-                c.scores[i] = f[4];
+                c.setFull(i, sent, f[0], f[1], f[2], f[3], f[4]);
             }
         }
         c.n = n;
@@ -170,26 +166,26 @@ final class ReactiveSeriesCodecFormat1 {
             long t = h.ts[j];
             int ref = Arrays.binarySearch(c.ts, 0, c.n, t);
             if (ref < 0) ref = -1;
-            boolean own = ref < 0 || c.bare(ref) || !same(c.values[ref], h.values[j]) || !same(c.scores[ref], h.scores[j])
-                    || !same(c.expected[ref], h.expected[j]) || !same(c.lower[ref], h.lower[j]) || !same(c.upper[ref], h.upper[j]);
-            int dir = h.directions[j];
+            boolean own = ref < 0 || c.bare(ref) || !same(c.value(ref), h.value(j)) || !same(c.score(ref), h.score(j))
+                    || !same(c.expected(ref), h.expected(j)) || !same(c.lower(ref), h.lower(j)) || !same(c.upper(ref), h.upper(j));
+            int dir = h.direction(j);
             int dirCode = dir == 0 ? 0 : dir == 1 ? 1 : dir == -1 ? 2 : 3;
             e.writeInt(ref + 1);
             if (ref < 0) e.writeLong(t);
-            e.writeInt((own ? OWN : 0) | dirCode << DIR_SHIFT | (h.warm[j] ? WARM : 0) | (h.anomalous[j] ? ANOMALOUS : 0));
+            e.writeInt((own ? OWN : 0) | dirCode << DIR_SHIFT | (h.warm(j) ? WARM : 0) | (h.anomalous(j) ? ANOMALOUS : 0));
             if (dirCode == 3) e.writeInt(dir);
             if (own) {
-                int band = band(h.expected[j], h.lower[j], h.upper[j]);
-                boolean scoreZero = isPositiveZero(h.scores[j]);
+                int band = band(h.expected(j), h.lower(j), h.upper(j));
+                boolean scoreZero = isPositiveZero(h.score(j));
                 e.writeInt(band << BAND_SHIFT | (scoreZero ? SCORE_ZERO : 0));
-                writeFields(e, h.values[j], h.expected[j], h.lower[j], h.upper[j], h.scores[j], band, scoreZero);
+                writeFields(e, h.value(j), h.expected(j), h.lower(j), h.upper(j), h.score(j), band, scoreZero);
             }
-            e.writeInt(renumber[h.identity[j]]);
-            double v = h.values[j];
-            writeNumber(e, h.min[j], v);
-            writeNumber(e, h.max[j], v);
-            writeNumber(e, h.sum[j], v);
-            writeNumber(e, h.count[j], v);
+            e.writeInt(renumber[h.identity(j)]);
+            double v = h.value(j);
+            writeNumber(e, h.min(j), v);
+            writeNumber(e, h.max(j), v);
+            writeNumber(e, h.sum(j), v);
+            writeNumber(e, h.count(j), v);
         }
     }
 
@@ -205,32 +201,26 @@ final class ReactiveSeriesCodecFormat1 {
         double[] f = new double[5];
         for (int j = 0; j < n; j++) {
             int ref = d.readInt() - 1;
-            h.ts[j] = ref < 0 ? d.readLong() : c.ts[ref];
+            long t = ref < 0 ? d.readLong() : c.ts[ref];
             int flags = d.readInt();
             int dirCode = (flags & DIR_MASK) >> DIR_SHIFT;
-            h.directions[j] = dirCode == 0 ? 0 : dirCode == 1 ? 1 : dirCode == 2 ? -1 : d.readInt();
-            h.warm[j] = (flags & WARM) != 0;
-            h.anomalous[j] = (flags & ANOMALOUS) != 0;
+            int dir = dirCode == 0 ? 0 : dirCode == 1 ? 1 : dirCode == 2 ? -1 : d.readInt();
             if ((flags & OWN) != 0) {
                 readFields(d, d.readInt(), f);
             } else {
-                f[0] = c.values[ref];
-                f[1] = c.expected[ref];
-                f[2] = c.lower[ref];
-                f[3] = c.upper[ref];
-                f[4] = c.scores[ref];
+                f[0] = c.value(ref);
+                f[1] = c.expected(ref);
+                f[2] = c.lower(ref);
+                f[3] = c.upper(ref);
+                f[4] = c.score(ref);
             }
-            h.values[j] = f[0];
-            h.expected[j] = f[1];
-            h.lower[j] = f[2];
-            h.upper[j] = f[3];
-            h.scores[j] = f[4];
-            h.identity[j] = d.readInt();
+            h.setBand(j, f[0], f[1], f[2], f[3], f[4]);
+            h.set(j, t, dir, (flags & WARM) != 0, (flags & ANOMALOUS) != 0, d.readInt());
             double v = f[0];
-            h.min[j] = readNumber(d, v);
-            h.max[j] = readNumber(d, v);
-            h.sum[j] = readNumber(d, v);
-            h.count[j] = readNumber(d, v);
+            double min = readNumber(d, v);
+            double max = readNumber(d, v);
+            double sum = readNumber(d, v);
+            h.setStats(j, min, max, sum, readNumber(d, v));
         }
         h.n = n;
         return h;

@@ -25,6 +25,9 @@ class CacheCapacityTest {
         assertThat(CacheCapacity.seriesPerTask(12 * GB, 4, 0.3, 8_500)).isEqualTo(113_690);
         // a 4 GB Managed Flink KPU whose task manager has ~1.5 GB of heap and one slot
         assertThat(CacheCapacity.seriesPerTask(1536L << 20, 1, 0.3, 8_500)).isEqualTo(56_845);
+        // ... at the figure the caches are sized with now (HeapPerSeriesTest checks it against the in-memory forms)
+        assertThat(CacheCapacity.HEAP_BYTES_PER_SERIES).isEqualTo(6_500);
+        assertThat(CacheCapacity.seriesPerTask(1536L << 20, 1, 0.3, CacheCapacity.HEAP_BYTES_PER_SERIES)).isEqualTo(74_335);
         // bounds: a tiny heap still caches some, an absurd one not absurdly many; unknown slots count as one
         assertThat(CacheCapacity.seriesPerTask(64L << 20, 8, 0.3, 8_500)).isEqualTo(CacheCapacity.AUTO_MIN);
         assertThat(CacheCapacity.seriesPerTask(4096 * GB, 1, 0.9, 8_500)).isEqualTo(CacheCapacity.AUTO_MAX);
