@@ -72,6 +72,14 @@ class HeapPerSeriesTest {
         assertThat(first.perSeries()).as("heap per cached series after its first datapoint").isLessThan(3_000);
     }
 
+    /** {@code -Daugur.heap.minutes=N}: prints the figure after N minutes (to set beside a {@code jmap -histo:live} of the bench). */
+    @Test
+    void printsTheFigureAfterAnyNumberOfMinutes() throws Exception {
+        int minutes = Integer.getInteger("augur.heap.minutes", 0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(minutes > 0, "-Daugur.heap.minutes not set");
+        print(minutes + " minutes", measure(SERIES, minutes));
+    }
+
     /** Bytes by class of everything the thread's caches reach, per series. */
     record Layout(int series, long total, Map<String, long[]> byClass) {
         double perSeries() {
