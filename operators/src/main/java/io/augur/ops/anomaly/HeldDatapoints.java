@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * The burst-candidates filter's held datapoints of one series, compact (mutable, kept in memory; {@link HeldPoints} is
- * its state record): parallel primitive arrays in arrival order holding every field a thin datapoint keeps
+ * its state record): primitive arrays in arrival order, one per kind of field, holding every field a thin datapoint keeps
  * ({@link #thin}), the strings of which (series key, statistic, namespace, metric name, unit: the same for nearly every
  * datapoint of a series) kept once per distinct combination and named per datapoint by index. {@link #point} rebuilds
  * exactly the thin datapoint that was added.

@@ -49,7 +49,7 @@ import java.util.List;
  *       in their original order), with its own timestamp.</li>
  * </ul>
  * Held datapoints are kept thin ({@link HeldDatapoints#thin}: without the series' identity, which a datapoint that can only confirm a
- * burst does not need) and compact ({@link HeldDatapoints}: parallel arrays in arrival order, the series' strings once),
+ * burst does not need) and compact ({@link HeldDatapoints}: primitive arrays in arrival order, the series' strings once),
  * in memory ({@link RecentValues}, together with the series' lifecycle context: one entry per series) and written with
  * it to ONE keyed state row {@code reactive-series} before each snapshot ({@link ReactiveSeriesCodec}: each datapoint
  * once); onset candidates and coarse cleanup timers (one per {@code burstWindow} of event time) read them there. The
