@@ -32,6 +32,7 @@ public final class CheckpointFilesProbe {
         long files, entries, rawKey, rawValue, data, index, filter, fileBytes;
         final Map<String, Long> recompressed = new TreeMap<>();
         final Map<String, long[]> nanos = new TreeMap<>(); // per compression: write, read
+        final java.util.Set<String> compressions = new java.util.TreeSet<>();
     }
 
     public static void main(String[] args) throws Exception {
@@ -64,6 +65,7 @@ public final class CheckpointFilesProbe {
                 sum.index += p.getIndexSize();
                 sum.filter += p.getFilterSize();
                 sum.fileBytes += size;
+                sum.compressions.add(p.getCompressionName());
                 if (recompress) {
                     for (CompressionType t : types) {
                         long[] ns = sum.nanos.computeIfAbsent(t.name(), k -> new long[2]);
@@ -87,6 +89,7 @@ public final class CheckpointFilesProbe {
             System.out.printf("%-42s %5d %,11d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f %9.0f%n", e.getKey(), s.files, s.entries, s.fileBytes / per,
                     s.data / per, s.index / per, (s.fileBytes - s.data - s.index - s.filter) / per, s.rawKey / per, s.rawValue / per,
                     (s.fileBytes - s.data) / (double) s.files);
+            System.out.println("      compression " + s.compressions);
             all.files += s.files;
             all.entries += s.entries;
             all.fileBytes += s.fileBytes;
