@@ -49,12 +49,21 @@ public final class AugurJob {
             // state.backend.rocksdb.writebuffer.size itself (deploy/) both agree.
             conf.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.parse(cfg.get(AugurConfig.STATE_ROCKSDB_WRITE_BUFFER_SIZE)));
         }
+        if (!cfg.get(AugurConfig.STATE_ROCKSDB_COMPRESSION).isBlank()) {
+            // How SST blocks are compressed (the key's description; notes/helper-state13.md): a job-level RocksDB option like
+            // the write-buffer size, read where a column family is created, so old files keep their compression until compacted.
+            conf.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, AugurConfig.rocksDbCompression(cfg.get(AugurConfig.STATE_ROCKSDB_COMPRESSION)));
+        }
+        if (cfg.isSet(AugurConfig.STATE_ROCKSDB_BLOCK_SIZE)) {
+            conf.set(RocksDBConfigurableOptions.BLOCK_SIZE, MemorySize.parse(cfg.get(AugurConfig.STATE_ROCKSDB_BLOCK_SIZE)));
+        }
         if (!managedFlink) {
             // Managed Flink owns the state backend and checkpoint storage; elsewhere Augur sets them.
             conf.set(StateBackendOptions.STATE_BACKEND, cfg.get(AugurConfig.STATE_BACKEND));
             // Event-time timers on the heap (snapshotted with the checkpoint all the same): the anomaly operators register
             // one per datapoint timestamp, and RocksDB timers cost a put, a delete and an iterator seek each.
-            conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+            conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, "rocksdb".equals(cfg.get(AugurConfig.STATE_ROCKSDB_TIMERS))
+                    ? EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB : EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
             if (cfg.isSet(AugurConfig.CHECKPOINT_DIR)) {
                 conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.get(AugurConfig.CHECKPOINT_DIR));
             }
