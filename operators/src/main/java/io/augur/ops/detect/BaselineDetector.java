@@ -132,6 +132,18 @@ public final class BaselineDetector implements Serializable {
      */
     private static final double RANGE_BAND = 3;
     /**
+     * The range does not relax while it has grown (on either side) within this many days: an extreme the series reached
+     * in the last week is part of its recent behaviour (a week spans the weekly cycle of load: a Monday peak, a weekly
+     * batch job, a weekend low), and a value that comes close to it again is no new extreme. Only an extreme not seen
+     * again for a week is forgotten, over {@link #RANGE_DAYS}. Without the hold a spike relaxed from the first day (13 %
+     * of its height above the band in 4.5 days), so the next burst of the same kind, a little lower, scored 1.
+     *
+     * <p>Stored without a state change in {@code rangeSince}: a value {@code >= 0} is the time the range started (it has
+     * not yet seen a day, or state from before session 10), a negative value {@code -(g + 1)} means the range counts and
+     * last grew at {@code g}.
+     */
+    private static final double RANGE_HOLD_DAYS = 7;
+    /**
      * Departures. A departure starts at a value beyond {@link #HUBER} robust deviations of the baseline (the slow level
      * and, once it counts, the daily profile), from the series' third day (when the profile counts), and lasts while the
      * values stay on its side beyond {@code DEPARTURE_HOLD} deviations. The profile and the spreads (around the slow level
@@ -539,8 +551,15 @@ public final class BaselineDetector implements Serializable {
         int extreme = 0;
         if (rLo <= rHi) {
             double tol = RANGE_TOLERANCE * (rHi - rLo);
-            if (timestampMillis - s.getRangeSince() >= DAY_MS) extreme = value > rHi + tol ? 1 : value < rLo - tol ? -1 : 0;
-            double aR = alpha(steps, RANGE_DAYS * DAY_MS / Math.max(interval, 1));
+            long since = s.getRangeSince();
+            boolean counts = since < 0 || timestampMillis - since >= DAY_MS; // the range has seen a day
+            if (counts) extreme = value > rHi + tol ? 1 : value < rLo - tol ? -1 : 0;
+            // the time the range last grew (its start, for a range that has only now seen a day or older state)
+            long grown = since < 0 ? -(since + 1) : since;
+            if (value > rHi || value < rLo) grown = timestampMillis;
+            if (counts) s.setRangeSince(-(Math.max(grown, 0) + 1));
+            // it relaxes only once it has not grown for RANGE_HOLD_DAYS
+            double aR = timestampMillis - grown < RANGE_HOLD_DAYS * DAY_MS ? 0 : alpha(steps, RANGE_DAYS * DAY_MS / Math.max(interval, 1));
             double band = RANGE_BAND * MAD_TO_SD * s.getAbsDev();
             rHi = Math.max(rHi - aR * Math.max(0, rHi - (newSlow + band)), value);
             rLo = Math.min(rLo + aR * Math.max(0, newSlow - band - rLo), value);
