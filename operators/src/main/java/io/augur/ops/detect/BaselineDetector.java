@@ -554,13 +554,14 @@ public final class BaselineDetector implements Serializable {
             long since = s.getRangeSince();
             boolean counts = since < 0 || timestampMillis - since >= DAY_MS; // the range has seen a day
             if (counts) extreme = value > rHi + tol ? 1 : value < rLo - tol ? -1 : 0;
-            // the time the range last grew (its start, for a range that has only now seen a day or older state)
+            double band = RANGE_BAND * MAD_TO_SD * s.getAbsDev();
+            // the time the range last grew beyond the band (its start, for a range that has only now seen a day or
+            // older state); a new high or low inside the band is what the series does anyway and holds nothing
             long grown = since < 0 ? -(since + 1) : since;
-            if (value > rHi || value < rLo) grown = timestampMillis;
+            if (value > Math.max(rHi, newSlow + band) || value < Math.min(rLo, newSlow - band)) grown = timestampMillis;
             if (counts) s.setRangeSince(-(Math.max(grown, 0) + 1));
             // it relaxes only once it has not grown for RANGE_HOLD_DAYS
             double aR = timestampMillis - grown < RANGE_HOLD_DAYS * DAY_MS ? 0 : alpha(steps, RANGE_DAYS * DAY_MS / Math.max(interval, 1));
-            double band = RANGE_BAND * MAD_TO_SD * s.getAbsDev();
             rHi = Math.max(rHi - aR * Math.max(0, rHi - (newSlow + band)), value);
             rLo = Math.min(rLo + aR * Math.max(0, newSlow - band - rLo), value);
         } else { // no range yet (a new series, or a baseline from before v4)
