@@ -37,7 +37,8 @@ import java.util.List;
  *   <li><b>Range</b>: a slowly relaxing minimum and maximum of the values (about a month); once the range has seen a
  *       day, a value beyond it by a tenth of its width is a new extreme and scores 1, whatever the residuals' calibration
  *       says (a new high in a spiky series, a level the series has never reached). It relaxes towards the band the
- *       series' ordinary deviations reach, not into it.</li>
+ *       series' ordinary deviations reach, not into it, and only after a week in which it has not grown beyond that
+ *       band (an extreme seen within the last week is part of the series' recent behaviour).</li>
  *   <li><b>Score</b>: a logistic function of the rarity around the critical rarity (1 for a new extreme). After an
  *       alert (in a direction the series cares about) further scores are damped for the refractory period, linearly in
  *       the time since it.</li>
