@@ -43,7 +43,9 @@ import java.util.List;
  *       alert (in a direction the series cares about) further scores are damped for the refractory period, linearly in
  *       the time since it.</li>
  *   <li><b>Adaptation</b>: the slow level, the daily profile and their spreads do not learn from a departure
- *       (a datapoint beyond 3 robust deviations of the baseline, from the third day): a surge or an outage leaves them
+ *       (a datapoint beyond 3 robust deviations of the baseline, from the third day; the profile's residual is the
+ *       distance beyond its two-bin envelope, and its spread is the size of the excursions beyond the envelope, learned
+ *       from those values only, not diluted by the zeros inside it): a surge or an outage leaves them
  *       nearly where they were. The slow level follows a departure gradually, at a rate that grows with its age (about
  *       40 % of the gap after an hour, 80 % after two, the daily shape kept), so a lasting new level is learned within
  *       hours and no single time decides whether the baseline has moved. The fast level snaps to a sustained one-sided
@@ -520,7 +522,12 @@ public final class BaselineDetector implements Serializable {
         }
         s.setSlowLevel(newSlow);
 
-        if (!Double.isNaN(rDaily) && !departing) { // nor does the spread of the profile's residual
+        // nor does the spread of the profile's residual learn from a departure; it learns from the values beyond the
+        // two-bin envelope only (the size of the excursions, not how often they happen): inside the envelope the
+        // residual is 0, and the mean absolute deviation of such a zero-inflated residual was far below the noise's
+        // (a square wave whose busy phase is noisier: 1.1 for noise reaching 8), so a third of the busy phase's values
+        // were "departures", which the spread never learned from
+        if (!Double.isNaN(rDaily) && !departing && rDaily != 0) {
             double hubD = HUBER * MAD_TO_SD * dailyScale;
             s.setDailyScale(s.getDailyScale() + aScale * (Math.min(Math.abs(rDaily), hubD) - s.getDailyScale()));
         }
