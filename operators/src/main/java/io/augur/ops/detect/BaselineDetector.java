@@ -37,12 +37,15 @@ import java.util.List;
  *   <li><b>Range</b>: a slowly relaxing minimum and maximum of the values (about a month); once the range has seen a
  *       day, a value beyond it by a tenth of its width is a new extreme and scores 1, whatever the residuals' calibration
  *       says (a new high in a spiky series, a level the series has never reached). It relaxes towards the band the
- *       series' ordinary deviations reach, not into it.</li>
+ *       series' ordinary deviations reach, not into it, and only after a week in which it has not grown beyond that
+ *       band (an extreme seen within the last week is part of the series' recent behaviour).</li>
  *   <li><b>Score</b>: a logistic function of the rarity around the critical rarity (1 for a new extreme). After an
  *       alert (in a direction the series cares about) further scores are damped for the refractory period, linearly in
  *       the time since it.</li>
  *   <li><b>Adaptation</b>: the slow level, the daily profile and their spreads do not learn from a departure
- *       (a datapoint beyond 3 robust deviations of the baseline, from the third day): a surge or an outage leaves them
+ *       (a datapoint beyond 3 robust deviations of the baseline, from the third day; the profile's residual is the
+ *       distance beyond its two-bin envelope, and its spread is the size of the excursions beyond the envelope, learned
+ *       from those values only, not diluted by the zeros inside it): a surge or an outage leaves them
  *       nearly where they were. The slow level follows a departure gradually, at a rate that grows with its age (about
  *       40 % of the gap after an hour, 80 % after two, the daily shape kept), so a lasting new level is learned within
  *       hours and no single time decides whether the baseline has moved. The fast level snaps to a sustained one-sided
@@ -131,6 +134,18 @@ public final class BaselineDetector implements Serializable {
      * week, and an ordinary burst after a quiet week became a "new extreme" (score 1).
      */
     private static final double RANGE_BAND = 3;
+    /**
+     * The range does not relax while it has grown (on either side) within this many days: an extreme the series reached
+     * in the last week is part of its recent behaviour (a week spans the weekly cycle of load: a Monday peak, a weekly
+     * batch job, a weekend low), and a value that comes close to it again is no new extreme. Only an extreme not seen
+     * again for a week is forgotten, over {@link #RANGE_DAYS}. Without the hold a spike relaxed from the first day (13 %
+     * of its height above the band in 4.5 days), so the next burst of the same kind, a little lower, scored 1.
+     *
+     * <p>Stored without a state change in {@code rangeSince}: a value {@code >= 0} is the time the range started (it has
+     * not yet seen a day, or state from before session 10), a negative value {@code -(g + 1)} means the range counts and
+     * last grew at {@code g}.
+     */
+    private static final double RANGE_HOLD_DAYS = 7;
     /**
      * Departures. A departure starts at a value beyond {@link #HUBER} robust deviations of the baseline (the slow level
      * and, once it counts, the daily profile), from the series' third day (when the profile counts), and lasts while the
@@ -522,7 +537,12 @@ public final class BaselineDetector implements Serializable {
         }
         s.setSlowLevel(newSlow);
 
-        if (!Double.isNaN(rDaily) && !departing) { // nor does the spread of the profile's residual
+        // nor does the spread of the profile's residual learn from a departure; it learns from the values beyond the
+        // two-bin envelope only (the size of the excursions, not how often they happen): inside the envelope the
+        // residual is 0, and the mean absolute deviation of such a zero-inflated residual was far below the noise's
+        // (a square wave whose busy phase is noisier: 1.1 for noise reaching 8), so a third of the busy phase's values
+        // were "departures", which the spread never learned from
+        if (!Double.isNaN(rDaily) && !departing && rDaily != 0) {
             double hubD = HUBER * MAD_TO_SD * dailyScale;
             s.setDailyScale(s.getDailyScale() + aScale * (Math.min(Math.abs(rDaily), hubD) - s.getDailyScale()));
         }
@@ -554,9 +574,17 @@ public final class BaselineDetector implements Serializable {
         int extreme = 0;
         if (rLo <= rHi) {
             double tol = RANGE_TOLERANCE * (rHi - rLo);
-            if (timestampMillis - s.getRangeSince() >= DAY_MS) extreme = value > rHi + tol ? 1 : value < rLo - tol ? -1 : 0;
-            double aR = alpha(steps, RANGE_DAYS * DAY_MS / Math.max(interval, 1));
+            long since = s.getRangeSince();
+            boolean counts = since < 0 || timestampMillis - since >= DAY_MS; // the range has seen a day
+            if (counts) extreme = value > rHi + tol ? 1 : value < rLo - tol ? -1 : 0;
             double band = RANGE_BAND * MAD_TO_SD * s.getAbsDev();
+            // the time the range last grew beyond the band (its start, for a range that has only now seen a day or
+            // older state); a new high or low inside the band is what the series does anyway and holds nothing
+            long grown = since < 0 ? -(since + 1) : since;
+            if (value > Math.max(rHi, newSlow + band) || value < Math.min(rLo, newSlow - band)) grown = timestampMillis;
+            if (counts) s.setRangeSince(-(Math.max(grown, 0) + 1));
+            // it relaxes only once it has not grown for RANGE_HOLD_DAYS
+            double aR = timestampMillis - grown < RANGE_HOLD_DAYS * DAY_MS ? 0 : alpha(steps, RANGE_DAYS * DAY_MS / Math.max(interval, 1));
             rHi = Math.max(rHi - aR * Math.max(0, rHi - (newSlow + band)), value);
             rLo = Math.min(rLo + aR * Math.max(0, newSlow - band - rLo), value);
         } else { // no range yet (a new series, or a baseline from before v4)

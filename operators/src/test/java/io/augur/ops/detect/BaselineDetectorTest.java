@@ -141,11 +141,76 @@ class BaselineDetectorTest {
     }
 
     @Test
+    void theRangeHoldsAnExtremeSeenWithinTheLastWeekAndForgetsItOnlyAfterwards() {
+        // flat 10 +- 0.3 with one burst to 100 on day 2. Six days later a burst to 97: relaxing from the first day, the
+        // range had lost a fifth of the burst's height above the band (100 -> about 84) and 97 was a "new extreme"
+        // (score 1); held for a week, the range is still 100 and 97 is part of the series' recent behaviour.
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(21);
+        int i = 0;
+        for (; i < 8 * 288; i++) detector.score(st, T0 + i * FIVE_MIN, i == 300 ? 100 : 10 + 0.3 * r.nextGaussian());
+        assertThat(st.getRangeHigh()).as("not relaxed within the week after the burst").isEqualTo(100.0);
+        Score again = detector.score(st, T0 + i++ * FIVE_MIN, 97);
+        assertThat(again.anomalyScore()).as("a burst like one of last week is no new extreme").isLessThan(1.0);
+        assertThat(st.getRangeSince()).as("counting, last grown beyond the band at the first burst").isEqualTo(-(T0 + 300 * FIVE_MIN + 1));
+
+        // the rule must not keep an extreme forever: a month later, without another burst, 97 is a new extreme again
+        SeriesBaseline old = detector.newState();
+        int j = 0;
+        for (; j < 40 * 288; j++) detector.score(old, T0 + j * FIVE_MIN, j == 300 ? 100 : 10 + 0.3 * r.nextGaussian());
+        assertThat(old.getRangeHigh()).as("relaxed once the week had passed").isBetween(50.0, 65.0);
+        Score later = detector.score(old, T0 + j * FIVE_MIN, 97);
+        assertThat(later.anomalyScore()).isEqualTo(1.0);
+        assertThat(later.direction()).isEqualTo(1);
+    }
+
+    /** A daily square wave as NAB's art_daily: 20 +- 2 (uniform) for 15 hours, 80 +- 8 from 09:00 to 18:00 (busy hours are noisier). */
+    private static double squareWave(int i, Random r) {
+        double hour = (i % 288) / 12.0;
+        return hour >= 9 && hour < 18 ? 80 + 16 * (r.nextDouble() - 0.5) : 20 + 4 * (r.nextDouble() - 0.5);
+    }
+
+    @Test
+    void theSpreadOfTheProfilesResidualIsTheSizeOfItsExcursionsBeyondTheEnvelopeSoNoiseInTheBusyPhaseIsNoDeparture() {
+        // Inside the profile's two-bin envelope the residual is 0. Its mean absolute deviation, counting those zeros,
+        // measured how often values leave the envelope as much as how far they go: here about 1.1 for a busy phase whose
+        // noise reaches 8, so a third of the busy phase's values were "departures" (which the spread does not learn
+        // from: it stayed deflated), and the reported normal band missed a fifth of them. On NAB's art_daily series the
+        // 20-minute mean of such residuals alerted on ordinary noise. The spread is learned from the values beyond the
+        // envelope only: the size of the excursions, not how often they happen.
+        SeriesBaseline st = detector.newState();
+        Random r = new Random(31);
+        int i = 0, busy = 0, departing = 0, outside = 0;
+        for (; i < 9 * 288; i++) {
+            double v = squareWave(i, r);
+            Score s = detector.score(st, T0 + i * FIVE_MIN, v);
+            double hour = (i % 288) / 12.0;
+            if (i < 4 * 288 || hour < 10 || hour >= 18) continue; // days 5-9, the busy phase after its first hour
+            busy++;
+            if (st.getShiftDirection() != 0) departing++;
+            if (v < s.lower() || v > s.upper()) outside++;
+        }
+        assertThat(detector.lastProven).as("the profile counts").isTrue();
+        assertThat(departing / (double) busy).as("share of the busy phase's values that are departures, days 5-9").isLessThan(0.2);
+        assertThat(outside / (double) busy).as("share of the busy phase's values outside the reported band").isLessThan(0.05);
+
+        // the rule does not hide a real change: on day 10 the busy phase does not come
+        double peak = 0;
+        for (; i < 9 * 288 + 11 * 12; i++) {
+            double hour = (i % 288) / 12.0;
+            Score s = detector.score(st, T0 + i * FIVE_MIN, hour >= 9 ? 20 + 4 * (r.nextDouble() - 0.5) : squareWave(i, r));
+            if (hour >= 9) peak = Math.max(peak, s.anomalyScore());
+        }
+        assertThat(peak).as("the missing busy phase, 09:00-11:00 on day 10").isGreaterThanOrEqualTo(DetectorSettings.SHIPPED_THRESHOLD);
+    }
+
+    @Test
     void theRangeOfASpikySeriesDoesNotRelaxIntoItsOrdinaryBurstsSoAnOrdinaryBurstAfterAQuietFortnightIsNoNewExtreme() {
         // CPU-like: 5-7 % with a burst to 25-40 % every 30 minutes, one burst to 95 % on day 1, then a fortnight of the
         // usual bursts. Relaxing towards the slow level (6), the range lost 37 % of its height in 14 days (95 -> 64) and
         // a burst to 72 was a "new extreme"; relaxing towards the band the series' deviations reach (slow level + 3
-        // robust deviations of the unclipped spread, about 24) it keeps 70, and 72 is not beyond it by a tenth of its width.
+        // robust deviations of the unclipped spread, about 24) it kept 70, and 72 is not beyond it by a tenth of its width.
+        // Since session 10 the range also holds the burst for a week before it relaxes: about 82 after the fortnight.
         SeriesBaseline st = detector.newState();
         Random r = new Random(5);
         int i = 0;
@@ -155,7 +220,7 @@ class BaselineDetectorTest {
         }
         double band = st.getSlowLevel() + 3 * 1.2533 * st.getAbsDev();
         assertThat(band).isBetween(20.0, 30.0);
-        assertThat(st.getRangeHigh()).as("relaxed from 95 towards the band, not towards the slow level").isBetween(69.0, 72.0);
+        assertThat(st.getRangeHigh()).as("held for a week, then relaxed from 95 towards the band, not towards the slow level").isBetween(80.0, 85.0);
         Score ordinary = detector.score(st, T0 + i++ * FIVE_MIN, 72);
         assertThat(ordinary.anomalyScore()).as("not a new extreme").isLessThan(1.0);
         for (int k = 0; k < 300; k++, i++) {
@@ -668,13 +733,15 @@ class BaselineDetectorTest {
             Score s = detector.score(st, T0 + i * FIVE_MIN, 50 + r.nextGaussian());
             assertValid(s);
             assertThat(s.warm()).isTrue();
+            if (k == 100) assertThat(st.getRangeSince()).as("the range starts at the restore").isEqualTo(T0 + 1000 * FIVE_MIN);
         }
         assertThat(st.getTailRate()).hasSize(BaselineDetector.EVIDENCE);
         assertThat(st.getEvidence()).hasSize(BaselineDetector.EVIDENCE);
         assertThat(st.getEvidenceLogDev()).hasSize(BaselineDetector.EVIDENCE);
         assertThat(st.getPatternCounts().remaining()).isEqualTo(PatternMemory.SLOTS);
         assertThat(st.getDailyPeak().remaining()).isEqualTo(BaselineDetector.EVIDENCE * DetectorSettings.defaults().dailyBins());
-        assertThat(st.getRangeSince()).as("the range starts at the restore").isEqualTo(T0 + 1000 * FIVE_MIN);
+        assertThat(st.getRangeSince()).as("once it has seen a day: counting, last grown at its start (a negative value)")
+                .isEqualTo(-(T0 + 1000 * FIVE_MIN + 1));
         assertThat(detector.score(st, T0 + i * FIVE_MIN, 80).anomalyScore()).isGreaterThan(DetectorSettings.SHIPPED_THRESHOLD);
     }
 
