@@ -33,8 +33,6 @@ public final class AvroCodersSerializer<T extends SpecificRecordBase> extends Ty
     private transient DataOutputEncoder encoder;
     private transient DataInputDecoder decoder;
     private transient ResolvingDecoder resolving;
-    /** Slots of the decoder's {@link StringTable} (its strings repeat per series: a task's series' strings should fit). */
-    static final int STRING_SLOTS = 1 << 16;
 
     /** An empty record of the type, serializable (a constructor reference). */
     @FunctionalInterface
@@ -52,7 +50,7 @@ public final class AvroCodersSerializer<T extends SpecificRecordBase> extends Ty
         schema = factory.create().getSchema();
         if (!schema.getFullName().equals(type.getName())) throw new IllegalArgumentException(schema.getFullName() + " is not " + type.getName());
         encoder = new DataOutputEncoder();
-        decoder = new InterningDecoder(new StringTable(STRING_SLOTS));
+        decoder = new DataInputDecoder();
         try {
             resolving = DecoderFactory.get().resolvingDecoder(schema, schema, decoder);
         } catch (IOException e) {

@@ -87,51 +87,18 @@ public class ScoreDatapoints extends KeyedProcessFunction<String, MetricDatapoin
      * reuse scoring gets the very datapoint de-duplication got: the key of the last datapoint a thread keyed is kept
      * (by identity of the datapoint, which no operator changes), so the chain builds and hashes one key String per
      * datapoint, not one per operator, and the in-memory maps compare keys by identity.
-     *
-     * <p>Keys are also kept per series id ({@link Keys}): a datapoint decoded from the network has the same series id
-     * object as the series' previous datapoint ({@code AvroCodersSerializer}'s string table), so its key is found by
-     * the id's cached hash and identity, and is the same key object as before, whose hash is cached too: the chain's
-     * key lookups neither build nor hash a key String per datapoint.
      */
     static final class SeriesStatKey implements KeySelector<MetricDatapoint, String> {
         private static final long serialVersionUID = 1L;
-        private static final ThreadLocal<Keys> KEYS = ThreadLocal.withInitial(Keys::new);
+        private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[2]);
 
         @Override
         public String getKey(MetricDatapoint m) {
-            return KEYS.get().of(m);
-        }
-    }
-
-    /**
-     * A thread's keys: the last datapoint's, and per series id and statistic (direct-mapped by the id's hash, bounded:
-     * a slot another series takes builds that key again next time; the key is always {@code seriesId + "|" + stat}).
-     */
-    static final class Keys {
-        static final int SLOTS = 1 << 16;
-        private Object lastDatapoint;
-        private String lastKey;
-        private final String[] ids = new String[SLOTS];
-        private final String[] stats = new String[SLOTS];
-        private final String[] keys = new String[SLOTS];
-
-        String of(MetricDatapoint m) {
-            if (m == lastDatapoint) return lastKey;
-            String id = m.getSeriesId();
-            String stat = Statistics.statFor(m);
-            int i = (id.hashCode() * 31 + stat.hashCode()) & (SLOTS - 1);
-            String key;
-            String known = ids[i];
-            if (known != null && (known == id || known.equals(id)) && stat.equals(stats[i])) {
-                key = keys[i];
-            } else {
-                key = id + "|" + stat;
-                ids[i] = id;
-                stats[i] = stat;
-                keys[i] = key;
-            }
-            lastDatapoint = m;
-            lastKey = key;
+            Object[] last = LAST.get();
+            if (last[0] == m) return (String) last[1];
+            String key = m.getSeriesId() + "|" + Statistics.statFor(m);
+            last[0] = m;
+            last[1] = key;
             return key;
         }
     }
