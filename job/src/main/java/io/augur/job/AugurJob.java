@@ -50,7 +50,7 @@ public final class AugurJob {
             conf.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.parse(cfg.get(AugurConfig.STATE_ROCKSDB_WRITE_BUFFER_SIZE)));
         }
         if (!cfg.get(AugurConfig.STATE_ROCKSDB_COMPRESSION).isBlank()) {
-            // How SST blocks are compressed (the key's description; notes/helper-state13.md): a job-level RocksDB option like
+            // How SST blocks are compressed (the key's description; docs/history/benchmarks.md, session 10): a job-level RocksDB option like
             // the write-buffer size, read where a column family is created, so old files keep their compression until compacted.
             conf.set(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL, AugurConfig.rocksDbCompression(cfg.get(AugurConfig.STATE_ROCKSDB_COMPRESSION)));
         }

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The SST files a checkpoint of the job's RocksDB state copies are written the way {@code state.rocksdb.compression}
- * and {@code state.rocksdb.block-size} say (notes/helper-state13.md: sizes and CPU of each compression): keyed state written through Flink's RocksDB backend configured from
+ * and {@code state.rocksdb.block-size} say (docs/history/benchmarks.md, session 10: sizes and CPU of each compression): keyed state written through Flink's RocksDB backend configured from
  * {@link AugurJob#flinkConfiguration}, a checkpoint taken, and its SST files opened with RocksDB's own reader.
  */
 class RocksDbStoredFormTest {

@@ -25,7 +25,7 @@ public final class CacheCapacity implements Serializable {
      * Heap per series held in all three caches of the scoring chain together (de-duplication window, baseline, reactive
      * context and held datapoints), with room: a settled series takes about 4.6 KB in the caches ({@code HeapPerSeriesTest},
      * which fails when that grows past this figure over 1.3) and about 10 % more in the whole process ({@code jmap
-     * -histo:live} of the pipeline bench, notes/helper-heap13.md). Session 8's 8,500 B was measured before the compact
+     * -histo:live} of the pipeline bench, docs/history/benchmarks.md, session 10). Session 8's 8,500 B was measured before the compact
      * forms. The three caches of a task hold the same series, so each is sized with this whole figure.
      */
     public static final long HEAP_BYTES_PER_SERIES = 6_500;

@@ -52,7 +52,7 @@ class HeapPerSeriesTest {
      * What the caches reach is not all a cached series costs: Flink's heap timer of its held datapoints, the key's share
      * of the state backend's and the network's objects, and the collector's room. {@code jmap -histo:live} of the
      * pipeline bench's process (every series cached) measures about 10 % more than this test per series
-     * (notes/helper-heap13.md); the figure the caches are sized with has room beyond that.
+     * (docs/history/benchmarks.md, session 10); the figure the caches are sized with has room beyond that.
      */
     static final double HEADROOM = 1.3;
 
