@@ -60,15 +60,6 @@ class KubernetesManifestTest {
     }
 
     @Test
-    void theTaskManagersRunTheSameGarbageCollectorSettingsAsTheStandaloneClusterAndTheLauncher() throws Exception {
-        String k8s = deployment.at("/spec/flinkConfiguration").path("env.java.opts.taskmanager").asText();
-        assertThat(k8s).contains("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=100", "-XX:G1NewSizePercent=2");
-        String standalone = Files.readString(DeployFiles.root().resolve("deploy/standalone/conf/config.yaml"));
-        assertThat(standalone).contains("      taskmanager: " + k8s + "\n");
-        assertThat(Files.readString(DeployFiles.root().resolve("augur"))).contains("AUGUR_GC_OPTS:-" + k8s + "}");
-    }
-
-    @Test
     void theJobReadsItsConfigurationFromTheMountedConfigMap(@TempDir Path tmp) throws Exception {
         List<String> args = new ArrayList<>();
         deployment.at("/spec/job/args").forEach(a -> args.add(a.asText()));
