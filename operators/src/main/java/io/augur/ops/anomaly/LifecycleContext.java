@@ -221,17 +221,11 @@ public final class LifecycleContext {
     private void set(int i, ScoredDatapoint p, boolean wasSent) {
         if (i < bareBelow) bareBelow = i;
         ts[i] = p.getDatapoint().getTimestamp();
-        flags[i] = wasSent ? SENT : 0;
-        if (i < vbase) {
-            if (wasSent) return; // bare: its values are never read
-            lowerBase(i);
+        if (wasSent && i < vbase) { // bare: its values are never read
+            flags[i] = SENT;
+            return;
         }
-        int k = F * (i - vbase);
-        v[k] = p.getValue();
-        v[k + 1] = p.getExpected();
-        v[k + 2] = p.getLower();
-        v[k + 3] = p.getUpper();
-        v[k + 4] = p.getScore();
+        setFull(i, wasSent, p.getValue(), p.getExpected(), p.getLower(), p.getUpper(), p.getScore());
     }
 
     /**
