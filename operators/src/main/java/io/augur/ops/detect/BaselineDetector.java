@@ -4,7 +4,6 @@ import io.augur.schema.SeriesBaseline;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -234,10 +233,7 @@ public final class BaselineDetector implements Serializable {
         s.setProfileState(PROFILE_OFF);
         s.setProfileSince(0L);
         s.setPacked(NO_BYTES); // the stored form's (StoredBaseline): empty in the working baseline
-        // the tail statistics start from the prior (as ensureTail seeds them)
-        s.setTailRate(filled(PRIOR_TAIL_RATE));
-        s.setTailMean(filled(PRIOR_TAIL_MEAN));
-        s.setTailSquare(filled(2 * PRIOR_TAIL_MEAN * PRIOR_TAIL_MEAN));
+        ensureTail(s); // the tail statistics start from the prior
         return s;
     }
 
@@ -255,12 +251,13 @@ public final class BaselineDetector implements Serializable {
         pad(s.getEvidenceLogMean(), PRIOR_LOG_MEAN);
         pad(s.getEvidenceLogDev(), PRIOR_LOG_DEV);
         if (s.getTailRate() != null && s.getTailRate().size() == EVIDENCE) return;
-        List<Double> tr = new ArrayList<>(EVIDENCE), tm = new ArrayList<>(EVIDENCE), ts = new ArrayList<>(EVIDENCE);
-        for (int i = 0; i < EVIDENCE; i++) {
-            boolean old = s.getTailRate() != null && i < s.getTailRate().size();
-            tr.add(old ? s.getTailRate().get(i) : PRIOR_TAIL_RATE);
-            tm.add(old ? s.getTailMean().get(i) : PRIOR_TAIL_MEAN);
-            ts.add(old ? s.getTailSquare().get(i) : 2 * PRIOR_TAIL_MEAN * PRIOR_TAIL_MEAN);
+        // in the working form (the statistics are read as DoubleLists right after)
+        DoubleList tr = filled(PRIOR_TAIL_RATE), tm = filled(PRIOR_TAIL_MEAN), ts = filled(2 * PRIOR_TAIL_MEAN * PRIOR_TAIL_MEAN);
+        int old = s.getTailRate() == null ? 0 : Math.min(EVIDENCE, s.getTailRate().size());
+        for (int i = 0; i < old; i++) {
+            tr.setDouble(i, s.getTailRate().get(i));
+            tm.setDouble(i, s.getTailMean().get(i));
+            ts.setDouble(i, s.getTailSquare().get(i));
         }
         s.setTailRate(tr);
         s.setTailMean(tm);
