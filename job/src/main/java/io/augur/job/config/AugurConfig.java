@@ -76,7 +76,7 @@ public final class AugurConfig {
             "Series per task whose reactive-lifecycle context (the burst-candidates filter's recent datapoints and live bounds, which let a quiet series send the lifecycle nothing) is kept in memory and written to the keyed state before each checkpoint and savepoint instead of after every datapoint. auto (default): as many as cache.heap-share of the slot's heap holds; 0 = none.");
     // ---- memory (issue 9, session 9): the three caches sized from the heap ----
     public static final ConfigKey CACHE_HEAP_SHARE = key("cache.heap-share", "0.3", "fraction in (0,1)",
-            "For the caches set to auto (detector.recent-baselines, dedup.recent-series, anomaly.recent-contexts): the share of a slot's heap (the task manager's maximum heap over its slots) they may fill together, at about 8.5 KB per series for all three. 0.3 leaves the rest to Flink and the other operators; raise it on a task manager that runs only Augur with a large heap, lower it if the task managers run short of heap.");
+            "For the caches set to auto (detector.recent-baselines, dedup.recent-series, anomaly.recent-contexts): the share of a slot's heap (the task manager's maximum heap over its slots) they may fill together, at " + io.augur.ops.flink.CacheCapacity.HEAP_BYTES_PER_SERIES + " B per series for all three. 0.3 leaves the rest to Flink and the other operators; raise it on a task manager that runs only Augur with a large heap, lower it if the task managers run short of heap.");
 
     // ---- state (issue 9, session 7): the reactive path's state per series ----
     public static final ConfigKey ANOMALY_CONTEXT_FULL_POINTS = key("anomaly.context-full-points", "10", "integer",
@@ -436,8 +436,8 @@ public final class AugurConfig {
      */
     public static List<org.rocksdb.CompressionType> rocksDbCompression(String v) {
         List<org.rocksdb.CompressionType> out = new ArrayList<>();
+        if (v.isBlank()) return out;
         for (String s : v.split(",", -1)) {
-            if (v.isBlank()) break;
             out.add(switch (s.trim()) {
                 case "none" -> org.rocksdb.CompressionType.NO_COMPRESSION;
                 case "snappy" -> org.rocksdb.CompressionType.SNAPPY_COMPRESSION;
