@@ -50,8 +50,11 @@ import java.util.List;
  *       hours and no single time decides whether the baseline has moved. The fast level snaps to a sustained one-sided
  *       departure after 3 datapoints.</li>
  *   <li><b>First days</b>: the slow level is the mean of all values until two days have been seen (so that the second
- *       day's profile bins are measured from a level that does not swing with the daily shape); the first day's profile
- *       bins are provisional and replaced by their visit on the second day; the profile can count from the third day.</li>
+ *       day's profile bins are measured from a level that does not swing with the daily shape), robust to outliers; but
+ *       while its spread is still at its floor (the series has been constant), a departure that lasts the adoption time
+ *       (a phase of the shape being learned: departures do not count yet) enters the mean and the spread unclipped, so a
+ *       series that starts constant learns its first busy phase; the first day's profile bins are provisional and
+ *       replaced by their visit on the second day; the profile can count from the third day.</li>
  *   <li><b>Whether the profile counts</b> is a slowly changing state (on after its tests have held for half a day, off
  *       after they have failed for two). Its tests: it explains the series (its residual spread is under half the spread
  *       around the slow level), it is centred on the slow level (not a trend the level lags), and it is a daily shape
@@ -503,8 +506,31 @@ public final class BaselineDetector implements Serializable {
             if (Math.abs(zBase) > HUBER) depDir = (int) Math.signum(zBase);
             else if (prevDir != 0 && Math.signum(zHold) == prevDir && Math.abs(zHold) > DEPARTURE_HOLD) depDir = prevDir;
         }
+        // Before departures count (the first DEPARTURE_DAYS, while the slow level is the mean of everything seen), a
+        // departure is only tracked, without its consequences. While the spread around the slow level is still at its
+        // floor (the series has been constant so far: no spread has been learned, so clipping at HUBER of it is no
+        // robustness), a departure that has lasted as long as a departure takes to be adopted later (ADOPT_MS) is a
+        // phase of the series' shape being learned, not an outlier: it enters the mean and the spread whole
+        // (learningShape). Clipped, the spread grows by a few percent per datapoint from its floor, and a noise-free
+        // daily shape that started flat (NAB's art_daily_no_noise: ten flat hours, then 20/80) hardly had its first
+        // busy phase in the two-day mean (29 instead of 40); the profile measured from it never counted, every phase
+        // change departed from the level from the third day on, and the return to the quiet level alerted as novel.
+        // A burst shorter than ADOPT_MS, or any value once a spread has been learned, is clipped as before.
+        boolean learningShape = false, tracking = age < DEPARTURE_DAYS * DAY_MS && n < MEAN_DAYS * dayPoints;
+        if (tracking) {
+            int prevDir = s.getShiftDirection();
+            if (Math.abs(zBase) > HUBER) depDir = (int) Math.signum(zBase);
+            else if (prevDir != 0 && Math.signum(zBase) == prevDir && Math.abs(zBase) > DEPARTURE_HOLD) depDir = prevDir;
+        }
         long shiftSince = depDir == 0 ? 0 : depDir != s.getShiftDirection() || s.getShiftSince() == 0 ? timestampMillis : s.getShiftSince();
+        s.setShiftSince(shiftSince);
+        s.setShiftDirection(depDir);
+        if (tracking && depDir != 0) {
+            learningShape = timestampMillis - shiftSince >= Math.max(ADOPT_MS, ADOPT_INTERVALS * interval) && s.getSlowDev() <= eps;
+            depDir = 0; // tracked, not a departure
+        }
         boolean departing = depDir != 0;
+        double hubMean = learningShape ? Double.POSITIVE_INFINITY : hubSlow;
         double newSlow;
         boolean adopting = false;
         if (departing) {
@@ -522,11 +548,9 @@ public final class BaselineDetector implements Serializable {
             // that it no longer swings with the daily shape (a one-day average of a daily series does)
             newSlow = slow + aSlow * clamp(value - dailyExpected, -hubSlow, hubSlow);
         } else {
-            newSlow = slow + aSlow * clamp(rSlow, -hubSlow, hubSlow);
+            newSlow = slow + aSlow * clamp(rSlow, -hubMean, hubMean);
         }
-        if (!departing) s.setSlowDev(s.getSlowDev() + aScale * (Math.min(Math.abs(rSlow), hubSlow) - s.getSlowDev()));
-        s.setShiftSince(shiftSince);
-        s.setShiftDirection(depDir);
+        if (!departing) s.setSlowDev(s.getSlowDev() + aScale * (Math.min(Math.abs(rSlow), hubMean) - s.getSlowDev()));
 
         if (!adopting) { // a new level is not a trend
             double slope = (newSlow - s.getSlowLevel()) / Math.max(steps, 1e-3);

@@ -375,6 +375,30 @@ class BaselineDetectorTest {
     }
 
     @Test
+    void aNoiseFreeDailySquareWaveThatStartsFlatIsLearnedAsADailyShape() {
+        // a gauge that is constant (20) until 10:00 on its first day, then follows a noise-free daily square wave: 80
+        // from 10:00 to 18:00, 20 otherwise. The slow spread starts at its floor (the first 10 hours have no spread), and
+        // its update is clipped at a few times itself, so it grows by a few percent per datapoint: clipped by it, the
+        // first day's busy phase hardly entered the two-day mean (about 27 instead of 40 at the start of day 3). Every
+        // phase change then departed from the level from day 3 on, the profile never counted, and the return to 20
+        // alerted every few days as a novel level.
+        SeriesBaseline st = detector.newState();
+        int counting = 0, alerts = 0;
+        for (int i = 0; i < 10 * 288; i++) {
+            int slot = i % 288;
+            double value = slot >= 10 * 12 && slot < 18 * 12 ? 80 : 20;
+            Score s = detector.score(st, T0 + i * FIVE_MIN, value);
+            if (i >= 4 * 288) {
+                if (st.getProfileState() == 2) counting++;
+                if (s.anomalyScore() >= DetectorSettings.SHIPPED_THRESHOLD) alerts++;
+            }
+            if (i == 2 * 288) assertThat(st.getSlowLevel()).as("the two-day mean at the start of day 3").isBetween(32.0, 48.0);
+        }
+        assertThat(counting).as("datapoints of days 5 to 10 at which the profile counts (most of them)").isGreaterThan(3 * 288);
+        assertThat(alerts).as("alerts on days 5 to 10").isZero();
+    }
+
+    @Test
     void whetherTheDailyProfileCountsIsAStateThatChangesSlowlyNotADecisionPerDatapoint() {
         // NAB's art_daily shape: 15 quiet hours at 20 +- 1, 9 busy hours at 72-84. The spread over the last hours is
         // small in the quiet phase and large in the busy one; a profile that counted only while its bins averaged under
