@@ -54,6 +54,7 @@ class SeriesKeyCodecTest {
         String alphabet = "|=,|0123456789aZ/-_. \u00e9\u4e2d";
         List<String> words = new ArrayList<>(SeriesKeyCodec.DICTIONARY.subList(0, 40));
         words.addAll(List.of("", "123456789012", "000000000000", "999999999999", "12345678901", "1234567890123", "InstanceId=", "=x"));
+        java.util.TreeSet<String> encodings = new java.util.TreeSet<>();
         for (int i = 0; i < 20_000; i++) {
             StringBuilder sb = new StringBuilder();
             int parts = r.nextInt(8);
@@ -69,6 +70,14 @@ class SeriesKeyCodecTest {
             byte[] b = bytes(CODEC, k);
             assertThat(read(CODEC, b)).isEqualTo(k);
             assertThat(bytes(CODEC, new String(k.toCharArray()))).as("bytes of an equal string").isEqualTo(b);
+            encodings.add(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        // no key's bytes are the start of another key's (RocksDB reads a key's map entries by the prefix of its bytes):
+        // in sorted order a prefix would sit right before a string that starts with it
+        String previous = null;
+        for (String e : encodings) {
+            if (previous != null) assertThat(e.startsWith(previous)).as("an encoding that starts with another").isFalse();
+            previous = e;
         }
     }
 
