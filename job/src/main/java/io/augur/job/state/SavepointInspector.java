@@ -2,6 +2,8 @@ package io.augur.job.state;
 
 import io.augur.job.config.AugurConfig;
 import org.apache.flink.api.java.tuple.Tuple5;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.OperatorID;
@@ -69,7 +71,7 @@ public final class SavepointInspector {
             known.add(id);
             if (!byId.containsKey(id)) continue;
             DataStream<Tuple5<String, String, String, Long, String>> s = reader.readKeyedState(OperatorIdentifier.forUid(op.uid()),
-                    new StateFunctions.Inspect(op, samples), org.apache.flink.api.common.typeinfo.Types.STRING, StateFunctions.ENTRY);
+                    new StateFunctions.Inspect(op, samples), StateCatalog.keyType(op.uid()), StateFunctions.ENTRY);
             all = all == null ? s : all.union(s);
         }
 
@@ -158,10 +160,15 @@ public final class SavepointInspector {
         StreamExecutionEnvironment env = SavepointEnvironments.create(parallelism);
         SavepointReader reader = SavepointReader.read(env, savepoint, SavepointEnvironments.backend());
         DataStream<org.apache.flink.api.java.tuple.Tuple3<String, String, long[]>> all = null;
+        Map<OperatorID, OperatorState> states = new HashMap<>();
+        for (OperatorState s : meta.getOperatorStates()) states.put(s.getOperatorID(), s);
         for (StateCatalog.KeyedOperator op : catalog) {
             if (!present.contains(OperatorIdentifier.forUid(op.uid()).getOperatorId())) continue;
-            var s = reader.readKeyedState(OperatorIdentifier.forUid(op.uid()), new StateFunctions.Sizes(op),
-                    org.apache.flink.api.common.typeinfo.Types.STRING, StateFunctions.SIZE);
+            // the key's bytes as stored: the serializer (and mode) that wrote them
+            TypeSerializer<String> stored = SavepointMetadata.keySerializer(states.get(OperatorIdentifier.forUid(op.uid()).getOperatorId()));
+            if (stored == null) stored = StateCatalog.keyType(op.uid()).createSerializer(new SerializerConfigImpl());
+            var s = reader.readKeyedState(OperatorIdentifier.forUid(op.uid()), new StateFunctions.Sizes(op, stored),
+                    StateCatalog.keyType(op.uid()), StateFunctions.SIZE);
             all = all == null ? s : all.union(s);
         }
         Map<String, Map<String, long[]>> sums = new LinkedHashMap<>();

@@ -4,7 +4,10 @@ import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.runtime.state.IncrementalKeyedStateHandle;
 import org.apache.flink.runtime.state.KeyGroupsStateHandle;
+import org.apache.flink.runtime.state.StreamStateHandle;
 import org.apache.flink.runtime.state.KeyedBackendSerializationProxy;
 import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.runtime.state.metainfo.StateMetaInfoSnapshot;
@@ -39,5 +42,27 @@ final class SavepointMetadata {
             }
         }
         return names;
+    }
+
+    /**
+     * The serializer that wrote an operator's keys, from the key serializer snapshot at the head of its keyed state
+     * (a canonical savepoint's key-groups stream, or a native checkpoint's metadata): {@code StringSerializer}, or
+     * {@link io.augur.ops.flink.SeriesKeySerializer} in the mode it wrote. Null when the operator has no keyed state.
+     */
+    @SuppressWarnings("unchecked")
+    static TypeSerializer<String> keySerializer(OperatorState op) throws IOException {
+        for (OperatorSubtaskState sub : op.getSubtaskStates().values()) {
+            for (KeyedStateHandle h : sub.getManagedKeyedState()) {
+                StreamStateHandle head = h instanceof KeyGroupsStateHandle kg ? kg
+                        : h instanceof IncrementalKeyedStateHandle inc ? inc.getMetaDataStateHandle() : null;
+                if (head == null) continue;
+                try (FSDataInputStream in = head.openInputStream()) {
+                    KeyedBackendSerializationProxy<?> proxy = new KeyedBackendSerializationProxy<>(SavepointMetadata.class.getClassLoader());
+                    proxy.read(new DataInputViewStreamWrapper(in));
+                    return (TypeSerializer<String>) proxy.getKeySerializerSnapshot().restoreSerializer();
+                }
+            }
+        }
+        return null;
     }
 }

@@ -96,7 +96,7 @@ public final class SavepointPruner {
             DataStream<Tuple2<String, String>> keys = null;
             for (StateCatalog.KeyedOperator op : ops) {
                 DataStream<Tuple2<String, String>> k = reader.readKeyedState(OperatorIdentifier.forUid(op.uid()), new StateFunctions.Keys(op),
-                        Types.STRING, Types.TUPLE(Types.STRING, Types.STRING));
+                        StateCatalog.keyType(op.uid()), Types.TUPLE(Types.STRING, Types.STRING));
                 keys = keys == null ? k : keys.union(k);
             }
             Map<String, StateCatalog.KeyedOperator> byUid = new HashMap<>();
@@ -125,10 +125,10 @@ public final class SavepointPruner {
             HashSet<String> keys = drop.get(op.uid());
             if (keys.isEmpty()) continue; // untouched: carried over as it is
             OperatorIdentifier id = OperatorIdentifier.forUid(op.uid());
-            DataStream<Tuple2<String, byte[]>> kept = reader.readKeyedState(id, new StateFunctions.Copy(op), Types.STRING, StateFunctions.COPY)
+            DataStream<Tuple2<String, byte[]>> kept = reader.readKeyedState(id, new StateFunctions.Copy(op), StateCatalog.keyType(op.uid()), StateFunctions.COPY)
                     .filter(new StateFunctions.NotIn(keys)).name("keep " + op.uid());
             StateBootstrapTransformation<Tuple2<String, byte[]>> t = OperatorTransformation.bootstrapWith(kept)
-                    .keyBy(c -> c.f0, Types.STRING).transform(new StateFunctions.Restore(op));
+                    .keyBy(c -> c.f0, StateCatalog.keyType(op.uid())).transform(new StateFunctions.Restore(op));
             writer.removeOperator(id).withOperator(id, t);
         }
         writer.write(out);

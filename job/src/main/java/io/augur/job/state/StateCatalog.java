@@ -20,13 +20,17 @@ import io.augur.schema.InsightState;
 import io.augur.schema.ProactiveAnomalyState;
 import io.augur.schema.Resource;
 import io.augur.schema.SeriesAnomalyState;
+import io.augur.ops.flink.SeriesKeyTypeInfo;
 import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which operators of Augur's job hold keyed state, under which uid, with which state descriptors (the operators' own
@@ -110,6 +114,19 @@ public final class StateCatalog {
                 "keyed by application, not by resource: insights close by themselves once their anomalies close"));
         return out;
     }
+
+    /**
+     * The key type of an operator's state: the scoring chain's operators (de-duplication, scoring, burst candidates) and
+     * the forecaster store their keys compactly ({@link SeriesKeyTypeInfo}, which also reads keys written as plain strings, before it),
+     * every other operator as a plain string.
+     */
+    public static TypeInformation<String> keyType(String uid) {
+        return COMPACT_KEYS.contains(uid) ? SeriesKeyTypeInfo.INSTANCE : Types.STRING;
+    }
+
+    /** The uids of the operators whose keys are stored in {@link SeriesKeyTypeInfo}'s form. */
+    public static final Set<String> COMPACT_KEYS = Set.of(AugurTopology.DEDUP_DATAPOINTS_UID, AugurTopology.SCORE_DATAPOINTS_UID,
+            AnomalyStep.BURST_CANDIDATES_UID, AnomalyStep.FORECAST_UID);
 
     /** Whether a de-duplication key ends with a statistic (series id|stat) rather than the dimensions (a series id). */
     static boolean endsWithStat(String key) {

@@ -11,7 +11,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.api.java.tuple.Tuple5;
@@ -117,9 +116,12 @@ final class StateFunctions {
         private final StateCatalog.KeyedOperator op;
         private transient KeyedStates states;
         private transient DataOutputSerializer buf;
+        private final TypeSerializer<String> keySerializer;
 
-        Sizes(StateCatalog.KeyedOperator op) {
+        /** {@code keySerializer}: the serializer that wrote the keys (as stored: the chain's compact form, or a plain string). */
+        Sizes(StateCatalog.KeyedOperator op, TypeSerializer<String> keySerializer) {
             this.op = op;
+            this.keySerializer = keySerializer.duplicate();
         }
 
         @Override
@@ -132,7 +134,7 @@ final class StateFunctions {
         @SuppressWarnings({"unchecked", "rawtypes"})
         public void readKey(String key, Context ctx, Collector<Tuple3<String, String, long[]>> out) throws Exception {
             buf.clear();
-            StringSerializer.INSTANCE.serialize(key, buf);
+            keySerializer.serialize(key, buf);
             long rowKey = 1 + buf.length() + 1;
             List<Object> values = states.read();
             for (int i = 0; i < values.size(); i++) {

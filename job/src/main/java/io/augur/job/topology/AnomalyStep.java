@@ -8,6 +8,7 @@ import io.augur.ops.anomaly.DeploymentTargets;
 import io.augur.ops.anomaly.LimitCatalog;
 import io.augur.ops.anomaly.MaintenanceWindows;
 import io.augur.ops.anomaly.SeverityCatalog;
+import io.augur.ops.flink.SeriesKeyTypeInfo;
 import io.augur.ops.flink.WriteBackOperator;
 import io.augur.ops.flink.avro.AvroCodersTypeInfo;
 import io.augur.ops.flink.anomaly.BurstCandidates;
@@ -70,7 +71,8 @@ public final class AnomalyStep {
         // reactive: CEP finds bursts per series; the lifecycle opens, revises and closes anomalies
         // The scores come out of ScoreDatapoints keyed by the same series key at the same parallelism: reinterpreted as keyed
         // (forward edges, no re-shuffle), so the candidates filter and the forecaster's filter chain to the scoring operator.
-        KeyedStream<ScoredDatapoint, String> bySeries = DataStreamUtils.reinterpretAsKeyedStream(scores, ScoredDatapoint::getSeriesKey);
+        // The chain's keys (and the forecaster's) are stored compactly (SeriesKeyTypeInfo); CEP and the lifecycles keep StringSerializer keys.
+        KeyedStream<ScoredDatapoint, String> bySeries = DataStreamUtils.reinterpretAsKeyedStream(scores, ScoredDatapoint::getSeriesKey, SeriesKeyTypeInfo.INSTANCE);
         // only datapoints that can take part in a burst go into CEP's buffers (same matches, far less state churn)
         SingleOutputStreamOperator<ScoredDatapoint> candidates = bySeries
                 .transform("Burst candidates", new AvroTypeInfo<>(ScoredDatapoint.class),
@@ -97,7 +99,7 @@ public final class AnomalyStep {
                 // crosses the network to the forecaster (keyed, keeps its own state, not its inputs): generated Avro coders,
                 // the same bytes as AvroTypeInfo's serializer without the generic writer's per-field dispatch (issue 9)
                 .returns(new AvroCodersTypeInfo<>(ScoredDatapoint.class, ScoredDatapoint::new))
-                .keyBy(ForecastExhaustion.forecastKey(limits)) // a metric reporting a limit joins the series it limits
+                .keyBy(ForecastExhaustion.forecastKey(limits), SeriesKeyTypeInfo.INSTANCE) // a metric reporting a limit joins the series it limits (compact keys)
                 .process(new ForecastExhaustion(s, limits), new AvroTypeInfo<>(ExhaustionForecast.class))
                 .uid(FORECAST_UID).name("Forecast time to limit");
         SingleOutputStreamOperator<ExhaustionForecast> agreeing = ProactivePattern.apply(forecasts.keyBy(ExhaustionForecast::getSeriesKey), s)

@@ -11,6 +11,7 @@ import io.augur.ops.detect.DetectorSettings;
 import io.augur.ops.flink.LateChangeEvents;
 import io.augur.ops.flink.LateDatapoints;
 import io.augur.ops.flink.CacheCapacity;
+import io.augur.ops.flink.SeriesKeyTypeInfo;
 import io.augur.ops.flink.WriteBackOperator;
 import io.augur.ops.flink.avro.AvroCodersTypeInfo;
 import io.augur.ops.flink.dedup.DedupDatapoints;
@@ -134,7 +135,7 @@ public final class AugurTopology {
         // De-duplication is keyed like scoring (series id|stat: the statistic is a function of the series), so without the
         // coverage filter in between the scores need no second shuffle: de-duplication chains to scoring (issue 9).
         SingleOutputStreamOperator<MetricDatapoint> uniqueMetrics = metrics
-                .keyBy(ScoreDatapoints.seriesStatKey())
+                .keyBy(ScoreDatapoints.seriesStatKey(), SeriesKeyTypeInfo.INSTANCE)
                 .transform("De-duplicate datapoints", new AvroTypeInfo<>(MetricDatapoint.class), new WriteBackOperator<>(new DedupDatapoints(
                         cfg.getDuration(AugurConfig.DEDUP_WINDOW), cfg.getDuration(AugurConfig.DEDUP_SERIES_TTL), payloadChars, cacheCapacity(cfg, AugurConfig.DEDUP_RECENT_SERIES))))
                 .uid(DEDUP_DATAPOINTS_UID).name("De-duplicate datapoints");
@@ -149,8 +150,8 @@ public final class AugurTopology {
         if (coverage.deadLetters() != null) deadLetters = deadLetters.union(coverage.deadLetters());
 
         KeyedStream<MetricDatapoint, String> toScore = filtersDatapoints(cfg, coverage.initial())
-                ? coveredDatapoints(uniqueMetrics, coverage, cfg).keyBy(ScoreDatapoints.seriesStatKey())
-                : DataStreamUtils.reinterpretAsKeyedStream(uniqueMetrics, ScoreDatapoints.seriesStatKey());
+                ? coveredDatapoints(uniqueMetrics, coverage, cfg).keyBy(ScoreDatapoints.seriesStatKey(), SeriesKeyTypeInfo.INSTANCE)
+                : DataStreamUtils.reinterpretAsKeyedStream(uniqueMetrics, ScoreDatapoints.seriesStatKey(), SeriesKeyTypeInfo.INSTANCE);
         SingleOutputStreamOperator<ScoredDatapoint> scores = toScore
                 // the job's operator writes the baselines it holds in memory back to the keyed state before each snapshot (issue 9)
                 .transform("Score datapoints against baselines", new AvroTypeInfo<>(ScoredDatapoint.class), new WriteBackOperator<>(

@@ -211,10 +211,17 @@ class SavepointToolsTest {
         SavepointInspector.StateSize baselines = sizes.stream()
                 .filter(z -> z.uid().equals(AugurTopology.SCORE_DATAPOINTS_UID) && z.state().equals(ScoreDatapoints.STATE_NAME)).findFirst().orElseThrow();
         assertThat(baselines.keys()).isEqualTo(seriesResource.size()).isEqualTo(baselines.entries());
-        // a row key is the key-group byte, the key (series id|stat, a length byte first) and the namespace byte
-        long keyChars = 0;
-        for (String id : seriesResource.keySet()) keyChars += id.length() + 1 + 1;
-        assertThat(baselines.keyBytes()).isGreaterThan(keyChars + 2L * baselines.keys());
+        // a row key is the key-group byte, the key (series id|stat) as stored and the namespace byte; the scoring chain
+        // stores its keys compactly (SeriesKeySerializer): a third of the string's bytes or less
+        long stored = 0, chars = 0;
+        io.augur.ops.flink.SeriesKeySerializer keys = new io.augur.ops.flink.SeriesKeySerializer();
+        for (String id : seriesResource.keySet()) {
+            org.apache.flink.core.memory.DataOutputSerializer b = new org.apache.flink.core.memory.DataOutputSerializer(64);
+            keys.serialize(id + "|Average", b); // the statistic, Sum or Average, is one byte either way (a dictionary word)
+            stored += 1 + b.length() + 1;
+            chars += 1 + 1 + (id + "|Average").length() + 1;
+        }
+        assertThat(baselines.keyBytes()).isEqualTo(stored).isLessThan(chars / 2);
         // the stored form (sparse pattern memory) plus the TTL timestamp: well under the ~980 bytes of the full table
         assertThat(baselines.valueBytes() / (double) baselines.keys()).isBetween(300.0, 800.0);
         assertThat(sizes).filteredOn(z -> z.uid().equals(AnomalyStep.REACTIVE_LIFECYCLE_UID) && z.state().equals("event-time timers"))
@@ -361,7 +368,7 @@ class SavepointToolsTest {
             for (StateCatalog.KeyedOperator o : StateCatalog.keyed(cfg)) {
                 if (!o.prunable()) continue;
                 var entries = reader.readKeyedState(org.apache.flink.state.api.OperatorIdentifier.forUid(o.uid()), new StateFunctions.Inspect(o, 0),
-                        org.apache.flink.api.common.typeinfo.Types.STRING, StateFunctions.ENTRY);
+                        StateCatalog.keyType(o.uid()), StateFunctions.ENTRY);
                 all = all == null ? entries : all.union(entries);
             }
             try (var it = all.executeAndCollect()) {

@@ -39,7 +39,7 @@ public final class StateRowProbe {
         DataStream<Tuple3<String, String, byte[]>> all = null;
         for (StateCatalog.KeyedOperator op : StateCatalog.keyed(cfg)) {
             if (!List.of("dedup-datapoints", "score-datapoints", "anomaly-burst-candidates", "anomaly-forecast").contains(op.uid())) continue;
-            var s = reader.readKeyedState(OperatorIdentifier.forUid(op.uid()), new Dump(op), Types.STRING, ROW);
+            var s = reader.readKeyedState(OperatorIdentifier.forUid(op.uid()), new Dump(op), StateCatalog.keyType(op.uid()), ROW);
             all = all == null ? s : all.union(s);
         }
         java.util.Map<String, PrintWriter> files = new java.util.HashMap<>();

@@ -3,6 +3,8 @@ package io.augur.job.upgrade;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.augur.job.config.AugurConfig;
 import io.augur.job.replay.Replay;
+import io.augur.job.topology.AnomalyStep;
+import io.augur.job.topology.AugurTopology;
 import io.augur.job.testing.CollectingSink;
 import io.augur.schema.ScoredDatapoint;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,6 +113,40 @@ class SavepointRestoreTest {
         }
     }
 
+    /**
+     * {@code augur state migrate}: the fixtures hold the chain's keys as plain strings (they restore with the key
+     * serializer in its legacy mode, above); migrated, the same state restores with the compact keys and the job goes on
+     * as the uninterrupted replay does, and a savepoint it takes keeps the compact form.
+     */
+    @Test
+    void theNewestFixtureMigratedToCompactKeysResumesAndContinuesAsAnUninterruptedReplay() throws Exception {
+        String compact = "compact " + io.augur.ops.codec.SeriesKeyCodec.DICTIONARY.size();
+        Map<String, String> before = io.augur.job.state.SavepointMigrator.keyForms(savepoint(fixture));
+        assertThat(before).as("key forms in the fixture").containsKeys(AugurTopology.SCORE_DATAPOINTS_UID, AugurTopology.DEDUP_DATAPOINTS_UID,
+                AnomalyStep.BURST_CANDIDATES_UID);
+        // plain strings in every fixture taken before the compact key (a fixture taken since holds compact keys already)
+        assertThat(before.values()).as("the fixture's key forms").allSatisfy(v -> assertThat(v).isIn("string", compact));
+
+        Path migrated = tmp.resolve("migrated-" + fixture.getFileName());
+        io.augur.job.state.SavepointMigrator.Result m = io.augur.job.state.SavepointMigrator.migrate(savepoint(fixture),
+                migrated.toUri().toString(), AugurConfig.defaults().with(config(fixture)), 1);
+        assertThat(m.rewritten()).containsAll(before.keySet());
+        Map<String, String> after = io.augur.job.state.SavepointMigrator.keyForms(migrated.toUri().toString());
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        assertThat(after.values()).as("the migrated savepoint's keys").containsOnly(compact);
+
+        String sink = "scores-migrated";
+        Path out = resume(fixture, migrated.toUri().toString(), 1, sink);
+        Path recorded = fixture.resolve(SavepointFixture.PART1_OUTPUTS);
+        assertContinues("the migrated fixture", recorded, out, sink);
+        assertSameAsUninterrupted("the migrated fixture", fixture, recorded, out);
+        // the savepoint the resumed job took at its end (drain) keeps the compact form
+        try (Stream<Path> taken = Files.list(out.resolve("savepoints"))) {
+            Path last = taken.filter(Files::isDirectory).max(java.util.Comparator.naturalOrder()).orElseThrow();
+            assertThat(io.augur.job.state.SavepointMigrator.keyForms(last.toUri().toString()).values()).containsOnly(compact);
+        }
+    }
+
     @Test
     void aSavepointTakenAtParallelism1ResumesAt2() throws Exception {
         assertThat(meta.get("parallelism").asInt()).isEqualTo(1);
@@ -136,6 +172,10 @@ class SavepointRestoreTest {
         Path outA = tmp.resolve("p2-first-half");
         SavepointReplay.Result r = new SavepointReplay(SavepointFixture.legConfig(config, a), 2, outA).restoreFrom(savepoint(fixture))
                 .run(metrics[0] + events[0], tmp.resolve("p2-savepoints"), false);
+        // restored from plain-string keys, the chain keeps writing them (its key serializer's legacy mode) until migrated
+        String fixtureForm = io.augur.job.state.SavepointMigrator.keyForms(savepoint(fixture)).get(AugurTopology.SCORE_DATAPOINTS_UID);
+        assertThat(io.augur.job.state.SavepointMigrator.keyForms(r.savepoint()).values()).as("key forms after restoring %s keys", fixtureForm)
+                .containsOnly(fixtureForm.equals("string") ? "legacy" : fixtureForm);
         String sink = "scores-rescaled-down";
         Path outB = tmp.resolve("p1-second-half");
         new SavepointReplay(SavepointFixture.legConfig(config, b), 1, outB).restoreFrom(r.savepoint())
