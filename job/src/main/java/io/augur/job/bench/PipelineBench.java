@@ -41,7 +41,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +78,10 @@ public final class PipelineBench {
     static volatile boolean holdAfterCheckpoint;
     static final AtomicLong HOLD_START = new AtomicLong();
     static final Latencies LATENCIES = new Latencies(1 << 21);
+    /** The first datapoint number of the paced run ({@link Pacing#first}). */
+    static final AtomicLong FIRST = new AtomicLong();
+    /** Datapoints emitted before the bench's checkpoint (its barrier): what the restored steady-state run continues after. */
+    static final AtomicLong CHECKPOINT_EMITTED = new AtomicLong();
 
     /**
      * @param overrides configuration keys of the full pipeline set on top of its defaults ({@code --set})
@@ -116,7 +119,32 @@ public final class PipelineBench {
         }
     }
 
-    public record Latency(double offeredPerSecond, double achievedPerSecond, long samples, double p50Ms, double p99Ms, double maxMs) {}
+    /**
+     * Latency from ingest (a datapoint's scheduled emission) to its scored datapoint leaving {@code ScoreDatapoints}, at a
+     * fixed offered rate; {@code datapoints} says which ({@link #COLD}, {@link #RESTORED}, {@link #STEADY}).
+     */
+    public record Latency(double offeredPerSecond, double achievedPerSecond, long samples, double p50Ms, double p99Ms, double maxMs, String datapoints) {
+        public Latency(double offeredPerSecond, double achievedPerSecond, long samples, double p50Ms, double p99Ms, double maxMs) {
+            this(offeredPerSecond, achievedPerSecond, samples, p50Ms, p99Ms, maxMs, COLD);
+        }
+    }
+
+    public static final String COLD = "cold: a fresh job, so every series' first datapoints (state created), the first fifth of the run skipped";
+    public static final String RESTORED = "restored, first pass: the first minute of event time after restoring the full run's checkpoint"
+            + " (every series read back from RocksDB into the caches, as after a restart)";
+    public static final String STEADY = "steady state: every later minute of that restored run (each series' state in the caches)";
+
+    /**
+     * Latency from ingest to an insight event arriving at the notification sink's endpoint (the real EventBridge sink,
+     * batching included: {@code notify.max-time-in-buffer}), in the steady-state run. The clock starts at the ingest of the
+     * record that released the event ({@link Pacing#releaseIndex}): the event is stamped with the event time at which the
+     * insight correlation applied it, and could not exist before the watermark reached that time. What it leaves out is
+     * {@code watermark.out-of-orderness} (5 minutes by default) of event time: the newest anomalous datapoint of an insight
+     * waits that long for the records that move the watermark past it, in real time, whatever the job's speed.
+     * Events released only by the end of the input (the final watermark) are counted, not timed.
+     */
+    public record InsightLatency(long events, long samples, double p50Ms, double p99Ms, double maxMs, long releasedByEndOfInput,
+                                 Map<String, Long> eventsByType) {}
 
     /**
      * The live keyed state in the same checkpoint, read back with the State Processor API ({@code augur state}'s
@@ -134,8 +162,20 @@ public final class PipelineBench {
         }
     }
 
+    /**
+     * @param latency         the cold latency run (a fresh job: every series' first datapoints)
+     * @param restoredLatency the first pass of the run restored from the full run's checkpoint (caches filled from RocksDB)
+     * @param steadyLatency   the rest of that run: steady state
+     * @param insightLatency  insight events at the sink in that run
+     */
     public record ScaleResult(int series, int minutes, Throughput floor, Throughput full, Checkpoint checkpoint, LiveState live, Latency latency,
-                              long notificationsDelivered, String stoppedBecause) {
+                              long notificationsDelivered, String stoppedBecause, Latency restoredLatency, Latency steadyLatency,
+                              InsightLatency insightLatency) {
+        public ScaleResult(int series, int minutes, Throughput floor, Throughput full, Checkpoint checkpoint, LiveState live, Latency latency,
+                           long notificationsDelivered, String stoppedBecause) {
+            this(series, minutes, floor, full, checkpoint, live, latency, notificationsDelivered, stoppedBecause, null, null, null);
+        }
+
         public double ratio() {
             return full == null || floor == null ? Double.NaN : full.datapointsPerSecond() / floor.datapointsPerSecond();
         }
@@ -155,8 +195,17 @@ public final class PipelineBench {
 
     /** Raw records from the generator: {@code total} datapoints, paced at {@code rate}/s overall when rate > 0. */
     static DataStream<RawRecord> source(StreamExecutionEnvironment env, BenchData data, long total, int minutes, double rate) {
-        return env.fromSequence(0, total - 1).uid("bench-sequence").name("Bench sequence")
-                .map(new Generate(data, total, minutes, rate)).returns(new AvroTypeInfo<>(RawRecord.class)).uid("bench-generate").name("Bench records");
+        return source(env, data, 0, total, minutes, rate, "");
+    }
+
+    /**
+     * Datapoints {@code first .. first + count - 1} of an input of {@code minutes} minutes (which decides where the
+     * incidents are). {@code uidSuffix} gives a run restored from another's checkpoint a source of its own (the
+     * checkpoint's sequence source state, the rest of the other run's input, is then not restored).
+     */
+    static DataStream<RawRecord> source(StreamExecutionEnvironment env, BenchData data, long first, long count, int minutes, double rate, String uidSuffix) {
+        return env.fromSequence(0, count - 1).uid("bench-sequence" + uidSuffix).name("Bench sequence")
+                .map(new Generate(data, first, count, minutes, rate)).returns(new AvroTypeInfo<>(RawRecord.class)).uid("bench-generate" + uidSuffix).name("Bench records");
     }
 
     static final class Generate extends RichMapFunction<Long, RawRecord> implements org.apache.flink.streaming.api.checkpoint.CheckpointedFunction {
@@ -173,12 +222,14 @@ public final class PipelineBench {
         public void initializeState(org.apache.flink.runtime.state.FunctionInitializationContext c) {
         }
         private final BenchData data;
+        private final long first;
         private final long total;
         private final int minutes;
         private final double rate;
 
-        Generate(BenchData data, long total, int minutes, double rate) {
+        Generate(BenchData data, long first, long total, int minutes, double rate) {
             this.data = data;
+            this.first = first;
             this.total = total;
             this.minutes = minutes;
             this.rate = rate;
@@ -191,16 +242,15 @@ public final class PipelineBench {
                 while (holdAfterCheckpoint) LockSupport.parkNanos(1_000_000);
                 checkpointed = false;
             }
-            // the sequence source gives each of its subtasks one half: interleave them so both advance event time together
-            long half = (total + 1) / 2;
-            long n = seq < half ? 2 * seq : 2 * (seq - half) + 1;
+            long k = Pacing.interleave(seq, total);
+            long n = first + k;
             long t0 = T0.get();
             if (t0 == 0) {
                 if (T0.compareAndSet(0, System.nanoTime())) CPU0.set(cpuNanos());
                 t0 = T0.get();
             }
             if (rate > 0) {
-                long due = t0 + (long) (n * 1e9 / rate);
+                long due = t0 + (long) (k * 1e9 / rate);
                 long ahead = due - System.nanoTime();
                 if (ahead > 200_000) LockSupport.parkNanos(ahead);
             }
@@ -240,7 +290,7 @@ public final class PipelineBench {
             MetricDatapoint m = s.getDatapoint();
             long n = data.indexOf(m.getNamespace(), m.getMetricName(), m.getDimensions().values().iterator().next(), m.getTimestamp());
             if (n < 0 || (n & 7) != 0) return false; // every 8th datapoint
-            long due = T0.get() + (long) (n * 1e9 / rate);
+            long due = T0.get() + (long) ((n - FIRST.get()) * 1e9 / rate);
             LATENCIES.add(n, System.nanoTime() - due);
             return true;
         }
@@ -302,31 +352,65 @@ public final class PipelineBench {
 
         /** Percentiles (ms) of the samples of datapoints numbered at least {@code from}: p50, p99, max, count. */
         double[] summary(long from) {
+            return summary(from, Long.MAX_VALUE);
+        }
+
+        /** The same for the datapoints numbered {@code from} (inclusive) to {@code to} (exclusive). */
+        double[] summary(long from, long to) {
             int k = Math.min(size.get(), n.length);
             long[] xs = new long[k];
             int c = 0;
-            for (int i = 0; i < k; i++) if (n[i] >= from) xs[c++] = nanos[i];
-            if (c == 0) return new double[] {Double.NaN, Double.NaN, Double.NaN, 0};
-            Arrays.sort(xs, 0, c);
-            return new double[] {xs[(int) (0.50 * (c - 1))] / 1e6, xs[(int) (0.99 * (c - 1))] / 1e6, xs[c - 1] / 1e6, c};
+            for (int i = 0; i < k; i++) if (n[i] >= from && n[i] < to) xs[c++] = nanos[i];
+            return Pacing.summary(xs, c);
         }
     }
 
     // ---- running ----------------------------------------------------------------------------------------------------
 
-    /** A discarding EventBridge endpoint: every PutEvents succeeds; counts the events. */
+    /** One event at the endpoint: its EventBridge {@code Time} (epoch ms), detail-type, and when it arrived (nanoTime). */
+    record InsightArrival(long timeMs, String detailType, long arrivalNanos) {}
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * The entries of a PutEvents request body (AWS JSON 1.1: {@code Entries[].Time} in epoch seconds, with a fraction, or
+     * an ISO-8601 string), all arrived at {@code arrivalNanos}.
+     */
+    static List<InsightArrival> arrivals(String body, long arrivalNanos) throws IOException {
+        List<InsightArrival> out = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode e : JSON.readTree(body).path("Entries")) {
+            com.fasterxml.jackson.databind.JsonNode t = e.path("Time");
+            long ms;
+            if (t.isNumber()) ms = Math.round(t.asDouble() * 1000);
+            else if (t.isTextual()) ms = java.time.Instant.parse(t.asText()).toEpochMilli();
+            else continue;
+            out.add(new InsightArrival(ms, e.path("DetailType").asText(""), arrivalNanos));
+        }
+        return out;
+    }
+
+    /** A discarding EventBridge endpoint: every PutEvents succeeds; counts the events (and, while recording, keeps their arrivals). */
     static final class Discarding implements AutoCloseable {
         final HttpServer server;
         final AtomicLong events = new AtomicLong();
+        private final List<InsightArrival> arrivals = new ArrayList<>();
+        private volatile boolean recording;
 
         Discarding() throws IOException {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/", exchange -> {
+                long arrived = System.nanoTime();
                 try (InputStream in = exchange.getRequestBody()) {
                     String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                     int k = 0;
                     for (int i = body.indexOf("\"Detail\""); i >= 0; i = body.indexOf("\"Detail\"", i + 1)) k++;
                     events.addAndGet(k);
+                    if (recording) {
+                        List<InsightArrival> a = arrivals(body, arrived);
+                        synchronized (arrivals) {
+                            arrivals.addAll(a);
+                        }
+                    }
                 }
                 byte[] ok = "{\"FailedEntryCount\":0,\"Entries\":[]}".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
@@ -339,6 +423,20 @@ public final class PipelineBench {
 
         String endpoint() {
             return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        void record() {
+            synchronized (arrivals) {
+                arrivals.clear();
+            }
+            recording = true;
+        }
+
+        List<InsightArrival> stopRecording() {
+            recording = false;
+            synchronized (arrivals) {
+                return new ArrayList<>(arrivals);
+            }
         }
 
         @Override
@@ -387,6 +485,7 @@ public final class PipelineBench {
     }
 
     private static void reset(double rate) {
+        FIRST.set(0);
         T0.set(0);
         CPU0.set(0);
         EMITTED.set(0);
@@ -397,6 +496,12 @@ public final class PipelineBench {
 
     /** Runs a job to its end; with {@code checkpointAt} in (0,1), triggers one checkpoint when that share of the input is out. */
     private Object[] execute(AugurConfig cfg, JobGraph graph, long total, double checkpointAt, String name) throws Exception {
+        return execute(cfg, graph, total, checkpointAt, name, null);
+    }
+
+    /** The same, the job restored from checkpoint {@code restoreFrom} when not null (state of operators it lacks skipped). */
+    private Object[] execute(AugurConfig cfg, JobGraph graph, long total, double checkpointAt, String name, String restoreFrom) throws Exception {
+        if (restoreFrom != null) graph.setSavepointRestoreSettings(org.apache.flink.runtime.jobgraph.SavepointRestoreSettings.forPath(restoreFrom, true));
         Path checkpoints = Files.createDirectories(settings.workDir().resolve(name + "-checkpoints"));
         try (MiniCluster mc = cluster(cfg, checkpoints)) {
             JobID id = mc.submitJob(graph).get().getJobID();
@@ -410,6 +515,8 @@ public final class PipelineBench {
                 holdAfterCheckpoint = true;
                 try {
                     if (!result.isDone()) checkpointId = mc.triggerCheckpoint(id, CheckpointType.FULL).get(10, TimeUnit.MINUTES);
+                    // every generator subtask has taken part and holds before its next record: these are the records before the barrier
+                    CHECKPOINT_EMITTED.set(EMITTED.get());
                     if (checkpointId != null) cp = checkpoint(mc, id, checkpointId, false);
                     if (cp != null && cp.path() != null) keep(cp.path());
                 } finally {
@@ -492,10 +599,72 @@ public final class PipelineBench {
             Throughput paced = (Throughput) execute(cfg, env.getStreamGraph().getJobGraph(), latencyTotal, 0, "latency")[0];
             double[] q = LATENCIES.summary(latencyTotal / 5); // the first fifth is warm-up (JIT, RocksDB column families)
             Latency lat = new Latency(rate, paced.datapointsPerSecond(), (long) q[3], q[0], q[1], q[2]);
-            log.printf("  latency at %,.0f/s offered (%,.0f/s achieved): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
+            log.printf("  latency, cold (fresh job: every series' first datapoints) at %,.0f/s offered (%,.0f/s achieved): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
                     rate, lat.achievedPerSecond(), lat.p50Ms(), lat.p99Ms(), lat.maxMs(), lat.samples());
-            return new ScaleResult(series, minutes, floor, full, cp, live, lat, delivered, null);
+
+            // steady state: the same pipeline restored from the full run's checkpoint, continuing its input after the
+            // checkpoint at the same paced rate: one pass over every series (restored: caches filled from RocksDB), then
+            // the measured minutes, at least latencySeconds of them and up to the end of the full run's input (where its
+            // incidents, and so its insights, are)
+            Latency restored = null, steady = null;
+            InsightLatency insight = null;
+            if (cp != null && cp.path() != null) {
+                long startMinute = (CHECKPOINT_EMITTED.get() + series - 1) / series;
+                long measured = Math.max(Math.max(1, (long) Math.ceil(rate * settings.latencySeconds() / series)), minutes - startMinute - 1);
+                long first = startMinute * series;
+                long count = (1 + measured) * series;
+                reset(rate);
+                FIRST.set(first);
+                endpoint.record();
+                env = environment(cfg, false);
+                // the input continues the full run's, except that its incident starts in the run's second minute (BenchData
+                // places it at 60 % of the input's minutes): after the restore, on warm baselines, so that its insight
+                // events happen within the run (the full run's incident starts at its checkpoint)
+                int incidentMinutes = incidentMinutes(startMinute + 1);
+                full(env, source(env, data, first, count, incidentMinutes, rate, "-steady"), cfg, data, true);
+                log.printf("  steady-state run: restored from checkpoint %d, minutes %d to %d of the input (%,d datapoints; incident from minute %d), paced at %,.0f/s%n",
+                        cp.id(), startMinute, startMinute + measured, count, (long) incidentMinutes * 6 / 10, rate);
+                Throughput pacedSteady = (Throughput) execute(cfg, env.getStreamGraph().getJobGraph(), count, 0, "steady", cp.path())[0];
+                double[] r1 = LATENCIES.summary(first, first + series);
+                double[] r2 = LATENCIES.summary(first + series, first + count);
+                restored = new Latency(rate, pacedSteady.datapointsPerSecond(), (long) r1[3], r1[0], r1[1], r1[2], RESTORED);
+                steady = new Latency(rate, pacedSteady.datapointsPerSecond(), (long) r2[3], r2[0], r2[1], r2[2], STEADY);
+                Pacing pacing = new Pacing(T0.get(), rate, first, count, series, cfg.getDuration(AugurConfig.WATERMARK_OUT_OF_ORDERNESS).toMillis());
+                insight = insightLatency(pacing, endpoint.stopRecording());
+                log.printf("  latency, restored first pass (%,.0f/s achieved over the run): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
+                        pacedSteady.datapointsPerSecond(), restored.p50Ms(), restored.p99Ms(), restored.maxMs(), restored.samples());
+                log.printf("  latency, steady state: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n", steady.p50Ms(), steady.p99Ms(), steady.maxMs(), steady.samples());
+                log.printf("  insight events at the sink: %,d (%s); from the ingest of the record that released each: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+                                + " (%,d timed, %,d released by the end of input)%n", insight.events(), insight.eventsByType(), insight.p50Ms(), insight.p99Ms(),
+                        insight.maxMs(), insight.samples(), insight.releasedByEndOfInput());
+            } else {
+                log.println("  no steady-state run: the full run's checkpoint was not kept");
+            }
+            return new ScaleResult(series, minutes, floor, full, cp, live, lat, delivered, null, restored, steady, insight);
         }
+    }
+
+    /** The input length (minutes) for which BenchData's incident starts at minute {@code from} or just after it. */
+    static int incidentMinutes(long from) {
+        int m = (int) Math.ceil(from * 10 / 6.0);
+        while ((long) m * 6 / 10 < from) m++;
+        return m;
+    }
+
+    /** Times each insight event from the ingest of the record that released it ({@link Pacing#releaseIndex}). */
+    static InsightLatency insightLatency(Pacing pacing, List<InsightArrival> arrivals) {
+        long[] xs = new long[arrivals.size()];
+        int c = 0;
+        long byEnd = 0;
+        Map<String, Long> byType = new java.util.TreeMap<>();
+        for (InsightArrival a : arrivals) {
+            byType.merge(a.detailType(), 1L, Long::sum);
+            long n = pacing.releaseIndex(a.timeMs());
+            if (!pacing.inRun(n)) byEnd++;
+            else xs[c++] = a.arrivalNanos() - pacing.dueNanos(n);
+        }
+        double[] q = Pacing.summary(xs, c);
+        return new InsightLatency(arrivals.size(), c, q[0], q[1], q[2], byEnd, byType);
     }
 
     /**
