@@ -80,8 +80,12 @@ public final class PipelineBench {
     static final Latencies LATENCIES = new Latencies(1 << 21);
     /** The first datapoint number of the paced run ({@link Pacing#first}). */
     static final AtomicLong FIRST = new AtomicLong();
-    /** Datapoints emitted before the bench's checkpoint (its barrier): what the restored steady-state run continues after. */
-    static final AtomicLong CHECKPOINT_EMITTED = new AtomicLong();
+    /**
+     * The highest datapoint number emitted before the bench's checkpoint (its barrier), over the generator subtasks: the
+     * restored steady-state run starts at the minute after it. (Not the count emitted: at full speed one subtask can run
+     * minutes ahead of the other, and the datapoints it already sent are in the checkpoint.)
+     */
+    static final AtomicLong CHECKPOINT_MAX_INDEX = new AtomicLong(-1);
 
     /**
      * @param overrides configuration keys of the full pipeline set on top of its defaults ({@code --set})
@@ -141,9 +145,10 @@ public final class PipelineBench {
      * insight correlation applied it, and could not exist before the watermark reached that time. What it leaves out is
      * {@code watermark.out-of-orderness} (5 minutes by default) of event time: the newest anomalous datapoint of an insight
      * waits that long for the records that move the watermark past it, in real time, whatever the job's speed.
-     * Events released only by the end of the input (the final watermark) are counted, not timed.
+     * Events released during the run's warm-up, and those released only by the end of the input (the final watermark),
+     * are counted, not timed.
      */
-    public record InsightLatency(long events, long samples, double p50Ms, double p99Ms, double maxMs, long releasedByEndOfInput,
+    public record InsightLatency(long events, long samples, double p50Ms, double p99Ms, double maxMs, long releasedInWarmUp, long releasedByEndOfInput,
                                  Map<String, Long> eventsByType) {}
 
     /**
@@ -212,10 +217,15 @@ public final class PipelineBench {
         private static final long serialVersionUID = 1L;
         /** This subtask took part in a checkpoint while {@link #holdAfterCheckpoint}: it pauses before its next record. */
         private transient volatile boolean checkpointed;
+        /** The datapoint number of this subtask's last record. */
+        private transient long last = -1;
 
         @Override
         public void snapshotState(org.apache.flink.runtime.state.FunctionSnapshotContext c) {
-            if (holdAfterCheckpoint) checkpointed = true;
+            if (holdAfterCheckpoint) {
+                checkpointed = true;
+                CHECKPOINT_MAX_INDEX.accumulateAndGet(last, Math::max);
+            }
         }
 
         @Override
@@ -254,6 +264,7 @@ public final class PipelineBench {
                 long ahead = due - System.nanoTime();
                 if (ahead > 200_000) LockSupport.parkNanos(ahead);
             }
+            last = n;
             EMITTED.incrementAndGet();
             LAST_EMIT.set(System.nanoTime());
             return new RawRecord("bench", java.nio.ByteBuffer.wrap(data.line(n, minutes)), System.currentTimeMillis());
@@ -511,12 +522,11 @@ public final class PipelineBench {
             long held = 0;
             HOLD_START.set(0);
             if (checkpointAt > 0) {
+                CHECKPOINT_MAX_INDEX.set(-1);
                 while (!result.isDone() && EMITTED.get() < checkpointAt * total) Thread.sleep(50);
                 holdAfterCheckpoint = true;
                 try {
                     if (!result.isDone()) checkpointId = mc.triggerCheckpoint(id, CheckpointType.FULL).get(10, TimeUnit.MINUTES);
-                    // every generator subtask has taken part and holds before its next record: these are the records before the barrier
-                    CHECKPOINT_EMITTED.set(EMITTED.get());
                     if (checkpointId != null) cp = checkpoint(mc, id, checkpointId, false);
                     if (cp != null && cp.path() != null) keep(cp.path());
                 } finally {
@@ -603,40 +613,44 @@ public final class PipelineBench {
                     rate, lat.achievedPerSecond(), lat.p50Ms(), lat.p99Ms(), lat.maxMs(), lat.samples());
 
             // steady state: the same pipeline restored from the full run's checkpoint, continuing its input after the
-            // checkpoint at the same paced rate: one pass over every series (restored: caches filled from RocksDB), then
-            // the measured minutes, at least latencySeconds of them and up to the end of the full run's input (where its
-            // incidents, and so its insights, are)
+            // checkpoint at the same paced rate (SteadyRun: a warm-up of one pass and the idleness timeout, then the
+            // measured minutes, with an incident in them when the baselines are warm)
             Latency restored = null, steady = null;
             InsightLatency insight = null;
-            if (cp != null && cp.path() != null) {
-                long startMinute = (CHECKPOINT_EMITTED.get() + series - 1) / series;
-                long measured = Math.max(Math.max(1, (long) Math.ceil(rate * settings.latencySeconds() / series)), minutes - startMinute - 1);
-                long first = startMinute * series;
-                long count = (1 + measured) * series;
+            if (cp != null && cp.path() != null && CHECKPOINT_MAX_INDEX.get() >= 0) {
+                SteadyRun plan = SteadyRun.plan(CHECKPOINT_MAX_INDEX.get(), series, rate, settings.latencySeconds(),
+                        cfg.getDuration(AugurConfig.WATERMARK_IDLENESS).toMillis(), cfg.getDuration(AugurConfig.WATERMARK_OUT_OF_ORDERNESS).toMillis());
                 reset(rate);
-                FIRST.set(first);
+                FIRST.set(plan.first());
                 endpoint.record();
                 env = environment(cfg, false);
-                // the input continues the full run's, except that its incident starts in the run's second minute (BenchData
-                // places it at 60 % of the input's minutes): after the restore, on warm baselines, so that its insight
-                // events happen within the run (the full run's incident starts at its checkpoint)
-                int incidentMinutes = incidentMinutes(startMinute + 1);
-                full(env, source(env, data, first, count, incidentMinutes, rate, "-steady"), cfg, data, true);
-                log.printf("  steady-state run: restored from checkpoint %d, minutes %d to %d of the input (%,d datapoints; incident from minute %d), paced at %,.0f/s%n",
-                        cp.id(), startMinute, startMinute + measured, count, (long) incidentMinutes * 6 / 10, rate);
-                Throughput pacedSteady = (Throughput) execute(cfg, env.getStreamGraph().getJobGraph(), count, 0, "steady", cp.path())[0];
-                double[] r1 = LATENCIES.summary(first, first + series);
-                double[] r2 = LATENCIES.summary(first + series, first + count);
+                full(env, source(env, data, plan.first(), plan.count(), plan.inputMinutes(), rate, "-steady"), cfg, data, true);
+                log.printf("  steady-state run: restored from checkpoint %d; minutes %,d to %,d of the input (%,d datapoints) at %,.0f/s: warm-up to minute %,d,"
+                                + " measured after it%s%n", cp.id(), plan.startMinute(), plan.endMinute() - 1, plan.count(), rate, plan.measuredFromMinute() - 1,
+                        plan.incident() ? String.format("; incident from minute %,d", plan.inputMinutes() * 6L / 10) : "; no incident (baselines not warm)");
+                Throughput pacedSteady = (Throughput) execute(cfg, env.getStreamGraph().getJobGraph(), plan.count(), 0, "steady", cp.path())[0];
+                long endNanos = System.nanoTime();
+                long measuredFrom = plan.measuredFromMinute() * series;
+                double[] r1 = LATENCIES.summary(plan.first(), measuredFrom);
+                double[] r2 = LATENCIES.summary(measuredFrom, plan.first() + plan.count());
                 restored = new Latency(rate, pacedSteady.datapointsPerSecond(), (long) r1[3], r1[0], r1[1], r1[2], RESTORED);
                 steady = new Latency(rate, pacedSteady.datapointsPerSecond(), (long) r2[3], r2[0], r2[1], r2[2], STEADY);
-                Pacing pacing = new Pacing(T0.get(), rate, first, count, series, cfg.getDuration(AugurConfig.WATERMARK_OUT_OF_ORDERNESS).toMillis());
-                insight = insightLatency(pacing, endpoint.stopRecording());
-                log.printf("  latency, restored first pass (%,.0f/s achieved over the run): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
+                Pacing pacing = plan.pacing(T0.get());
+                List<InsightArrival> arrivals = endpoint.stopRecording();
+                insight = insightLatency(pacing, arrivals, measuredFrom);
+                log.printf("  latency, restored warm-up (%,.0f/s achieved over the run): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
                         pacedSteady.datapointsPerSecond(), restored.p50Ms(), restored.p99Ms(), restored.maxMs(), restored.samples());
                 log.printf("  latency, steady state: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n", steady.p50Ms(), steady.p99Ms(), steady.maxMs(), steady.samples());
-                log.printf("  insight events at the sink: %,d (%s); from the ingest of the record that released each: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-                                + " (%,d timed, %,d released by the end of input)%n", insight.events(), insight.eventsByType(), insight.p50Ms(), insight.p99Ms(),
-                        insight.maxMs(), insight.samples(), insight.releasedByEndOfInput());
+                for (InsightArrival a : arrivals) {
+                    long n = pacing.releaseIndex(a.timeMs());
+                    log.printf("    insight event %s, time %s: %s, arrived %.1f s into the run (%.1f s before its end)%n", a.detailType(),
+                            a.timeMs() > Long.MAX_VALUE / 4 ? "end of input" : java.time.Instant.ofEpochMilli(a.timeMs()),
+                            pacing.inRun(n) ? String.format("released by datapoint %,d (minute %,d), %.1f ms after its ingest", n, n / series, (a.arrivalNanos() - pacing.dueNanos(n)) / 1e6)
+                                    : "released by the end of input", (a.arrivalNanos() - pacing.t0Nanos()) / 1e9, (endNanos - a.arrivalNanos()) / 1e9);
+                }
+                log.printf("  insight events at the sink: %,d %s; from the ingest of the record that released each: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+                                + " (%,d timed; %,d released in the warm-up, %,d by the end of input)%n", insight.events(), insight.eventsByType(), insight.p50Ms(), insight.p99Ms(),
+                        insight.maxMs(), insight.samples(), insight.releasedInWarmUp(), insight.releasedByEndOfInput());
             } else {
                 log.println("  no steady-state run: the full run's checkpoint was not kept");
             }
@@ -644,27 +658,24 @@ public final class PipelineBench {
         }
     }
 
-    /** The input length (minutes) for which BenchData's incident starts at minute {@code from} or just after it. */
-    static int incidentMinutes(long from) {
-        int m = (int) Math.ceil(from * 10 / 6.0);
-        while ((long) m * 6 / 10 < from) m++;
-        return m;
-    }
-
-    /** Times each insight event from the ingest of the record that released it ({@link Pacing#releaseIndex}). */
-    static InsightLatency insightLatency(Pacing pacing, List<InsightArrival> arrivals) {
+    /**
+     * Times each insight event released by datapoint {@code measuredFrom} or later from the ingest of the record that
+     * released it ({@link Pacing#releaseIndex}); counts the others.
+     */
+    static InsightLatency insightLatency(Pacing pacing, List<InsightArrival> arrivals, long measuredFrom) {
         long[] xs = new long[arrivals.size()];
         int c = 0;
-        long byEnd = 0;
+        long byEnd = 0, warmUp = 0;
         Map<String, Long> byType = new java.util.TreeMap<>();
         for (InsightArrival a : arrivals) {
             byType.merge(a.detailType(), 1L, Long::sum);
             long n = pacing.releaseIndex(a.timeMs());
             if (!pacing.inRun(n)) byEnd++;
+            else if (n < measuredFrom) warmUp++;
             else xs[c++] = a.arrivalNanos() - pacing.dueNanos(n);
         }
         double[] q = Pacing.summary(xs, c);
-        return new InsightLatency(arrivals.size(), c, q[0], q[1], q[2], byEnd, byType);
+        return new InsightLatency(arrivals.size(), c, q[0], q[1], q[2], warmUp, byEnd, byType);
     }
 
     /**

@@ -111,20 +111,18 @@ class PacingTest {
                 + java.time.Instant.ofEpochMilli(Long.MAX_VALUE) + "\"}]}";
         List<PipelineBench.InsightArrival> a = PipelineBench.arrivals(body, 5_000_000_000L + 1_610_000_000L + 250_000_000L);
         assertThat(a).extracting(PipelineBench.InsightArrival::timeMs).containsExactly(t, Long.MAX_VALUE);
-        PipelineBench.InsightLatency l = PipelineBench.insightLatency(p, a);
+        PipelineBench.InsightLatency l = PipelineBench.insightLatency(p, a, 100);
         assertThat(l.events()).isEqualTo(2);
         assertThat(l.samples()).isEqualTo(1);
+        assertThat(l.releasedInWarmUp()).isZero();
         assertThat(l.releasedByEndOfInput()).isEqualTo(1);
         assertThat(l.p99Ms()).isEqualTo(250.0);
         assertThat(l.eventsByType()).containsEntry("DevOps Guru New Insight Open", 1L).containsEntry("DevOps Guru Insight Closed", 1L);
-    }
-
-    @Test
-    void incidentMinutesPlaceTheIncidentAtTheGivenMinute() {
-        for (long from = 1; from < 500; from++) {
-            int m = PipelineBench.incidentMinutes(from);
-            assertThat((long) m * 6 / 10).as("from %d", from).isBetween(from, from + 1);
-        }
+        // measured from datapoint 200 on, the event released by datapoint 161 belongs to the warm-up
+        PipelineBench.InsightLatency w = PipelineBench.insightLatency(p, a, 200);
+        assertThat(w.samples()).isZero();
+        assertThat(w.releasedInWarmUp()).isEqualTo(1);
+        assertThat(w.p99Ms()).isNaN();
     }
 
     /** The job's watermark after datapoints 0..n of the bench's input: the job's own generator on each source subtask. */
