@@ -86,6 +86,13 @@ public final class PipelineBench {
      * minutes ahead of the other, and the datapoints it already sent are in the checkpoint.)
      */
     static final AtomicLong CHECKPOINT_MAX_INDEX = new AtomicLong(-1);
+    /**
+     * The steady run's measured part: from the first record numbered {@code MEASURE_FROM} or later, the process's CPU
+     * time and the clock then (so the measured part's own achieved rate and datapoints per CPU-second).
+     */
+    static final AtomicLong MEASURE_FROM = new AtomicLong(Long.MAX_VALUE);
+    static final AtomicLong MEASURE_CPU = new AtomicLong();
+    static final AtomicLong MEASURE_NANOS = new AtomicLong();
 
     /**
      * @param overrides configuration keys of the full pipeline set on top of its defaults ({@code --set})
@@ -127,9 +134,10 @@ public final class PipelineBench {
      * Latency from ingest (a datapoint's scheduled emission) to its scored datapoint leaving {@code ScoreDatapoints}, at a
      * fixed offered rate; {@code datapoints} says which ({@link #COLD}, {@link #RESTORED}, {@link #STEADY}).
      */
-    public record Latency(double offeredPerSecond, double achievedPerSecond, long samples, double p50Ms, double p99Ms, double maxMs, String datapoints) {
+    public record Latency(double offeredPerSecond, double achievedPerSecond, long samples, double p50Ms, double p99Ms, double maxMs, String datapoints,
+                          double datapointsPerCpuSecond) {
         public Latency(double offeredPerSecond, double achievedPerSecond, long samples, double p50Ms, double p99Ms, double maxMs) {
-            this(offeredPerSecond, achievedPerSecond, samples, p50Ms, p99Ms, maxMs, COLD);
+            this(offeredPerSecond, achievedPerSecond, samples, p50Ms, p99Ms, maxMs, COLD, Double.NaN);
         }
     }
 
@@ -265,6 +273,7 @@ public final class PipelineBench {
                 if (ahead > 200_000) LockSupport.parkNanos(ahead);
             }
             last = n;
+            if (n >= MEASURE_FROM.get() && MEASURE_NANOS.get() == 0 && MEASURE_NANOS.compareAndSet(0, System.nanoTime())) MEASURE_CPU.set(cpuNanos());
             EMITTED.incrementAndGet();
             LAST_EMIT.set(System.nanoTime());
             return new RawRecord("bench", java.nio.ByteBuffer.wrap(data.line(n, minutes)), System.currentTimeMillis());
@@ -497,6 +506,9 @@ public final class PipelineBench {
 
     private static void reset(double rate) {
         FIRST.set(0);
+        MEASURE_FROM.set(Long.MAX_VALUE);
+        MEASURE_CPU.set(0);
+        MEASURE_NANOS.set(0);
         T0.set(0);
         CPU0.set(0);
         EMITTED.set(0);
@@ -608,9 +620,9 @@ public final class PipelineBench {
             full(env, source(env, data, latencyTotal, latencyMinutes, rate), cfg, data, true);
             Throughput paced = (Throughput) execute(cfg, env.getStreamGraph().getJobGraph(), latencyTotal, 0, "latency")[0];
             double[] q = LATENCIES.summary(latencyTotal / 5); // the first fifth is warm-up (JIT, RocksDB column families)
-            Latency lat = new Latency(rate, paced.datapointsPerSecond(), (long) q[3], q[0], q[1], q[2]);
-            log.printf("  latency, cold (fresh job: every series' first datapoints) at %,.0f/s offered (%,.0f/s achieved): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
-                    rate, lat.achievedPerSecond(), lat.p50Ms(), lat.p99Ms(), lat.maxMs(), lat.samples());
+            Latency lat = new Latency(rate, paced.datapointsPerSecond(), (long) q[3], q[0], q[1], q[2], COLD, paced.datapointsPerCpuSecond());
+            log.printf("  latency, cold (fresh job: every series' first datapoints) at %,.0f/s offered (%,.0f/s achieved, %,.0f per CPU-second): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
+                    rate, lat.achievedPerSecond(), lat.datapointsPerCpuSecond(), lat.p50Ms(), lat.p99Ms(), lat.maxMs(), lat.samples());
 
             // steady state: the same pipeline restored from the full run's checkpoint, continuing its input after the
             // checkpoint at the same paced rate (SteadyRun: a warm-up of one pass and the idleness timeout, then the
@@ -622,6 +634,8 @@ public final class PipelineBench {
                         cfg.getDuration(AugurConfig.WATERMARK_IDLENESS).toMillis(), cfg.getDuration(AugurConfig.WATERMARK_OUT_OF_ORDERNESS).toMillis());
                 reset(rate);
                 FIRST.set(plan.first());
+                long measuredFrom = plan.measuredFromMinute() * series;
+                MEASURE_FROM.set(measuredFrom);
                 endpoint.record();
                 env = environment(cfg, false);
                 full(env, source(env, data, plan.first(), plan.count(), plan.inputMinutes(), rate, "-steady"), cfg, data, true);
@@ -630,17 +644,22 @@ public final class PipelineBench {
                         plan.incident() ? String.format("; incident from minute %,d", plan.inputMinutes() * 6L / 10) : "; no incident (baselines not warm)");
                 Throughput pacedSteady = (Throughput) execute(cfg, env.getStreamGraph().getJobGraph(), plan.count(), 0, "steady", cp.path())[0];
                 long endNanos = System.nanoTime();
-                long measuredFrom = plan.measuredFromMinute() * series;
+                long endCpu = cpuNanos();
                 double[] r1 = LATENCIES.summary(plan.first(), measuredFrom);
                 double[] r2 = LATENCIES.summary(measuredFrom, plan.first() + plan.count());
-                restored = new Latency(rate, pacedSteady.datapointsPerSecond(), (long) r1[3], r1[0], r1[1], r1[2], RESTORED);
-                steady = new Latency(rate, pacedSteady.datapointsPerSecond(), (long) r2[3], r2[0], r2[1], r2[2], STEADY);
+                // the warm-up's own rate and CPU: from the first emission to the first measured record; the measured part's: the rest
+                long warmUpDatapoints = measuredFrom - plan.first(), measuredDatapoints = plan.first() + plan.count() - measuredFrom;
+                double warmUpSeconds = (MEASURE_NANOS.get() - T0.get()) / 1e9, measuredSeconds = (endNanos - MEASURE_NANOS.get()) / 1e9;
+                double warmUpCpu = (MEASURE_CPU.get() - CPU0.get()) / 1e9, measuredCpu = (endCpu - MEASURE_CPU.get()) / 1e9;
+                restored = new Latency(rate, warmUpDatapoints / warmUpSeconds, (long) r1[3], r1[0], r1[1], r1[2], RESTORED, warmUpDatapoints / warmUpCpu);
+                steady = new Latency(rate, measuredDatapoints / measuredSeconds, (long) r2[3], r2[0], r2[1], r2[2], STEADY, measuredDatapoints / measuredCpu);
                 Pacing pacing = plan.pacing(T0.get());
                 List<InsightArrival> arrivals = endpoint.stopRecording();
                 insight = insightLatency(pacing, arrivals, measuredFrom);
-                log.printf("  latency, restored warm-up (%,.0f/s achieved over the run): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
-                        pacedSteady.datapointsPerSecond(), restored.p50Ms(), restored.p99Ms(), restored.maxMs(), restored.samples());
-                log.printf("  latency, steady state: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n", steady.p50Ms(), steady.p99Ms(), steady.maxMs(), steady.samples());
+                log.printf("  latency, restored warm-up (%,.0f/s achieved, %,.0f per CPU-second): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
+                        restored.achievedPerSecond(), restored.datapointsPerCpuSecond(), restored.p50Ms(), restored.p99Ms(), restored.maxMs(), restored.samples());
+                log.printf("  latency, steady state (%,.0f/s achieved, %,.0f per CPU-second): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
+                        steady.achievedPerSecond(), steady.datapointsPerCpuSecond(), steady.p50Ms(), steady.p99Ms(), steady.maxMs(), steady.samples());
                 for (InsightArrival a : arrivals) {
                     long n = pacing.releaseIndex(a.timeMs());
                     log.printf("    insight event %s, time %s: %s, arrived %.1f s into the run (%.1f s before its end)%n", a.detailType(),
