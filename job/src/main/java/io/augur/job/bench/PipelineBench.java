@@ -142,9 +142,9 @@ public final class PipelineBench {
     }
 
     public static final String COLD = "cold: a fresh job, so every series' first datapoints (state created), the first fifth of the run skipped";
-    public static final String RESTORED = "restored, first pass: the first minute of event time after restoring the full run's checkpoint"
-            + " (every series read back from RocksDB into the caches, as after a restart)";
-    public static final String STEADY = "steady state: every later minute of that restored run (each series' state in the caches)";
+    public static final String RESTORED = "restored, warm-up: the first minutes of event time after restoring the full run's checkpoint, at least one pass"
+            + " over every series (each read back from RocksDB into the caches, as after a restart) and watermark.idleness + 10 s of wall time";
+    public static final String STEADY = "steady state: the later minutes of that restored run (each series' state in the caches)";
 
     /**
      * Latency from ingest to an insight event arriving at the notification sink's endpoint (the real EventBridge sink,
