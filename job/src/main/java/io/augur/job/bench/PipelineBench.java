@@ -41,7 +41,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +78,21 @@ public final class PipelineBench {
     static volatile boolean holdAfterCheckpoint;
     static final AtomicLong HOLD_START = new AtomicLong();
     static final Latencies LATENCIES = new Latencies(1 << 21);
+    /** The first datapoint number of the paced run ({@link Pacing#first}). */
+    static final AtomicLong FIRST = new AtomicLong();
+    /**
+     * The highest datapoint number emitted before the bench's checkpoint (its barrier), over the generator subtasks: the
+     * restored steady-state run starts at the minute after it. (Not the count emitted: at full speed one subtask can run
+     * minutes ahead of the other, and the datapoints it already sent are in the checkpoint.)
+     */
+    static final AtomicLong CHECKPOINT_MAX_INDEX = new AtomicLong(-1);
+    /**
+     * The steady run's measured part: from the first record numbered {@code MEASURE_FROM} or later, the process's CPU
+     * time and the clock then (so the measured part's own achieved rate and datapoints per CPU-second).
+     */
+    static final AtomicLong MEASURE_FROM = new AtomicLong(Long.MAX_VALUE);
+    static final AtomicLong MEASURE_CPU = new AtomicLong();
+    static final AtomicLong MEASURE_NANOS = new AtomicLong();
 
     /**
      * @param overrides configuration keys of the full pipeline set on top of its defaults ({@code --set})
@@ -116,7 +130,34 @@ public final class PipelineBench {
         }
     }
 
-    public record Latency(double offeredPerSecond, double achievedPerSecond, long samples, double p50Ms, double p99Ms, double maxMs) {}
+    /**
+     * Latency from ingest (a datapoint's scheduled emission) to its scored datapoint leaving {@code ScoreDatapoints}, at a
+     * fixed offered rate; {@code datapoints} says which ({@link #COLD}, {@link #RESTORED}, {@link #STEADY}).
+     */
+    public record Latency(double offeredPerSecond, double achievedPerSecond, long samples, double p50Ms, double p99Ms, double maxMs, String datapoints,
+                          double datapointsPerCpuSecond) {
+        public Latency(double offeredPerSecond, double achievedPerSecond, long samples, double p50Ms, double p99Ms, double maxMs) {
+            this(offeredPerSecond, achievedPerSecond, samples, p50Ms, p99Ms, maxMs, COLD, Double.NaN);
+        }
+    }
+
+    public static final String COLD = "cold: a fresh job, so every series' first datapoints (state created), the first fifth of the run skipped";
+    public static final String RESTORED = "restored, warm-up: the first minutes of event time after restoring the full run's checkpoint, at least one pass"
+            + " over every series (each read back from RocksDB into the caches, as after a restart) and watermark.idleness + 10 s of wall time";
+    public static final String STEADY = "steady state: the later minutes of that restored run (each series' state in the caches)";
+
+    /**
+     * Latency from ingest to an insight event arriving at the notification sink's endpoint (the real EventBridge sink,
+     * batching included: {@code notify.max-time-in-buffer}), in the steady-state run. The clock starts at the ingest of the
+     * record that released the event ({@link Pacing#releaseIndex}): the event is stamped with the event time at which the
+     * insight correlation applied it, and could not exist before the watermark reached that time. What it leaves out is
+     * {@code watermark.out-of-orderness} (5 minutes by default) of event time: the newest anomalous datapoint of an insight
+     * waits that long for the records that move the watermark past it, in real time, whatever the job's speed.
+     * Events released during the run's warm-up, and those released only by the end of the input (the final watermark),
+     * are counted, not timed.
+     */
+    public record InsightLatency(long events, long samples, double p50Ms, double p99Ms, double maxMs, long releasedInWarmUp, long releasedByEndOfInput,
+                                 Map<String, Long> eventsByType) {}
 
     /**
      * The live keyed state in the same checkpoint, read back with the State Processor API ({@code augur state}'s
@@ -134,8 +175,20 @@ public final class PipelineBench {
         }
     }
 
+    /**
+     * @param latency         the cold latency run (a fresh job: every series' first datapoints)
+     * @param restoredLatency the first pass of the run restored from the full run's checkpoint (caches filled from RocksDB)
+     * @param steadyLatency   the rest of that run: steady state
+     * @param insightLatency  insight events at the sink in that run
+     */
     public record ScaleResult(int series, int minutes, Throughput floor, Throughput full, Checkpoint checkpoint, LiveState live, Latency latency,
-                              long notificationsDelivered, String stoppedBecause) {
+                              long notificationsDelivered, String stoppedBecause, Latency restoredLatency, Latency steadyLatency,
+                              InsightLatency insightLatency) {
+        public ScaleResult(int series, int minutes, Throughput floor, Throughput full, Checkpoint checkpoint, LiveState live, Latency latency,
+                           long notificationsDelivered, String stoppedBecause) {
+            this(series, minutes, floor, full, checkpoint, live, latency, notificationsDelivered, stoppedBecause, null, null, null);
+        }
+
         public double ratio() {
             return full == null || floor == null ? Double.NaN : full.datapointsPerSecond() / floor.datapointsPerSecond();
         }
@@ -155,30 +208,46 @@ public final class PipelineBench {
 
     /** Raw records from the generator: {@code total} datapoints, paced at {@code rate}/s overall when rate > 0. */
     static DataStream<RawRecord> source(StreamExecutionEnvironment env, BenchData data, long total, int minutes, double rate) {
-        return env.fromSequence(0, total - 1).uid("bench-sequence").name("Bench sequence")
-                .map(new Generate(data, total, minutes, rate)).returns(new AvroTypeInfo<>(RawRecord.class)).uid("bench-generate").name("Bench records");
+        return source(env, data, 0, total, minutes, rate, "");
+    }
+
+    /**
+     * Datapoints {@code first .. first + count - 1} of an input of {@code minutes} minutes (which decides where the
+     * incidents are). {@code uidSuffix} gives a run restored from another's checkpoint a source of its own (the
+     * checkpoint's sequence source state, the rest of the other run's input, is then not restored).
+     */
+    static DataStream<RawRecord> source(StreamExecutionEnvironment env, BenchData data, long first, long count, int minutes, double rate, String uidSuffix) {
+        return env.fromSequence(0, count - 1).uid("bench-sequence" + uidSuffix).name("Bench sequence")
+                .map(new Generate(data, first, count, minutes, rate)).returns(new AvroTypeInfo<>(RawRecord.class)).uid("bench-generate" + uidSuffix).name("Bench records");
     }
 
     static final class Generate extends RichMapFunction<Long, RawRecord> implements org.apache.flink.streaming.api.checkpoint.CheckpointedFunction {
         private static final long serialVersionUID = 1L;
         /** This subtask took part in a checkpoint while {@link #holdAfterCheckpoint}: it pauses before its next record. */
         private transient volatile boolean checkpointed;
+        /** The datapoint number of this subtask's last record. */
+        private transient long last = -1;
 
         @Override
         public void snapshotState(org.apache.flink.runtime.state.FunctionSnapshotContext c) {
-            if (holdAfterCheckpoint) checkpointed = true;
+            if (holdAfterCheckpoint) {
+                checkpointed = true;
+                CHECKPOINT_MAX_INDEX.accumulateAndGet(last, Math::max);
+            }
         }
 
         @Override
         public void initializeState(org.apache.flink.runtime.state.FunctionInitializationContext c) {
         }
         private final BenchData data;
+        private final long first;
         private final long total;
         private final int minutes;
         private final double rate;
 
-        Generate(BenchData data, long total, int minutes, double rate) {
+        Generate(BenchData data, long first, long total, int minutes, double rate) {
             this.data = data;
+            this.first = first;
             this.total = total;
             this.minutes = minutes;
             this.rate = rate;
@@ -191,19 +260,20 @@ public final class PipelineBench {
                 while (holdAfterCheckpoint) LockSupport.parkNanos(1_000_000);
                 checkpointed = false;
             }
-            // the sequence source gives each of its subtasks one half: interleave them so both advance event time together
-            long half = (total + 1) / 2;
-            long n = seq < half ? 2 * seq : 2 * (seq - half) + 1;
+            long k = Pacing.interleave(seq, total);
+            long n = first + k;
             long t0 = T0.get();
             if (t0 == 0) {
                 if (T0.compareAndSet(0, System.nanoTime())) CPU0.set(cpuNanos());
                 t0 = T0.get();
             }
             if (rate > 0) {
-                long due = t0 + (long) (n * 1e9 / rate);
+                long due = t0 + (long) (k * 1e9 / rate);
                 long ahead = due - System.nanoTime();
                 if (ahead > 200_000) LockSupport.parkNanos(ahead);
             }
+            last = n;
+            if (n >= MEASURE_FROM.get() && MEASURE_NANOS.get() == 0 && MEASURE_NANOS.compareAndSet(0, System.nanoTime())) MEASURE_CPU.set(cpuNanos());
             EMITTED.incrementAndGet();
             LAST_EMIT.set(System.nanoTime());
             return new RawRecord("bench", java.nio.ByteBuffer.wrap(data.line(n, minutes)), System.currentTimeMillis());
@@ -240,7 +310,7 @@ public final class PipelineBench {
             MetricDatapoint m = s.getDatapoint();
             long n = data.indexOf(m.getNamespace(), m.getMetricName(), m.getDimensions().values().iterator().next(), m.getTimestamp());
             if (n < 0 || (n & 7) != 0) return false; // every 8th datapoint
-            long due = T0.get() + (long) (n * 1e9 / rate);
+            long due = T0.get() + (long) ((n - FIRST.get()) * 1e9 / rate);
             LATENCIES.add(n, System.nanoTime() - due);
             return true;
         }
@@ -302,31 +372,65 @@ public final class PipelineBench {
 
         /** Percentiles (ms) of the samples of datapoints numbered at least {@code from}: p50, p99, max, count. */
         double[] summary(long from) {
+            return summary(from, Long.MAX_VALUE);
+        }
+
+        /** The same for the datapoints numbered {@code from} (inclusive) to {@code to} (exclusive). */
+        double[] summary(long from, long to) {
             int k = Math.min(size.get(), n.length);
             long[] xs = new long[k];
             int c = 0;
-            for (int i = 0; i < k; i++) if (n[i] >= from) xs[c++] = nanos[i];
-            if (c == 0) return new double[] {Double.NaN, Double.NaN, Double.NaN, 0};
-            Arrays.sort(xs, 0, c);
-            return new double[] {xs[(int) (0.50 * (c - 1))] / 1e6, xs[(int) (0.99 * (c - 1))] / 1e6, xs[c - 1] / 1e6, c};
+            for (int i = 0; i < k; i++) if (n[i] >= from && n[i] < to) xs[c++] = nanos[i];
+            return Pacing.summary(xs, c);
         }
     }
 
     // ---- running ----------------------------------------------------------------------------------------------------
 
-    /** A discarding EventBridge endpoint: every PutEvents succeeds; counts the events. */
+    /** One event at the endpoint: its EventBridge {@code Time} (epoch ms), detail-type, and when it arrived (nanoTime). */
+    record InsightArrival(long timeMs, String detailType, long arrivalNanos) {}
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * The entries of a PutEvents request body (AWS JSON 1.1: {@code Entries[].Time} in epoch seconds, with a fraction, or
+     * an ISO-8601 string), all arrived at {@code arrivalNanos}.
+     */
+    static List<InsightArrival> arrivals(String body, long arrivalNanos) throws IOException {
+        List<InsightArrival> out = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode e : JSON.readTree(body).path("Entries")) {
+            com.fasterxml.jackson.databind.JsonNode t = e.path("Time");
+            long ms;
+            if (t.isNumber()) ms = Math.round(t.asDouble() * 1000);
+            else if (t.isTextual()) ms = java.time.Instant.parse(t.asText()).toEpochMilli();
+            else continue;
+            out.add(new InsightArrival(ms, e.path("DetailType").asText(""), arrivalNanos));
+        }
+        return out;
+    }
+
+    /** A discarding EventBridge endpoint: every PutEvents succeeds; counts the events (and, while recording, keeps their arrivals). */
     static final class Discarding implements AutoCloseable {
         final HttpServer server;
         final AtomicLong events = new AtomicLong();
+        private final List<InsightArrival> arrivals = new ArrayList<>();
+        private volatile boolean recording;
 
         Discarding() throws IOException {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/", exchange -> {
+                long arrived = System.nanoTime();
                 try (InputStream in = exchange.getRequestBody()) {
                     String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                     int k = 0;
                     for (int i = body.indexOf("\"Detail\""); i >= 0; i = body.indexOf("\"Detail\"", i + 1)) k++;
                     events.addAndGet(k);
+                    if (recording) {
+                        List<InsightArrival> a = arrivals(body, arrived);
+                        synchronized (arrivals) {
+                            arrivals.addAll(a);
+                        }
+                    }
                 }
                 byte[] ok = "{\"FailedEntryCount\":0,\"Entries\":[]}".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
@@ -339,6 +443,20 @@ public final class PipelineBench {
 
         String endpoint() {
             return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        void record() {
+            synchronized (arrivals) {
+                arrivals.clear();
+            }
+            recording = true;
+        }
+
+        List<InsightArrival> stopRecording() {
+            recording = false;
+            synchronized (arrivals) {
+                return new ArrayList<>(arrivals);
+            }
         }
 
         @Override
@@ -387,6 +505,10 @@ public final class PipelineBench {
     }
 
     private static void reset(double rate) {
+        FIRST.set(0);
+        MEASURE_FROM.set(Long.MAX_VALUE);
+        MEASURE_CPU.set(0);
+        MEASURE_NANOS.set(0);
         T0.set(0);
         CPU0.set(0);
         EMITTED.set(0);
@@ -397,6 +519,12 @@ public final class PipelineBench {
 
     /** Runs a job to its end; with {@code checkpointAt} in (0,1), triggers one checkpoint when that share of the input is out. */
     private Object[] execute(AugurConfig cfg, JobGraph graph, long total, double checkpointAt, String name) throws Exception {
+        return execute(cfg, graph, total, checkpointAt, name, null);
+    }
+
+    /** The same, the job restored from checkpoint {@code restoreFrom} when not null (state of operators it lacks skipped). */
+    private Object[] execute(AugurConfig cfg, JobGraph graph, long total, double checkpointAt, String name, String restoreFrom) throws Exception {
+        if (restoreFrom != null) graph.setSavepointRestoreSettings(org.apache.flink.runtime.jobgraph.SavepointRestoreSettings.forPath(restoreFrom, true));
         Path checkpoints = Files.createDirectories(settings.workDir().resolve(name + "-checkpoints"));
         try (MiniCluster mc = cluster(cfg, checkpoints)) {
             JobID id = mc.submitJob(graph).get().getJobID();
@@ -406,6 +534,7 @@ public final class PipelineBench {
             long held = 0;
             HOLD_START.set(0);
             if (checkpointAt > 0) {
+                CHECKPOINT_MAX_INDEX.set(-1);
                 while (!result.isDone() && EMITTED.get() < checkpointAt * total) Thread.sleep(50);
                 holdAfterCheckpoint = true;
                 try {
@@ -491,11 +620,81 @@ public final class PipelineBench {
             full(env, source(env, data, latencyTotal, latencyMinutes, rate), cfg, data, true);
             Throughput paced = (Throughput) execute(cfg, env.getStreamGraph().getJobGraph(), latencyTotal, 0, "latency")[0];
             double[] q = LATENCIES.summary(latencyTotal / 5); // the first fifth is warm-up (JIT, RocksDB column families)
-            Latency lat = new Latency(rate, paced.datapointsPerSecond(), (long) q[3], q[0], q[1], q[2]);
-            log.printf("  latency at %,.0f/s offered (%,.0f/s achieved): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
-                    rate, lat.achievedPerSecond(), lat.p50Ms(), lat.p99Ms(), lat.maxMs(), lat.samples());
-            return new ScaleResult(series, minutes, floor, full, cp, live, lat, delivered, null);
+            Latency lat = new Latency(rate, paced.datapointsPerSecond(), (long) q[3], q[0], q[1], q[2], COLD, paced.datapointsPerCpuSecond());
+            log.printf("  latency, cold (fresh job: every series' first datapoints) at %,.0f/s offered (%,.0f/s achieved, %,.0f per CPU-second): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
+                    rate, lat.achievedPerSecond(), lat.datapointsPerCpuSecond(), lat.p50Ms(), lat.p99Ms(), lat.maxMs(), lat.samples());
+
+            // steady state: the same pipeline restored from the full run's checkpoint, continuing its input after the
+            // checkpoint at the same paced rate (SteadyRun: a warm-up of one pass and the idleness timeout, then the
+            // measured minutes, with an incident in them when the baselines are warm)
+            Latency restored = null, steady = null;
+            InsightLatency insight = null;
+            if (cp != null && cp.path() != null && CHECKPOINT_MAX_INDEX.get() >= 0) {
+                SteadyRun plan = SteadyRun.plan(CHECKPOINT_MAX_INDEX.get(), series, rate, settings.latencySeconds(),
+                        cfg.getDuration(AugurConfig.WATERMARK_IDLENESS).toMillis(), cfg.getDuration(AugurConfig.WATERMARK_OUT_OF_ORDERNESS).toMillis());
+                reset(rate);
+                FIRST.set(plan.first());
+                long measuredFrom = plan.measuredFromMinute() * series;
+                MEASURE_FROM.set(measuredFrom);
+                endpoint.record();
+                env = environment(cfg, false);
+                full(env, source(env, data, plan.first(), plan.count(), plan.inputMinutes(), rate, "-steady"), cfg, data, true);
+                log.printf("  steady-state run: restored from checkpoint %d; minutes %,d to %,d of the input (%,d datapoints) at %,.0f/s: warm-up to minute %,d,"
+                                + " measured after it%s%n", cp.id(), plan.startMinute(), plan.endMinute() - 1, plan.count(), rate, plan.measuredFromMinute() - 1,
+                        plan.incident() ? String.format("; incident from minute %,d", plan.inputMinutes() * 6L / 10) : "; no incident (baselines not warm)");
+                Throughput pacedSteady = (Throughput) execute(cfg, env.getStreamGraph().getJobGraph(), plan.count(), 0, "steady", cp.path())[0];
+                long endNanos = System.nanoTime();
+                long endCpu = cpuNanos();
+                double[] r1 = LATENCIES.summary(plan.first(), measuredFrom);
+                double[] r2 = LATENCIES.summary(measuredFrom, plan.first() + plan.count());
+                // the warm-up's own rate and CPU: from the first emission to the first measured record; the measured part's: the rest
+                long warmUpDatapoints = measuredFrom - plan.first(), measuredDatapoints = plan.first() + plan.count() - measuredFrom;
+                double warmUpSeconds = (MEASURE_NANOS.get() - T0.get()) / 1e9, measuredSeconds = (endNanos - MEASURE_NANOS.get()) / 1e9;
+                double warmUpCpu = (MEASURE_CPU.get() - CPU0.get()) / 1e9, measuredCpu = (endCpu - MEASURE_CPU.get()) / 1e9;
+                restored = new Latency(rate, warmUpDatapoints / warmUpSeconds, (long) r1[3], r1[0], r1[1], r1[2], RESTORED, warmUpDatapoints / warmUpCpu);
+                steady = new Latency(rate, measuredDatapoints / measuredSeconds, (long) r2[3], r2[0], r2[1], r2[2], STEADY, measuredDatapoints / measuredCpu);
+                Pacing pacing = plan.pacing(T0.get());
+                List<InsightArrival> arrivals = endpoint.stopRecording();
+                insight = insightLatency(pacing, arrivals, measuredFrom);
+                log.printf("  latency, restored warm-up (%,.0f/s achieved, %,.0f per CPU-second): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
+                        restored.achievedPerSecond(), restored.datapointsPerCpuSecond(), restored.p50Ms(), restored.p99Ms(), restored.maxMs(), restored.samples());
+                log.printf("  latency, steady state (%,.0f/s achieved, %,.0f per CPU-second): p50 %.1f ms, p99 %.1f ms, max %.1f ms (%,d samples)%n",
+                        steady.achievedPerSecond(), steady.datapointsPerCpuSecond(), steady.p50Ms(), steady.p99Ms(), steady.maxMs(), steady.samples());
+                for (InsightArrival a : arrivals) {
+                    long n = pacing.releaseIndex(a.timeMs());
+                    log.printf("    insight event %s, time %s: %s, arrived %.1f s into the run (%.1f s before its end)%n", a.detailType(),
+                            a.timeMs() > Long.MAX_VALUE / 4 ? "end of input" : java.time.Instant.ofEpochMilli(a.timeMs()),
+                            pacing.inRun(n) ? String.format("released by datapoint %,d (minute %,d), %.1f ms after its ingest", n, n / series, (a.arrivalNanos() - pacing.dueNanos(n)) / 1e6)
+                                    : "released by the end of input", (a.arrivalNanos() - pacing.t0Nanos()) / 1e9, (endNanos - a.arrivalNanos()) / 1e9);
+                }
+                log.printf("  insight events at the sink: %,d %s; from the ingest of the record that released each: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+                                + " (%,d timed; %,d released in the warm-up, %,d by the end of input)%n", insight.events(), insight.eventsByType(), insight.p50Ms(), insight.p99Ms(),
+                        insight.maxMs(), insight.samples(), insight.releasedInWarmUp(), insight.releasedByEndOfInput());
+            } else {
+                log.println("  no steady-state run: the full run's checkpoint was not kept");
+            }
+            return new ScaleResult(series, minutes, floor, full, cp, live, lat, delivered, null, restored, steady, insight);
         }
+    }
+
+    /**
+     * Times each insight event released by datapoint {@code measuredFrom} or later from the ingest of the record that
+     * released it ({@link Pacing#releaseIndex}); counts the others.
+     */
+    static InsightLatency insightLatency(Pacing pacing, List<InsightArrival> arrivals, long measuredFrom) {
+        long[] xs = new long[arrivals.size()];
+        int c = 0;
+        long byEnd = 0, warmUp = 0;
+        Map<String, Long> byType = new java.util.TreeMap<>();
+        for (InsightArrival a : arrivals) {
+            byType.merge(a.detailType(), 1L, Long::sum);
+            long n = pacing.releaseIndex(a.timeMs());
+            if (!pacing.inRun(n)) byEnd++;
+            else if (n < measuredFrom) warmUp++;
+            else xs[c++] = a.arrivalNanos() - pacing.dueNanos(n);
+        }
+        double[] q = Pacing.summary(xs, c);
+        return new InsightLatency(arrivals.size(), c, q[0], q[1], q[2], warmUp, byEnd, byType);
     }
 
     /**
