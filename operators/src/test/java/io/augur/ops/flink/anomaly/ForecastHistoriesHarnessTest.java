@@ -98,8 +98,15 @@ class ForecastHistoriesHarnessTest {
         return h;
     }
 
-    /** Every history written at once (as before the caches), no interruption. */
-    static List<ExhaustionForecast> writeThrough() throws Exception {
+    private static List<ExhaustionForecast> writeThrough;
+
+    /** Every history written at once (as before the caches), no interruption (computed once: the reference of every test). */
+    static synchronized List<ExhaustionForecast> writeThrough() throws Exception {
+        if (writeThrough == null) writeThrough = List.copyOf(computeWriteThrough());
+        return writeThrough;
+    }
+
+    private static List<ExhaustionForecast> computeWriteThrough() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, ScoredDatapoint, ExhaustionForecast> h =
                      harness(new ForecastExhaustion(AnomalySettings.defaults(), LIMITS, CacheCapacity.of(0)), false)) {
             h.open();
