@@ -8,6 +8,7 @@ import io.augur.ops.anomaly.DeploymentTargets;
 import io.augur.ops.anomaly.LimitCatalog;
 import io.augur.ops.anomaly.MaintenanceWindows;
 import io.augur.ops.anomaly.SeverityCatalog;
+import io.augur.ops.flink.CacheCapacity;
 import io.augur.ops.flink.SeriesKeyTypeInfo;
 import io.augur.ops.flink.WriteBackOperator;
 import io.augur.ops.flink.avro.AvroCodersTypeInfo;
@@ -100,7 +101,9 @@ public final class AnomalyStep {
                 // the same bytes as AvroTypeInfo's serializer without the generic writer's per-field dispatch (issue 9)
                 .returns(new AvroCodersTypeInfo<>(ScoredDatapoint.class, ScoredDatapoint::new))
                 .keyBy(ForecastExhaustion.forecastKey(limits), SeriesKeyTypeInfo.INSTANCE) // a metric reporting a limit joins the series it limits (compact keys)
-                .process(new ForecastExhaustion(s, limits), new AvroTypeInfo<>(ExhaustionForecast.class))
+                // histories kept in memory, written to the keyed state before each snapshot (issue 9)
+                .transform("Forecast time to limit", new AvroTypeInfo<>(ExhaustionForecast.class),
+                        new WriteBackOperator<>(new ForecastExhaustion(s, limits, recentForecasts(cfg))))
                 .uid(FORECAST_UID).name("Forecast time to limit");
         SingleOutputStreamOperator<ExhaustionForecast> agreeing = ProactivePattern.apply(forecasts.keyBy(ExhaustionForecast::getSeriesKey), s)
                 .uid(PROACTIVE_PATTERN_UID).name("CEP agreeing forecasts");
@@ -117,6 +120,13 @@ public final class AnomalyStep {
                 .process(new DeploymentHold(cfg.getDuration(AugurConfig.ANOMALY_DEPLOYMENT_MAX_HOLD), s.stateTtl()), new AvroTypeInfo<>(Anomaly.class))
                 .uid(DEPLOYMENT_HOLD_UID).name("Hold anomalies during deployments");
         return new Result(anomalies, late);
+    }
+
+    /** {@code anomaly.recent-forecasts}: a number, or {@code auto} (the forecaster's part of {@code cache.heap-share}). */
+    public static CacheCapacity recentForecasts(AugurConfig cfg) {
+        String v = cfg.get(AugurConfig.ANOMALY_RECENT_FORECASTS);
+        return v.equals("auto") ? ForecastExhaustion.autoCapacity(cfg.getDouble(AugurConfig.CACHE_HEAP_SHARE))
+                : CacheCapacity.of(cfg.getInt(AugurConfig.ANOMALY_RECENT_FORECASTS));
     }
 
     /** {@code anomaly.*} keys as settings; a bad value is a configuration error naming the key. */

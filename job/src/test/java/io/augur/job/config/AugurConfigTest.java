@@ -1,8 +1,10 @@
 package io.augur.job.config;
 
 import io.augur.job.AugurJob;
+import io.augur.job.topology.AnomalyStep;
 import io.augur.job.topology.AugurTopology;
 import io.augur.ops.flink.CacheCapacity;
+import io.augur.ops.flink.anomaly.ForecastExhaustion;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
@@ -96,6 +98,16 @@ class AugurConfigTest {
         }
         assertThat(AugurTopology.cacheCapacity(defaults.with("cache.heap-share", "0.5"), AugurConfig.DETECTOR_RECENT_BASELINES).toString())
                 .isEqualTo("auto (0.5 of the slot's heap)");
+        // the forecaster's histories: its own part of the heap share, at its own heap per series
+        assertThat(defaults.get(AugurConfig.ANOMALY_RECENT_FORECASTS)).isEqualTo("auto");
+        CacheCapacity histories = AnomalyStep.recentForecasts(defaults.with("cache.heap-share", "0.4"));
+        assertThat(histories.isAuto()).isTrue();
+        assertThat(histories.bytesPerSeries()).isEqualTo(ForecastExhaustion.HEAP_BYTES_PER_HISTORY);
+        assertThat(histories.toString()).startsWith("auto (" + 0.4 * ForecastExhaustion.HEAP_SHARE_FRACTION + " of the slot's heap");
+        assertThat(AnomalyStep.recentForecasts(defaults.with("anomaly.recent-forecasts", "500")).toString()).isEqualTo("500");
+        assertThat(AnomalyStep.recentForecasts(defaults.with("anomaly.recent-forecasts", "0")).toString()).isEqualTo("0");
+        assertThatThrownBy(() -> defaults.with("anomaly.recent-forecasts", "lots")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("anomaly.recent-forecasts=lots is not valid").hasMessageContaining("auto, or a non-negative whole number");
         for (String bad : List.of("0", "1", "1.5", "-0.2", "half")) {
             assertThatThrownBy(() -> defaults.with("cache.heap-share", bad)).isInstanceOf(ConfigException.class)
                     .hasMessageContaining("cache.heap-share=" + bad + " is not valid").hasMessageContaining("above 0 and below 1");

@@ -6,6 +6,7 @@ import io.augur.schema.Resource;
 import org.apache.avro.Schema;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -67,6 +68,22 @@ public final class StoredForecastHistory {
         h.setOpenLatest(open);
         h.setOpenLatestThin(0L);
         return h;
+    }
+
+    /**
+     * A copy of {@code d} that {@code h} may keep (the datapoint at hand may be a reused record, overwritten by the next
+     * one): when its identity equals that of the history's identity source ({@code latest}, else {@code openLatest[0]},
+     * itself a copy), the copy shares that source's identity fields (strings, dimensions, resource: never changed once
+     * kept) and copies only the measures; otherwise a deep copy. Equal to {@code d} field by field either way.
+     */
+    public static MetricDatapoint retained(MetricDatapoint d, ForecastHistory h) {
+        MetricDatapoint source = h.getLatest();
+        if (source == null && h.getOpenLatest() != null && !h.getOpenLatest().isEmpty()) source = h.getOpenLatest().get(0);
+        if (source == null || !sameIdentity(d, source)) return MetricDatapoint.newBuilder(d).build();
+        Map<String, Double> percentiles = d.getPercentiles() == null ? null : new HashMap<>(d.getPercentiles());
+        return new MetricDatapoint(source.getSeriesId(), source.getAccountId(), source.getRegion(), source.getNamespace(),
+                source.getMetricName(), source.getDimensions(), d.getTimestamp(), d.getMin(), d.getMax(), d.getSum(), d.getCount(),
+                percentiles, source.getUnit(), source.getResource(), source.getMetricStreamName());
     }
 
     private static boolean sameIdentity(MetricDatapoint a, MetricDatapoint b) {

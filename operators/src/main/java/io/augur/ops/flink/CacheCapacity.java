@@ -35,22 +35,39 @@ public final class CacheCapacity implements Serializable {
 
     private final int series;
     private final double heapShare;
+    /** Heap per series an automatic capacity is sized with (0 for a fixed capacity). */
+    private final long bytesPerSeries;
 
-    private CacheCapacity(int series, double heapShare) {
+    private CacheCapacity(int series, double heapShare, long bytesPerSeries) {
         this.series = series;
         this.heapShare = heapShare;
+        this.bytesPerSeries = bytesPerSeries;
     }
 
     /** At most {@code series} series per task; 0: none. */
     public static CacheCapacity of(int series) {
         if (series < 0) throw new IllegalArgumentException("a cache holds 0 or more series, not " + series);
-        return new CacheCapacity(series, 0);
+        return new CacheCapacity(series, 0, 0);
     }
 
     /** As many series per task as {@code heapShare} of the slot's heap holds, at {@link #HEAP_BYTES_PER_SERIES} each. */
     public static CacheCapacity auto(double heapShare) {
+        return auto(heapShare, HEAP_BYTES_PER_SERIES);
+    }
+
+    /**
+     * As many series per task as {@code heapShare} of the slot's heap holds, at {@code bytesPerSeries} each: for a cache
+     * of another operator than the scoring chain, whose values have their own size (the forecaster's histories).
+     */
+    public static CacheCapacity auto(double heapShare, long bytesPerSeries) {
         if (!(heapShare > 0 && heapShare < 1)) throw new IllegalArgumentException("the caches' heap share is a fraction in (0,1), not " + heapShare);
-        return new CacheCapacity(-1, heapShare);
+        if (bytesPerSeries <= 0) throw new IllegalArgumentException("a series takes some heap, not " + bytesPerSeries + " B");
+        return new CacheCapacity(-1, heapShare, bytesPerSeries);
+    }
+
+    /** The heap per series an automatic capacity is sized with. */
+    public long bytesPerSeries() {
+        return bytesPerSeries;
     }
 
     public boolean isAuto() {
@@ -71,10 +88,10 @@ public final class CacheCapacity implements Serializable {
         if (!isAuto()) return series;
         long heap = Runtime.getRuntime().maxMemory();
         int slots = slotsPerTaskManager(context);
-        int n = seriesPerTask(heap, slots, heapShare, HEAP_BYTES_PER_SERIES);
+        int n = seriesPerTask(heap, slots, heapShare, bytesPerSeries());
         LOG.info("cache {} (subtask {}): auto capacity {} series ({} % of a {} MB heap over {} slot(s), {} B per series)", cache,
                 context.getTaskInfo().getIndexOfThisSubtask(), n, String.format(Locale.ROOT, "%.0f", heapShare * 100),
-                heap >> 20, slots, HEAP_BYTES_PER_SERIES);
+                heap >> 20, slots, bytesPerSeries());
         return n;
     }
 
@@ -92,6 +109,8 @@ public final class CacheCapacity implements Serializable {
 
     @Override
     public String toString() {
-        return isAuto() ? "auto (" + heapShare + " of the slot's heap)" : Integer.toString(series);
+        if (!isAuto()) return Integer.toString(series);
+        return bytesPerSeries == HEAP_BYTES_PER_SERIES ? "auto (" + heapShare + " of the slot's heap)"
+                : "auto (" + heapShare + " of the slot's heap at " + bytesPerSeries + " B per series)";
     }
 }

@@ -56,6 +56,20 @@ class CacheCapacityTest {
                 .isEqualTo(CacheCapacity.seriesPerTask(heap, 1, 0.3, CacheCapacity.HEAP_BYTES_PER_SERIES));
     }
 
+    @Test
+    void anAutomaticCapacityOfAnotherCacheIsSizedWithItsOwnHeapPerSeries() throws Exception {
+        long heap = Runtime.getRuntime().maxMemory();
+        Configuration twoSlots = new Configuration();
+        twoSlots.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
+        CacheCapacity histories = CacheCapacity.auto(0.045, 16_500);
+        assertThat(histories.bytesPerSeries()).isEqualTo(16_500);
+        assertThat(CacheCapacity.auto(0.3).bytesPerSeries()).isEqualTo(CacheCapacity.HEAP_BYTES_PER_SERIES);
+        assertThat(resolvedIn(histories, twoSlots)).isEqualTo(CacheCapacity.seriesPerTask(heap, 2, 0.045, 16_500));
+        assertThat(CacheCapacity.seriesPerTask(6L << 30, 2, 0.045, 16_500)).isEqualTo(8_785);
+        assertThat(histories.toString()).isEqualTo("auto (0.045 of the slot's heap at 16500 B per series)");
+        assertThatThrownBy(() -> CacheCapacity.auto(0.3, 0)).hasMessageContaining("takes some heap");
+    }
+
     /** The capacity as a keyed function resolves it when it opens in a task whose task manager has this configuration. */
     private static int resolvedIn(CacheCapacity capacity, Configuration taskManager) throws Exception {
         Resolving f = new Resolving(capacity);

@@ -6,8 +6,11 @@ import io.augur.ops.anomaly.ExhaustionForecaster.Forecast;
 import io.augur.ops.anomaly.LimitCatalog;
 import io.augur.ops.anomaly.LimitCatalog.Limit;
 import io.augur.ops.detect.Statistics;
+import io.augur.ops.flink.CacheCapacity;
 import io.augur.ops.flink.IoCounters;
+import io.augur.ops.flink.RecentValues;
 import io.augur.ops.flink.StateTtl;
+import io.augur.ops.flink.WriteBackOperator;
 import io.augur.schema.ExhaustionForecast;
 import io.augur.ops.anomaly.StoredForecastHistory;
 import io.augur.schema.ForecastHistory;
@@ -36,19 +39,56 @@ import java.util.List;
  * <p>A metric that reports another series' limit (DynamoDB {@code ProvisionedWriteCapacityUnits} for
  * {@code ConsumedWriteCapacityUnits}, see {@link LimitCatalog#reportedLimitOf}) is keyed like that series, so its
  * newest value is kept in the same keyed state ({@code limitValue}) and is the limit of the forecasts.
+ *
+ * <p><b>Histories in memory</b> (issue 9): the histories of recent series are kept deserialized
+ * ({@link RecentValues}, {@code forecastHistories}) and, run by a {@link WriteBackOperator} (as in the job), written to
+ * the keyed state {@code forecast-history}, in their stored form, only before each checkpoint and savepoint, instead of
+ * read and written there (on RocksDB a get, a put and a generic Avro round trip of the whole history) at every
+ * datapoint. A series not in memory (after a restart, or beyond the capacity) is read from the keyed state as before;
+ * expiry follows the state's TTL. The datapoints a history keeps are copies ({@link StoredForecastHistory#retained}): the
+ * job reuses input records, so the datapoint at hand is overwritten by the next one.
  */
-public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatapoint, ExhaustionForecast> {
+public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatapoint, ExhaustionForecast>
+        implements WriteBackOperator.WritesBack {
     public static final String STATE_NAME = "forecast-history";
+    /** Series per task whose history is kept in memory, for the constructor without a capacity (the job's {@code anomaly.recent-forecasts} is {@code auto}). */
+    public static final int DEFAULT_RECENT_FORECASTS = 10_000;
+    /**
+     * Heap per cached history, for {@code auto} capacities: a history at the default 50 h retention (200 closed buckets
+     * in boxed lists, the newest datapoint, an open bucket's, pending limit reports) takes about 13.6 KB
+     * ({@code ForecastHeapTest}, which fails when it grows past this figure over 1.2); a younger history far less.
+     */
+    public static final long HEAP_BYTES_PER_HISTORY = 16_500;
+    /**
+     * Of {@code cache.heap-share}, the part the forecaster's {@code auto} cache may fill, on top of the scoring chain's
+     * caches: series with a limit are a minority of a fleet (7 % of the bench's) and a full history takes about 2.5 times
+     * a chain series' heap, so this part of the share holds the full histories of every limited series of a task whose
+     * chain caches are full when up to 6 % of its series have a limit (and far more young histories).
+     */
+    public static final double HEAP_SHARE_FRACTION = 0.15;
 
     private final AnomalySettings settings;
     private final LimitCatalog limits;
+    private final CacheCapacity recentForecasts;
     private transient ExhaustionForecaster forecaster;
     private transient ValueState<ForecastHistory> history;
+    private transient RecentValues<ForecastHistory> histories;
     private transient IoCounters counters;
 
     public ForecastExhaustion(AnomalySettings settings, LimitCatalog limits) {
+        this(settings, limits, CacheCapacity.of(DEFAULT_RECENT_FORECASTS));
+    }
+
+    /** {@code recentForecasts}: series per task whose history is kept in memory ({@code anomaly.recent-forecasts}; 0: none). */
+    public ForecastExhaustion(AnomalySettings settings, LimitCatalog limits, CacheCapacity recentForecasts) {
         this.settings = settings;
         this.limits = limits;
+        this.recentForecasts = recentForecasts;
+    }
+
+    /** The forecaster's share of the caches' heap share ({@link #HEAP_SHARE_FRACTION}), at {@link #HEAP_BYTES_PER_HISTORY}. */
+    public static CacheCapacity autoCapacity(double cachesHeapShare) {
+        return CacheCapacity.auto(cachesHeapShare * HEAP_SHARE_FRACTION, HEAP_BYTES_PER_HISTORY);
     }
 
     /**
@@ -84,14 +124,27 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
     public void open(Configuration parameters) {
         forecaster = new ExhaustionForecaster(settings);
         history = getRuntimeContext().getState(descriptor(settings));
+        histories = RecentValues.open(getRuntimeContext(), "forecastHistories", recentForecasts, settings.stateTtl().toMillis(),
+                (key, h) -> history.update(StoredForecastHistory.stored(h)));
         counters = new IoCounters(getRuntimeContext());
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (histories != null) histories.close(); // gives its place in the thread's key slots back
+        super.close();
+    }
+
+    @Override
+    public List<RecentValues<?>> recentValues() {
+        return List.of(histories);
     }
 
     @Override
     public void processElement(ScoredDatapoint p, Context ctx, Collector<ExhaustionForecast> out) throws Exception {
         MetricDatapoint dp = p.getDatapoint();
         if (limits.reportedLimitOf(dp.getNamespace(), dp.getMetricName()) != null) {
-            reportLimit(dp, ctx.timerService().currentWatermark());
+            reportLimit(ctx.getCurrentKey(), dp, ctx.timerService().currentWatermark());
             return;
         }
         Limit limit = limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions());
@@ -105,8 +158,11 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
             counters.inc("anomaly.forecast.latePoints", 1); // its bucket is closed already
             return;
         }
-        ForecastHistory h = readHistory();
+        String key = ctx.getCurrentKey();
+        long now = System.currentTimeMillis(); // the state TTL's clock
+        ForecastHistory h = readHistory(key, now);
         if (h == null) h = newHistory();
+        MetricDatapoint kept = StoredForecastHistory.retained(dp, h);
         List<Long> starts = new ArrayList<>(h.getOpenStarts());
         List<Double> values = new ArrayList<>(h.getOpenValues());
         List<MetricDatapoint> newest = openLatest(h);
@@ -114,16 +170,16 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         if (i < 0) {
             starts.add(start);
             values.add(v);
-            newest.add(dp);
+            newest.add(kept);
             ctx.timerService().registerEventTimeTimer(start + bucket);
         } else {
             values.set(i, limit.rising() ? Math.max(values.get(i), v) : Math.min(values.get(i), v));
-            if (newest.get(i) == null || newest.get(i).getTimestamp() <= ts) newest.set(i, dp);
+            if (newest.get(i) == null || newest.get(i).getTimestamp() <= ts) newest.set(i, kept);
         }
         h.setOpenStarts(starts);
         h.setOpenValues(values);
         h.setOpenLatest(newest);
-        writeHistory(h);
+        histories.write(key, h, now);
     }
 
     /**
@@ -150,10 +206,11 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
      * the bucket it falls in closes (reports arrive up to the watermark's tolerance ahead of a closing bucket, and which
      * of them have arrived depends on how the inputs interleave). A report older than every open bucket applies at once.
      */
-    private void reportLimit(MetricDatapoint dp, long watermark) throws Exception {
+    private void reportLimit(String key, MetricDatapoint dp, long watermark) throws Exception {
         double v = Statistics.value(dp, "Maximum");
         if (Double.isNaN(v) || v <= 0) return;
-        ForecastHistory h = readHistory();
+        long now = System.currentTimeMillis();
+        ForecastHistory h = readHistory(key, now);
         if (h == null) h = newHistory();
         long ts = dp.getTimestamp();
         if (ts <= watermark) {
@@ -168,7 +225,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
             h.setPendingLimitTimes(times);
             h.setPendingLimitValues(values);
         }
-        writeHistory(h);
+        histories.write(key, h, now);
         counters.inc("anomaly.forecast.reportedLimits", 1);
     }
 
@@ -192,7 +249,9 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<ExhaustionForecast> out) throws Exception {
-        ForecastHistory h = readHistory();
+        String key = ctx.getCurrentKey();
+        long now = System.currentTimeMillis();
+        ForecastHistory h = readHistory(key, now);
         if (h == null) return;
         long bucket = settings.bucket().toMillis();
         List<Long> openStarts = new ArrayList<>(h.getOpenStarts());
@@ -209,7 +268,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         h.setOpenLatest(openLatest);
         applyLimitsBefore(h, t);
         if (h.getLatest() == null) {
-            writeHistory(h);
+            histories.write(key, h, now);
             return;
         }
         long keepFrom = t - settings.historyRetention().toMillis();
@@ -221,7 +280,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         h.setBucketValues(values);
         h.setOpenStarts(openStarts);
         h.setOpenValues(openValues);
-        writeHistory(h);
+        histories.write(key, h, now);
 
         MetricDatapoint dp = h.getLatest();
         Limit limit = limits.limitFor(dp.getNamespace(), dp.getMetricName(), dp.getDimensions(), h.getLimitValue());
@@ -235,7 +294,7 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
         }
         Forecast f = forecaster.forecast(times, vals, n, t, limit.value(), limit.rising(), limit.seasonal());
         if (f == null) return;
-        out.collect(toRecord(ctx.getCurrentKey(), t, dp, limit, f, times, vals, n));
+        out.collect(toRecord(key, t, dp, limit, f, times, vals, n));
         counters.inc("anomaly.forecasts", 1);
     }
 
@@ -257,13 +316,16 @@ public class ForecastExhaustion extends KeyedProcessFunction<String, ScoredDatap
                 .build();
     }
 
-    /** The current series' history as the forecaster works on it, from either stored form (null: none). */
-    private ForecastHistory readHistory() throws Exception {
-        return StoredForecastHistory.load(history.value());
-    }
-
-    /** Stores {@code h} as the current series' history, in its stored form (an open bucket's newest datapoint thin). */
-    private void writeHistory(ForecastHistory h) throws Exception {
-        history.update(StoredForecastHistory.stored(h));
+    /**
+     * The current series' history as the forecaster works on it (null: none): from memory, else from the keyed state in
+     * either stored form, then kept in memory as the state holds it. Every change is written back with
+     * {@code histories.write} (stored thin: an open bucket's newest datapoint, by {@link StoredForecastHistory#stored}).
+     */
+    private ForecastHistory readHistory(String key, long now) throws Exception {
+        ForecastHistory h = histories.get(key, now);
+        if (h != null) return h;
+        h = StoredForecastHistory.load(history.value());
+        if (h != null) histories.put(key, h, now, false);
+        return h;
     }
 }
