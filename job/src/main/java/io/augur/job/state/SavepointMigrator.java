@@ -39,35 +39,14 @@ public final class SavepointMigrator {
 
     public static Result migrate(String savepoint, String out, AugurConfig cfg, int parallelism) throws Exception {
         CheckpointMetadata meta = SavepointLoader.loadSavepointMetadata(savepoint);
-        List<StateCatalog.KeyedOperator> ops = new ArrayList<>();
-        for (StateCatalog.KeyedOperator op : StateCatalog.keyed(cfg)) {
-            if (!StateCatalog.COMPACT_KEYS.contains(op.uid())) continue;
-            OperatorState state = null;
-            for (OperatorState s : meta.getOperatorStates()) {
-                if (s.getOperatorID().equals(OperatorIdentifier.forUid(op.uid()).getOperatorId())) state = s;
-            }
-            if (state == null) continue;
-            // a rewrite keeps only the states Augur knows: refuse rather than lose one (a savepoint of another version)
-            Set<String> unknown = new TreeSet<>(SavepointMetadata.keyedStateNames(state));
-            for (StateCatalog.StateSpec sp : op.states()) unknown.remove(sp.name());
-            if (!unknown.isEmpty()) {
-                throw new IllegalStateException("operator " + op.uid() + " has keyed state " + unknown + " that this version of Augur does not "
-                        + "know: the savepoint is from another version; migrate it with the augur of that version");
-            }
-            ops.add(op);
-        }
+        List<StateCatalog.KeyedOperator> ops = KeyedRewrite.present(meta, StateCatalog.keyed(cfg),
+                op -> StateCatalog.COMPACT_KEYS.contains(op.uid()), "migrate");
         List<String> rewritten = new ArrayList<>();
         StreamExecutionEnvironment env = SavepointEnvironments.create(parallelism, true);
         SavepointWriter writer = SavepointWriter.fromExistingSavepoint(env, savepoint, SavepointEnvironments.backend());
         SavepointReader reader = SavepointReader.read(env, savepoint, SavepointEnvironments.backend());
         for (StateCatalog.KeyedOperator op : ops) {
-            OperatorIdentifier id = OperatorIdentifier.forUid(op.uid());
-            // read in whatever form the keys were written (the key type reads plain-string keys too), written compact
-            DataStream<Tuple2<String, byte[]>> all = reader.readKeyedState(id, new StateFunctions.Copy(op), StateCatalog.keyType(op.uid()),
-                    StateFunctions.COPY);
-            StateBootstrapTransformation<Tuple2<String, byte[]>> t = OperatorTransformation.bootstrapWith(all)
-                    .keyBy(c -> c.f0, StateCatalog.keyType(op.uid())).transform(new StateFunctions.Restore(op));
-            writer.removeOperator(id).withOperator(id, t);
+            KeyedRewrite.rewrite(reader, writer, op, null);
             rewritten.add(op.uid());
         }
         writer.write(out);

@@ -59,23 +59,7 @@ public final class SavepointPruner {
         CheckpointMetadata meta = SavepointLoader.loadSavepointMetadata(savepoint);
         Set<OperatorID> present = new HashSet<>();
         for (OperatorState s : meta.getOperatorStates()) present.add(s.getOperatorID());
-        List<StateCatalog.KeyedOperator> ops = new ArrayList<>();
-        for (StateCatalog.KeyedOperator op : StateCatalog.keyed(cfg)) {
-            if (!op.prunable()) continue;
-            OperatorState state = null;
-            for (OperatorState s : meta.getOperatorStates()) {
-                if (s.getOperatorID().equals(OperatorIdentifier.forUid(op.uid()).getOperatorId())) state = s;
-            }
-            if (state == null) continue;
-            // a rewrite keeps only the states Augur knows: refuse rather than lose one (a savepoint of another version)
-            Set<String> unknown = new TreeSet<>(SavepointMetadata.keyedStateNames(state));
-            for (StateCatalog.StateSpec sp : op.states()) unknown.remove(sp.name());
-            if (!unknown.isEmpty()) {
-                throw new IllegalStateException("operator " + op.uid() + " has keyed state " + unknown + " that this version of Augur does not "
-                        + "know: the savepoint is from another version; prune it with the augur of that version");
-            }
-            ops.add(op);
-        }
+        List<StateCatalog.KeyedOperator> ops = KeyedRewrite.present(meta, StateCatalog.keyed(cfg), StateCatalog.KeyedOperator::prunable, "prune");
 
         Coverage coverage = sel.byCoverage() ? new Coverage(InsightConfig.coverage(cfg)) : null;
         Map<String, ResourceMembership> memberships = coverage != null && coverage.needsMembership()
@@ -124,12 +108,7 @@ public final class SavepointPruner {
         for (StateCatalog.KeyedOperator op : ops) {
             HashSet<String> keys = drop.get(op.uid());
             if (keys.isEmpty()) continue; // untouched: carried over as it is
-            OperatorIdentifier id = OperatorIdentifier.forUid(op.uid());
-            DataStream<Tuple2<String, byte[]>> kept = reader.readKeyedState(id, new StateFunctions.Copy(op), StateCatalog.keyType(op.uid()), StateFunctions.COPY)
-                    .filter(new StateFunctions.NotIn(keys)).name("keep " + op.uid());
-            StateBootstrapTransformation<Tuple2<String, byte[]>> t = OperatorTransformation.bootstrapWith(kept)
-                    .keyBy(c -> c.f0, StateCatalog.keyType(op.uid())).transform(new StateFunctions.Restore(op));
-            writer.removeOperator(id).withOperator(id, t);
+            KeyedRewrite.rewrite(reader, writer, op, new StateFunctions.NotIn(keys));
         }
         writer.write(out);
         env.execute("augur state prune");
